@@ -1,0 +1,162 @@
+/*
+ * store.h — the citykg quad store: a directory holding one LMDB environment.
+ *
+ * Concepts (after LMDB's own):
+ *   ck_store  an open store directory. One per process; thread-safe.
+ *   ck_txn    a transaction. A read transaction is a consistent snapshot that
+ *             never blocks and is never blocked by the single writer. A write
+ *             transaction sees its own changes; nothing of it is visible to
+ *             anyone, or survives a crash, until ck_txn_commit returns CK_OK.
+ *
+ * Quads are (g, s, p, o) of term ids (term.h); g == CK_DEFAULT_GRAPH is the
+ * default graph. They are kept in six sorted permutations (spog posg ospg
+ * gspo gpos gosp), so every pattern of bound and unbound positions is one
+ * range scan. Each permutation stores runs of consecutive quads as compressed
+ * blocks (quad_index.h). Statistics per predicate and per graph are updated in
+ * the same transaction as the quads.
+ *
+ * Every function that can fail returns a ck_status and, on failure, fills the
+ * ck_error it was given with a message a user can act on.
+ */
+#ifndef CITYKG_STORE_H
+#define CITYKG_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include "term.h"
+
+typedef enum {
+    CK_OK = 0,
+    CK_ERR_IO,        /* file system or LMDB failure */
+    CK_ERR_SYNTAX,    /* bad input text: message has file:line:column */
+    CK_ERR_INVALID,   /* bad argument or unsupported request */
+    CK_ERR_NOT_FOUND, /* a term id or object that does not exist */
+    CK_ERR_CORRUPT,   /* the store contradicts itself */
+    CK_ERR_NOMEM,
+    CK_ERR_FULL,      /* map size or reader table exhausted */
+    CK_ERR_CANCELLED
+} ck_status;
+
+typedef struct {
+    ck_status code;
+    char message[1024];
+} ck_error;
+
+/* Sets err (if non-NULL) and returns code. printf-style. */
+ck_status ck_error_set(ck_error *err, ck_status code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+typedef struct ck_store ck_store;
+typedef struct ck_txn ck_txn;
+
+typedef struct { ck_id g, s, p, o; } ck_quad;
+
+enum {
+    CK_OPEN_READONLY = 1, /* open without write access (dump, stats, check) */
+    CK_OPEN_CREATE = 2    /* create the directory if missing */
+};
+
+/* Opens (and with CK_OPEN_CREATE creates) the store in directory dir. */
+ck_status ck_store_open(const char *dir, unsigned flags, ck_store **out, ck_error *err);
+void ck_store_close(ck_store *store);
+const char *ck_store_path(const ck_store *store);
+
+/* Begins a read snapshot. Many may be open at once, in any thread. */
+ck_status ck_txn_begin_read(ck_store *store, ck_txn **out, ck_error *err);
+/* Begins the write transaction; waits while another writer is active. */
+ck_status ck_txn_begin_write(ck_store *store, ck_txn **out, ck_error *err);
+/* Commits a write transaction durably (or ends a read one). Frees txn. */
+ck_status ck_txn_commit(ck_txn *txn, ck_error *err);
+/* Discards the transaction and everything it wrote. Frees txn. NULL is ok. */
+void ck_txn_abort(ck_txn *txn);
+bool ck_txn_is_write(const ck_txn *txn);
+
+/* ---- dictionary ------------------------------------------------------ */
+
+/* Finds the id of term; *out = 0 when the store does not know it.
+ * Blank nodes have no dictionary entry: looking one up gives 0. */
+ck_status ck_term_lookup(ck_txn *txn, const ck_term *term, ck_id *out, ck_error *err);
+
+/* Finds or creates the id of term (write transactions only). Blank nodes
+ * cannot be interned by label: use ck_blank_new. */
+ck_status ck_term_intern(ck_txn *txn, const ck_term *term, ck_id *out, ck_error *err);
+
+/* A fresh blank node id (write transactions only). */
+ck_id ck_blank_new(ck_txn *txn);
+
+/* Scratch space for ck_term_resolve; the term may borrow from it. */
+typedef struct {
+    char inline_text[32];
+    char blank_label[32];
+    char *datatype;        /* malloc'd, owned by the buffer */
+    size_t datatype_cap;
+} ck_term_buf;
+void ck_term_buf_free(ck_term_buf *buf);
+
+/* Turns an id back into a term. The term borrows from the transaction's
+ * memory map and from buf: valid until the transaction ends or buf is
+ * reused. Unknown ids give CK_ERR_NOT_FOUND. */
+ck_status ck_term_resolve(ck_txn *txn, ck_id id, ck_term *term, ck_term_buf *buf,
+                          ck_error *err);
+
+/* ---- quads ------------------------------------------------------------ */
+
+/* Adds quads (duplicates, in the batch or already stored, are ignored).
+ * *added (may be NULL) receives how many were new. Larger batches are
+ * cheaper per quad: each affected index block is rewritten once per call. */
+ck_status ck_quads_add(ck_txn *txn, const ck_quad *quads, size_t n, size_t *added,
+                       ck_error *err);
+/* Removes quads; absent ones are ignored. *removed may be NULL. */
+ck_status ck_quads_remove(ck_txn *txn, const ck_quad *quads, size_t n, size_t *removed,
+                          ck_error *err);
+
+/* A range scan for one pattern: 0 in a position means "any", except that
+ * g_bound tells whether g == 0 means the default graph (true) or any graph. */
+typedef struct ck_scan ck_scan;
+typedef struct {
+    ck_id g, s, p, o;
+    bool g_bound;
+} ck_pattern;
+
+ck_status ck_scan_open(ck_txn *txn, const ck_pattern *pattern, ck_scan **out, ck_error *err);
+/* Returns true and fills *quad with the next match; false at the end or on
+ * error (then ck_scan_error tells). Quads come in the order of the chosen
+ * permutation; ck_scan_order names it ("spog", ...). */
+bool ck_scan_next(ck_scan *scan, ck_quad *quad);
+const ck_error *ck_scan_error(const ck_scan *scan);
+const char *ck_scan_order(const ck_scan *scan);
+void ck_scan_close(ck_scan *scan);
+
+/* Number of quads matching a pattern (a scan, but without decoding terms). */
+ck_status ck_count(ck_txn *txn, const ck_pattern *pattern, uint64_t *out, ck_error *err);
+
+/* ---- statistics --------------------------------------------------------- */
+
+typedef struct {
+    uint64_t quads;
+    uint64_t graphs;        /* named graphs holding at least one quad */
+    uint64_t terms;         /* dictionary entries */
+    uint64_t blank_nodes;   /* blank node ids handed out */
+    uint64_t bytes_on_disk; /* size of the LMDB data file in use */
+} ck_store_stats;
+
+ck_status ck_store_stats_get(ck_txn *txn, ck_store_stats *out, ck_error *err);
+
+/* Quads with predicate p, or in graph g (CK_DEFAULT_GRAPH for the default). */
+uint64_t ck_stats_predicate_count(ck_txn *txn, ck_id p);
+uint64_t ck_stats_graph_count(ck_txn *txn, ck_id g);
+
+/* Calls fn for every graph with at least one quad (including the default
+ * graph, as CK_DEFAULT_GRAPH, when it is not empty), in id order. */
+ck_status ck_graphs_each(ck_txn *txn, void (*fn)(void *ctx, ck_id g, uint64_t quads),
+                         void *ctx, ck_error *err);
+
+/* ---- integrity ------------------------------------------------------------ */
+
+/* Verifies that all permutations hold the same quads, that every id resolves
+ * and that statistics match. progress (may be NULL) gets a line now and then.
+ * Returns CK_ERR_CORRUPT with the first problem found. */
+ck_status ck_store_check(ck_txn *txn, void (*progress)(const char *line), ck_error *err);
+
+#endif
