@@ -89,14 +89,12 @@ ck_id ck_blank_new(ck_txn *txn);
 typedef struct {
     char inline_text[32];
     char blank_label[32];
-    char *datatype;        /* malloc'd, owned by the buffer */
-    size_t datatype_cap;
 } ck_term_buf;
-void ck_term_buf_free(ck_term_buf *buf);
 
 /* Turns an id back into a term. The term borrows from the transaction's
- * memory map and from buf: valid until the transaction ends or buf is
- * reused. Unknown ids give CK_ERR_NOT_FOUND. */
+ * memory map and from buf: valid until the transaction ends, buf is reused,
+ * or (in a write transaction) the next write. Unknown ids give
+ * CK_ERR_NOT_FOUND. Blank nodes come back labelled b<number>. */
 ck_status ck_term_resolve(ck_txn *txn, ck_id id, ck_term *term, ck_term_buf *buf,
                           ck_error *err);
 
@@ -138,7 +136,8 @@ typedef struct {
     uint64_t graphs;        /* named graphs holding at least one quad */
     uint64_t terms;         /* dictionary entries */
     uint64_t blank_nodes;   /* blank node ids handed out */
-    uint64_t bytes_on_disk; /* size of the LMDB data file in use */
+    uint64_t bytes_on_disk; /* size of the LMDB data file */
+    uint64_t bytes_used;    /* pages in use by the current snapshot */
 } ck_store_stats;
 
 ck_status ck_store_stats_get(ck_txn *txn, ck_store_stats *out, ck_error *err);
@@ -151,6 +150,11 @@ uint64_t ck_stats_graph_count(ck_txn *txn, ck_id g);
  * graph, as CK_DEFAULT_GRAPH, when it is not empty), in id order. */
 ck_status ck_graphs_each(ck_txn *txn, void (*fn)(void *ctx, ck_id g, uint64_t quads),
                          void *ctx, ck_error *err);
+
+/* Calls fn for every statistics entry of one kind ('p' predicate, 'g' graph)
+ * in id order. */
+ck_status ck_stats_each(ck_txn *txn, char kind, void (*fn)(void *ctx, uint64_t id, uint64_t count),
+                        void *ctx, ck_error *err);
 
 /* ---- integrity ------------------------------------------------------------ */
 

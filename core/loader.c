@@ -1,0 +1,609 @@
+/*
+ * loader.c — parse with raptor in one thread, intern and index in another.
+ *
+ * The parser thread copies each statement into a chunk (an arena of term
+ * records) and passes full chunks through a small queue; the loading thread
+ * interns the terms, collects quads into a batch and hands full batches to
+ * ck_quads_add. A term equal to the same position of the previous statement
+ * is sent as a one-byte "repeat" record: subjects and graphs repeat often,
+ * and skipping them saves both copying and dictionary lookups.
+ */
+#include "loader.h"
+#include "blank_map.h"
+
+#include <pthread.h>
+#include <raptor2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <zlib.h>
+
+#define CHUNK_BYTES ((size_t)4 << 20)
+#define QUEUE_DEPTH 4
+#define DEFAULT_BATCH_QUADS ((size_t)4 << 20)
+#define READ_BYTES (256 * 1024)
+
+enum { REC_NONE = 0, REC_REPEAT, REC_IRI, REC_BLANK, REC_LITERAL };
+
+typedef struct chunk {
+    unsigned char *data;
+    size_t len;
+    size_t statements;
+    int file_index;
+} chunk;
+
+/* ---- queue between the two threads ------------------------------------------ */
+
+typedef struct {
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    chunk *items[QUEUE_DEPTH];
+    int head, count;
+    bool producer_done;
+    bool consumer_failed; /* tells the parser to stop early */
+} chunk_queue;
+
+static void queue_push(chunk_queue *q, chunk *c)
+{
+    pthread_mutex_lock(&q->lock);
+    while (q->count == QUEUE_DEPTH && !q->consumer_failed)
+        pthread_cond_wait(&q->changed, &q->lock);
+    if (q->consumer_failed) {
+        pthread_mutex_unlock(&q->lock);
+        free(c->data);
+        free(c);
+        return;
+    }
+    q->items[(q->head + q->count) % QUEUE_DEPTH] = c;
+    q->count++;
+    pthread_cond_broadcast(&q->changed);
+    pthread_mutex_unlock(&q->lock);
+}
+
+static chunk *queue_pop(chunk_queue *q)
+{
+    pthread_mutex_lock(&q->lock);
+    while (q->count == 0 && !q->producer_done)
+        pthread_cond_wait(&q->changed, &q->lock);
+    chunk *c = NULL;
+    if (q->count) {
+        c = q->items[q->head];
+        q->head = (q->head + 1) % QUEUE_DEPTH;
+        q->count--;
+        pthread_cond_broadcast(&q->changed);
+    }
+    pthread_mutex_unlock(&q->lock);
+    return c;
+}
+
+/* ---- parser thread -------------------------------------------------------------- */
+
+typedef struct {
+    const char *const *files;
+    int nfiles;
+    const ck_load_options *options;
+    chunk_queue *queue;
+    chunk *current;
+    int file_index;
+    const char *file_name; /* for messages */
+    raptor_parser *parser;
+    /* previous statement's terms, to detect repeats */
+    unsigned char *prev[4];
+    size_t prev_len[4], prev_cap[4];
+    bool failed;
+    ck_error error;
+} parse_state;
+
+const char *ck_format_from_name(const char *name)
+{
+    static const struct { const char *suffix, *format; } by_ext[] = {
+        {".nt", "ntriples"}, {".nq", "nquads"}, {".ttl", "turtle"}, {".trig", "trig"},
+        {".rdf", "rdfxml"},  {".owl", "rdfxml"}, {".xml", "rdfxml"}, {".n3", "turtle"}};
+    static const char *names[] = {"ntriples", "nquads", "turtle", "trig", "rdfxml"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (strcmp(name, names[i]) == 0)
+            return names[i];
+    size_t n = strlen(name);
+    if (n > 3 && strcmp(name + n - 3, ".gz") == 0)
+        n -= 3;
+    for (size_t i = 0; i < sizeof by_ext / sizeof *by_ext; i++) {
+        size_t k = strlen(by_ext[i].suffix);
+        if (n > k && strncmp(name + n - k, by_ext[i].suffix, k) == 0)
+            return by_ext[i].format;
+    }
+    return NULL;
+}
+
+static void fail_at(parse_state *ps, const char *fmt, const char *detail)
+{
+    if (ps->failed)
+        return;
+    ps->failed = true;
+    raptor_locator *loc = ps->parser ? raptor_parser_get_locator(ps->parser) : NULL;
+    int line = loc ? loc->line : -1, column = loc ? loc->column : -1;
+    char where[64] = "";
+    if (line >= 0 && column >= 0)
+        snprintf(where, sizeof where, "%d:%d:", line, column);
+    else if (line >= 0)
+        snprintf(where, sizeof where, "%d:", line);
+    char what[900];
+    snprintf(what, sizeof what, fmt, detail);
+    ck_error_set(&ps->error, CK_ERR_SYNTAX, "%s:%s %s", ps->file_name, where, what);
+    if (ps->parser)
+        raptor_parser_parse_abort(ps->parser);
+}
+
+static void log_handler(void *data, raptor_log_message *msg)
+{
+    parse_state *ps = data;
+    if (msg->level >= RAPTOR_LOG_LEVEL_ERROR)
+        fail_at(ps, "%s", msg->text ? msg->text : "syntax error");
+}
+
+static chunk *chunk_new(int file_index)
+{
+    chunk *c = calloc(1, sizeof *c);
+    if (c) {
+        c->data = malloc(CHUNK_BYTES);
+        c->file_index = file_index;
+        if (!c->data) {
+            free(c);
+            c = NULL;
+        }
+    }
+    return c;
+}
+
+static void chunk_flush(parse_state *ps)
+{
+    if (ps->current && ps->current->statements)
+        queue_push(ps->queue, ps->current);
+    else if (ps->current) {
+        free(ps->current->data);
+        free(ps->current);
+    }
+    ps->current = NULL;
+}
+
+static bool chunk_room(parse_state *ps, size_t need)
+{
+    if (ps->current && ps->current->len + need > CHUNK_BYTES && ps->current->statements) {
+        chunk_flush(ps);
+        /* repeats never cross chunks */
+        for (int i = 0; i < 4; i++)
+            ps->prev_len[i] = (size_t)-1;
+    }
+    if (!ps->current) {
+        ps->current = chunk_new(ps->file_index);
+        if (!ps->current)
+            return false;
+        if (need > CHUNK_BYTES) {
+            unsigned char *big = realloc(ps->current->data, need);
+            if (!big)
+                return false;
+            ps->current->data = big;
+        }
+    }
+    return true;
+}
+
+static void put_u32(unsigned char *p, uint32_t v) { memcpy(p, &v, 4); }
+
+/* Serialises a raptor term as a record: kind, then (len, bytes) for value,
+ * datatype and language. */
+static size_t record_size(const raptor_term *t, const unsigned char **v, size_t *vl,
+                          const unsigned char **d, size_t *dl, const unsigned char **l, size_t *ll)
+{
+    *v = *d = *l = NULL;
+    *vl = *dl = *ll = 0;
+    if (!t)
+        return 1;
+    switch (t->type) {
+    case RAPTOR_TERM_TYPE_URI:
+        *v = raptor_uri_as_counted_string(t->value.uri, vl);
+        break;
+    case RAPTOR_TERM_TYPE_BLANK:
+        *v = t->value.blank.string;
+        *vl = t->value.blank.string_len;
+        break;
+    case RAPTOR_TERM_TYPE_LITERAL:
+        *v = t->value.literal.string;
+        *vl = t->value.literal.string_len;
+        if (t->value.literal.datatype)
+            *d = raptor_uri_as_counted_string(t->value.literal.datatype, dl);
+        if (t->value.literal.language) {
+            *l = t->value.literal.language;
+            *ll = t->value.literal.language_len;
+        }
+        break;
+    default:
+        break;
+    }
+    return 1 + 12 + *vl + *dl + *ll;
+}
+
+static bool is_absolute_iri(const unsigned char *s, size_t n)
+{
+    if (n == 0 || !((s[0] | 32) >= 'a' && (s[0] | 32) <= 'z'))
+        return false;
+    for (size_t i = 1; i < n; i++) {
+        unsigned char c = s[i];
+        if (c == ':')
+            return true;
+        if (!(((c | 32) >= 'a' && (c | 32) <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+              c == '-' || c == '.'))
+            return false;
+    }
+    return false;
+}
+
+/* BCP 47 shape as RDF 1.1 requires: [a-zA-Z]+ ('-' [a-zA-Z0-9]+)* */
+static bool is_valid_lang(const unsigned char *s, size_t n)
+{
+    size_t i = 0, part = 0;
+    while (i < n && ((s[i] | 32) >= 'a' && (s[i] | 32) <= 'z'))
+        i++, part++;
+    if (part == 0)
+        return false;
+    while (i < n) {
+        if (s[i++] != '-')
+            return false;
+        part = 0;
+        while (i < n && (((s[i] | 32) >= 'a' && (s[i] | 32) <= 'z') || (s[i] >= '0' && s[i] <= '9')))
+            i++, part++;
+        if (part == 0)
+            return false;
+    }
+    return true;
+}
+
+static bool check_term(parse_state *ps, const raptor_term *t)
+{
+    if (!t)
+        return true;
+    size_t n;
+    if (t->type == RAPTOR_TERM_TYPE_URI) {
+        const unsigned char *s = raptor_uri_as_counted_string(t->value.uri, &n);
+        for (size_t i = 0; i < n; i++)
+            if (s[i] <= 0x20 || s[i] == '<' || s[i] == '>' || s[i] == '"' || s[i] == '{' ||
+                s[i] == '}' || s[i] == '|' || s[i] == '^' || s[i] == '`' || s[i] == '\\') {
+                fail_at(ps, "IRI <%s> contains a character IRIs do not allow", (const char *)s);
+                return false;
+            }
+        if (!is_absolute_iri(s, n)) {
+            fail_at(ps, "relative IRI <%s> (no base IRI to resolve it against)", (const char *)s);
+            return false;
+        }
+    } else if (t->type == RAPTOR_TERM_TYPE_LITERAL) {
+        if (t->value.literal.language &&
+            !is_valid_lang(t->value.literal.language, t->value.literal.language_len)) {
+            fail_at(ps, "invalid language tag @%s", (const char *)t->value.literal.language);
+            return false;
+        }
+        if (t->value.literal.datatype) {
+            const unsigned char *s = raptor_uri_as_counted_string(t->value.literal.datatype, &n);
+            if (!is_absolute_iri(s, n)) {
+                fail_at(ps, "relative datatype IRI <%s>", (const char *)s);
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+static void statement_handler(void *data, raptor_statement *st)
+{
+    parse_state *ps = data;
+    if (ps->failed)
+        return;
+    const raptor_term *terms[4] = {st->subject, st->predicate, st->object, st->graph};
+    size_t total = 0;
+    for (int i = 0; i < 4; i++) {
+        if (!check_term(ps, terms[i]))
+            return;
+        const unsigned char *v, *d, *l;
+        size_t vl, dl, ll;
+        total += record_size(terms[i], &v, &vl, &d, &dl, &l, &ll);
+    }
+    if (!chunk_room(ps, total)) {
+        fail_at(ps, "%s", "out of memory");
+        return;
+    }
+    chunk *c = ps->current;
+    for (int i = 0; i < 4; i++) {
+        const unsigned char *v, *d, *l;
+        size_t vl, dl, ll;
+        size_t size = record_size(terms[i], &v, &vl, &d, &dl, &l, &ll);
+        unsigned char *p = c->data + c->len;
+        if (!terms[i]) {
+            *p = REC_NONE;
+            c->len += 1;
+            ps->prev_len[i] = (size_t)-1;
+            continue;
+        }
+        p[0] = terms[i]->type == RAPTOR_TERM_TYPE_URI     ? REC_IRI
+               : terms[i]->type == RAPTOR_TERM_TYPE_BLANK ? REC_BLANK
+                                                          : REC_LITERAL;
+        put_u32(p + 1, (uint32_t)vl);
+        put_u32(p + 5, (uint32_t)dl);
+        put_u32(p + 9, (uint32_t)ll);
+        if (vl)
+            memcpy(p + 13, v, vl);
+        if (dl)
+            memcpy(p + 13 + vl, d, dl);
+        if (ll)
+            memcpy(p + 13 + vl + dl, l, ll);
+        if (ps->prev_len[i] == size && memcmp(ps->prev[i], p, size) == 0) {
+            *p = REC_REPEAT;
+            c->len += 1;
+            continue;
+        }
+        if (ps->prev_cap[i] < size) {
+            ps->prev_cap[i] = size * 2;
+            ps->prev[i] = realloc(ps->prev[i], ps->prev_cap[i]);
+        }
+        memcpy(ps->prev[i], p, size);
+        ps->prev_len[i] = size;
+        c->len += size;
+    }
+    c->statements++;
+}
+
+static void parse_one_file(parse_state *ps, raptor_world *world, const char *path)
+{
+    const ck_load_options *o = ps->options;
+    bool is_stdin = strcmp(path, "-") == 0;
+    const char *format = o->format ? ck_format_from_name(o->format)
+                                   : is_stdin ? NULL : ck_format_from_name(path);
+    if (!format) {
+        if (o->format)
+            fail_at(ps, "unknown format '%s' (use ntriples, nquads, turtle, trig or rdfxml)",
+                    o->format);
+        else
+            fail_at(ps, "%s", "cannot tell the format from the file name: give --format");
+        return;
+    }
+    gzFile in = is_stdin ? gzdopen(0, "rb") : gzopen(path, "rb");
+    if (!in) {
+        fail_at(ps, "%s", "cannot open file");
+        return;
+    }
+    ps->parser = raptor_new_parser(world, format);
+    raptor_uri *base = NULL;
+    if (o->base)
+        base = raptor_new_uri(world, (const unsigned char *)o->base);
+    else if (is_stdin)
+        base = raptor_new_uri(world, (const unsigned char *)"file:///dev/stdin");
+    else
+        base = raptor_new_uri_from_uri_or_file_string(world, NULL, (const unsigned char *)path);
+    if (!ps->parser || !base) {
+        fail_at(ps, "%s", "cannot start the parser");
+    } else {
+        raptor_parser_set_statement_handler(ps->parser, ps, statement_handler);
+        for (int i = 0; i < 4; i++)
+            ps->prev_len[i] = (size_t)-1;
+        unsigned char *buf = malloc(READ_BYTES);
+        if (raptor_parser_parse_start(ps->parser, base) != 0)
+            fail_at(ps, "%s", "cannot start the parser");
+        while (!ps->failed && buf) {
+            int n = gzread(in, buf, READ_BYTES);
+            if (n < 0) {
+                int zerr;
+                fail_at(ps, "read error: %s", gzerror(in, &zerr));
+                break;
+            }
+            if (raptor_parser_parse_chunk(ps->parser, buf, (size_t)n, n == 0) != 0 && !ps->failed)
+                fail_at(ps, "%s", "syntax error");
+            if (n == 0)
+                break;
+        }
+        free(buf);
+    }
+    if (base)
+        raptor_free_uri(base);
+    if (ps->parser)
+        raptor_free_parser(ps->parser);
+    ps->parser = NULL;
+    gzclose(in);
+}
+
+static void *parser_main(void *arg)
+{
+    parse_state *ps = arg;
+    raptor_world *world = raptor_new_world();
+    if (!world || raptor_world_open(world) != 0) {
+        ck_error_set(&ps->error, CK_ERR_NOMEM, "cannot start raptor");
+        ps->failed = true;
+    } else {
+        raptor_world_set_log_handler(world, ps, log_handler);
+    }
+    for (int i = 0; i < ps->nfiles && !ps->failed; i++) {
+        ps->file_index = i;
+        ps->file_name = strcmp(ps->files[i], "-") == 0 ? "<stdin>" : ps->files[i];
+        parse_one_file(ps, world, ps->files[i]);
+        chunk_flush(ps); /* a chunk never spans two files: blank node scopes */
+    }
+    if (world)
+        raptor_free_world(world);
+    for (int i = 0; i < 4; i++)
+        free(ps->prev[i]);
+    pthread_mutex_lock(&ps->queue->lock);
+    ps->queue->producer_done = true;
+    pthread_cond_broadcast(&ps->queue->changed);
+    pthread_mutex_unlock(&ps->queue->lock);
+    return NULL;
+}
+
+/* ---- loading thread ------------------------------------------------------------- */
+
+static uint32_t get_u32(const unsigned char *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+typedef struct {
+    ck_txn *txn;
+    blank_map blanks;
+    ck_quad *batch;
+    size_t batch_len, batch_cap;
+    ck_id target_graph;
+    uint64_t quads_read, quads_added;
+} load_state;
+
+static ck_status flush_batch(load_state *ls, ck_error *err)
+{
+    size_t added = 0;
+    ck_status st = ck_quads_add(ls->txn, ls->batch, ls->batch_len, &added, err);
+    ls->quads_added += added;
+    ls->batch_len = 0;
+    return st;
+}
+
+/* Decodes one record at *p, interning its term; REC_REPEAT keeps *id. */
+static ck_status intern_record(load_state *ls, const unsigned char **p, ck_id *id, ck_error *err)
+{
+    const unsigned char *r = *p;
+    if (r[0] == REC_REPEAT) {
+        *p += 1;
+        return CK_OK;
+    }
+    if (r[0] == REC_NONE) {
+        *p += 1;
+        *id = 0;
+        return CK_OK;
+    }
+    uint32_t vl = get_u32(r + 1), dl = get_u32(r + 5), ll = get_u32(r + 9);
+    const char *v = (const char *)r + 13;
+    *p += 13 + vl + dl + ll;
+    if (r[0] == REC_BLANK) {
+        *id = blank_map_get(&ls->blanks, ls->txn, v, vl);
+        return *id ? CK_OK : ck_error_set(err, CK_ERR_NOMEM, "out of memory");
+    }
+    ck_term t = {r[0] == REC_IRI ? CK_TERM_IRI : CK_TERM_LITERAL, v, vl,
+                 dl ? v + vl : NULL, dl, ll ? v + vl + dl : NULL, ll};
+    return ck_term_intern(ls->txn, &t, id, err);
+}
+
+static ck_status load_chunk(load_state *ls, const chunk *c, ck_error *err)
+{
+    const unsigned char *p = c->data;
+    ck_id ids[4] = {0, 0, 0, 0};
+    for (size_t i = 0; i < c->statements; i++) {
+        for (int k = 0; k < 4; k++) {
+            ck_status st = intern_record(ls, &p, &ids[k], err);
+            if (st)
+                return st;
+        }
+        if (ls->batch_len == ls->batch_cap) {
+            ck_status st = flush_batch(ls, err);
+            if (st)
+                return st;
+        }
+        ls->batch[ls->batch_len++] =
+            (ck_quad){ids[3] ? ids[3] : ls->target_graph, ids[0], ids[1], ids[2]};
+        ls->quads_read++;
+    }
+    return CK_OK;
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+ck_status ck_load_into(ck_txn *txn, const char *const *files, int nfiles,
+                       const ck_load_options *opts, ck_load_result *result, ck_error *err)
+{
+    static const ck_load_options defaults = {0};
+    if (!opts)
+        opts = &defaults;
+    memset(result, 0, sizeof *result);
+    double start = now_seconds(), last_report = start;
+    load_state ls = {.txn = txn};
+    ls.batch_cap = opts->batch_quads ? opts->batch_quads : DEFAULT_BATCH_QUADS;
+    ls.batch = malloc(ls.batch_cap * sizeof *ls.batch);
+    if (!ls.batch)
+        return ck_error_set(err, CK_ERR_NOMEM, "out of memory for the load batch");
+    ck_status st = CK_OK;
+    if (opts->graph) {
+        ck_term g = {CK_TERM_IRI, opts->graph, strlen(opts->graph), NULL, 0, NULL, 0};
+        if (!is_absolute_iri((const unsigned char *)opts->graph, strlen(opts->graph)))
+            st = ck_error_set(err, CK_ERR_INVALID, "--graph needs an absolute IRI, not '%s'",
+                              opts->graph);
+        else
+            st = ck_term_intern(txn, &g, &ls.target_graph, err);
+    }
+    if (st) {
+        free(ls.batch);
+        return st;
+    }
+
+    chunk_queue queue = {.lock = PTHREAD_MUTEX_INITIALIZER, .changed = PTHREAD_COND_INITIALIZER};
+    parse_state ps = {.files = files, .nfiles = nfiles, .options = opts, .queue = &queue};
+    pthread_t parser;
+    if (pthread_create(&parser, NULL, parser_main, &ps) != 0) {
+        free(ls.batch);
+        return ck_error_set(err, CK_ERR_NOMEM, "cannot start the parser thread");
+    }
+    int file_index = -1;
+    chunk *c;
+    while ((c = queue_pop(&queue))) {
+        if (st == CK_OK) {
+            if (c->file_index != file_index) {
+                blank_map_clear(&ls.blanks);
+                file_index = c->file_index;
+            }
+            st = load_chunk(&ls, c, err);
+            if (st) {
+                pthread_mutex_lock(&queue.lock);
+                queue.consumer_failed = true;
+                pthread_cond_broadcast(&queue.changed);
+                pthread_mutex_unlock(&queue.lock);
+            }
+        }
+        free(c->data);
+        free(c);
+        double now = now_seconds();
+        if (opts->progress && now - last_report >= 1.0) {
+            opts->progress(opts->progress_ctx, ls.quads_read, now - start);
+            last_report = now;
+        }
+    }
+    pthread_join(parser, NULL);
+    if (st == CK_OK && ps.failed) {
+        if (err)
+            *err = ps.error;
+        st = ps.error.code ? ps.error.code : CK_ERR_SYNTAX;
+    }
+    if (st == CK_OK && ls.batch_len)
+        st = flush_batch(&ls, err);
+    blank_map_clear(&ls.blanks);
+    free(ls.batch);
+    result->quads_read = ls.quads_read;
+    result->quads_added = ls.quads_added;
+    result->seconds = now_seconds() - start;
+    return st;
+}
+
+ck_status ck_load_files(ck_store *store, const char *const *files, int nfiles,
+                        const ck_load_options *opts, ck_load_result *result, ck_error *err)
+{
+    ck_txn *txn;
+    ck_status st = ck_txn_begin_write(store, &txn, err);
+    if (st)
+        return st;
+    st = ck_load_into(txn, files, nfiles, opts, result, err);
+    if (st) {
+        ck_txn_abort(txn);
+        return st;
+    }
+    double before_commit = now_seconds();
+    st = ck_txn_commit(txn, err);
+    result->seconds += now_seconds() - before_commit;
+    return st;
+}

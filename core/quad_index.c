@@ -1,0 +1,474 @@
+/*
+ * quad_index.c — compressed, block-structured permutation indexes on LMDB.
+ * The format is described in quad_index.h.
+ */
+#include "quad_index.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const quad_perm_names[PERM_COUNT] = {"spog", "posg", "ospg", "gspo", "gpos", "gosp"};
+
+void quad_to_row(quad_perm perm, const ck_quad *q, quad_row *r)
+{
+    switch (perm) {
+    case PERM_SPOG: *r = (quad_row){{q->s, q->p, q->o, q->g}}; break;
+    case PERM_POSG: *r = (quad_row){{q->p, q->o, q->s, q->g}}; break;
+    case PERM_OSPG: *r = (quad_row){{q->o, q->s, q->p, q->g}}; break;
+    case PERM_GSPO: *r = (quad_row){{q->g, q->s, q->p, q->o}}; break;
+    case PERM_GPOS: *r = (quad_row){{q->g, q->p, q->o, q->s}}; break;
+    case PERM_GOSP: *r = (quad_row){{q->g, q->o, q->s, q->p}}; break;
+    default: break;
+    }
+}
+
+void row_to_quad(quad_perm perm, const quad_row *r, ck_quad *q)
+{
+    const uint64_t *c = r->c;
+    switch (perm) {
+    case PERM_SPOG: *q = (ck_quad){.s = c[0], .p = c[1], .o = c[2], .g = c[3]}; break;
+    case PERM_POSG: *q = (ck_quad){.p = c[0], .o = c[1], .s = c[2], .g = c[3]}; break;
+    case PERM_OSPG: *q = (ck_quad){.o = c[0], .s = c[1], .p = c[2], .g = c[3]}; break;
+    case PERM_GSPO: *q = (ck_quad){.g = c[0], .s = c[1], .p = c[2], .o = c[3]}; break;
+    case PERM_GPOS: *q = (ck_quad){.g = c[0], .p = c[1], .o = c[2], .s = c[3]}; break;
+    case PERM_GOSP: *q = (ck_quad){.g = c[0], .o = c[1], .s = c[2], .p = c[3]}; break;
+    default: break;
+    }
+}
+
+int quad_row_cmp(const quad_row *a, const quad_row *b)
+{
+    for (int i = 0; i < 4; i++)
+        if (a->c[i] != b->c[i])
+            return a->c[i] < b->c[i] ? -1 : 1;
+    return 0;
+}
+
+/* ---- sorting ------------------------------------------------------------ */
+
+/* LSD radix sort over the given byte positions (0 = least significant byte
+ * of column 3 ... 31 = most significant byte of column 0). Positions where
+ * every row has the same byte are skipped. Result ends up in rows. */
+static void radix_sort_bytes(quad_row *rows, quad_row *tmp, size_t n, int first_pos, int last_pos)
+{
+    if (n < 2)
+        return;
+    int npos = last_pos - first_pos + 1;
+    size_t (*hist)[256] = calloc((size_t)npos, sizeof *hist);
+    for (size_t i = 0; i < n; i++)
+        for (int p = 0; p < npos; p++) {
+            int pos = first_pos + p;
+            hist[p][(rows[i].c[3 - pos / 8] >> (8 * (pos % 8))) & 0xFF]++;
+        }
+    quad_row *src = rows, *dst = tmp;
+    for (int p = 0; p < npos; p++) {
+        int pos = first_pos + p;
+        size_t *h = hist[p];
+        bool constant = false;
+        for (int b = 0; b < 256; b++)
+            if (h[b] == n)
+                constant = true;
+        if (constant)
+            continue;
+        size_t offset[256], sum = 0;
+        for (int b = 0; b < 256; b++) {
+            offset[b] = sum;
+            sum += h[b];
+        }
+        int col = 3 - pos / 8, shift = 8 * (pos % 8);
+        for (size_t i = 0; i < n; i++)
+            dst[offset[(src[i].c[col] >> shift) & 0xFF]++] = src[i];
+        quad_row *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != rows)
+        memcpy(rows, src, n * sizeof *rows);
+    free(hist);
+}
+
+size_t quad_rows_sort_unique(quad_row *rows, quad_row *tmp, size_t n)
+{
+    radix_sort_bytes(rows, tmp, n, 0, 31);
+    size_t out = 0;
+    for (size_t i = 0; i < n; i++)
+        if (out == 0 || quad_row_cmp(&rows[out - 1], &rows[i]) != 0)
+            rows[out++] = rows[i];
+    return out;
+}
+
+void quad_rows_sort_by_first(quad_row *rows, quad_row *tmp, size_t n)
+{
+    radix_sort_bytes(rows, tmp, n, 24, 31);
+}
+
+/* ---- block codec -------------------------------------------------------- */
+
+static void put_be64(unsigned char *p, uint64_t v)
+{
+    for (int i = 7; i >= 0; i--) {
+        p[i] = (unsigned char)v;
+        v >>= 8;
+    }
+}
+
+static uint64_t get_be64(const unsigned char *p)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v = (v << 8) | p[i];
+    return v;
+}
+
+static void row_to_key(const quad_row *r, unsigned char key[32])
+{
+    for (int i = 0; i < 4; i++)
+        put_be64(key + 8 * i, r->c[i]);
+}
+
+static void key_to_row(const unsigned char key[32], quad_row *r)
+{
+    for (int i = 0; i < 4; i++)
+        r->c[i] = get_be64(key + 8 * i);
+}
+
+static size_t put_varint(unsigned char *p, uint64_t v)
+{
+    size_t n = 0;
+    while (v >= 0x80) {
+        p[n++] = (unsigned char)(v | 0x80);
+        v >>= 7;
+    }
+    p[n++] = (unsigned char)v;
+    return n;
+}
+
+static bool get_varint(const unsigned char **p, const unsigned char *end, uint64_t *v)
+{
+    uint64_t r = 0;
+    for (int shift = 0; shift < 64 && *p < end; shift += 7) {
+        unsigned char b = *(*p)++;
+        r |= (uint64_t)(b & 0x7F) << shift;
+        if (!(b & 0x80)) {
+            *v = r;
+            return true;
+        }
+    }
+    return false;
+}
+
+static uint64_t zigzag(uint64_t delta) { return (delta << 1) ^ (uint64_t)((int64_t)delta >> 63); }
+static uint64_t unzigzag(uint64_t z) { return (z >> 1) ^ (uint64_t)(-(int64_t)(z & 1)); }
+
+/* Encodes row against prev into p (needs <= 1 + 4*10 bytes). */
+static size_t encode_row(const quad_row *prev, const quad_row *row, unsigned char *p)
+{
+    int d = 0;
+    while (d < 3 && row->c[d] == prev->c[d])
+        d++;
+    size_t n = 1;
+    unsigned header = (unsigned)d;
+    n += put_varint(p + n, row->c[d] - prev->c[d]);
+    for (int j = d + 1; j < 4; j++) {
+        if (row->c[j] == prev->c[j])
+            header |= 1u << (2 + (j - d - 1));
+        else
+            n += put_varint(p + n, zigzag(row->c[j] - prev->c[j]));
+    }
+    p[0] = (unsigned char)header;
+    return n;
+}
+
+size_t quad_block_decode(const MDB_val *key, const MDB_val *val, quad_row *rows)
+{
+    if (key->mv_size != 32)
+        return 0;
+    key_to_row(key->mv_data, &rows[0]);
+    size_t n = 1;
+    const unsigned char *p = val->mv_data, *end = p + val->mv_size;
+    while (p < end) {
+        if (n >= QUAD_BLOCK_MAX_ROWS)
+            return 0;
+        unsigned header = *p++;
+        int d = header & 3;
+        quad_row r = rows[n - 1];
+        uint64_t v;
+        if (!get_varint(&p, end, &v) || v == 0)
+            return 0;
+        r.c[d] += v;
+        for (int j = d + 1; j < 4; j++) {
+            if (header & (1u << (2 + (j - d - 1))))
+                continue;
+            if (!get_varint(&p, end, &v))
+                return 0;
+            r.c[j] += unzigzag(v);
+        }
+        rows[n++] = r;
+    }
+    return n;
+}
+
+/* Writes rows as a sequence of blocks, each as full as the size limit allows.
+ * With append, LMDB is told every key goes at the end (bulk load). */
+static ck_status write_blocks(MDB_cursor *cur, const quad_row *rows, size_t n, bool append,
+                              ck_error *err)
+{
+    unsigned char buf[QUAD_BLOCK_MAX_BYTES + 64], key[32];
+    size_t i = 0;
+    while (i < n) {
+        size_t start = i, len = 0;
+        i++;
+        while (i < n) {
+            unsigned char tmp[48];
+            size_t k = encode_row(&rows[i - 1], &rows[i], tmp);
+            if (len + k > QUAD_BLOCK_MAX_BYTES)
+                break;
+            memcpy(buf + len, tmp, k);
+            len += k;
+            i++;
+        }
+        row_to_key(&rows[start], key);
+        MDB_val k = {32, key}, v = {len, buf};
+        int rc = mdb_cursor_put(cur, &k, &v, append ? MDB_APPEND : 0);
+        if (rc)
+            return ck_error_set(err, rc == MDB_MAP_FULL ? CK_ERR_FULL : CK_ERR_IO,
+                                "writing index block: %s", mdb_strerror(rc));
+    }
+    return CK_OK;
+}
+
+/* Positions cur on the block that would contain row: the last block whose
+ * first row is <= row, or the first block if row precedes all.
+ * Returns MDB_NOTFOUND when the database is empty. */
+static int seek_block(MDB_cursor *cur, const quad_row *row, MDB_val *k, MDB_val *v)
+{
+    unsigned char key[32];
+    row_to_key(row, key);
+    *k = (MDB_val){32, key};
+    int rc = mdb_cursor_get(cur, k, v, MDB_SET_RANGE);
+    if (rc == MDB_NOTFOUND)
+        return mdb_cursor_get(cur, k, v, MDB_LAST);
+    if (rc)
+        return rc;
+    if (memcmp(k->mv_data, key, 32) == 0)
+        return 0;
+    rc = mdb_cursor_get(cur, k, v, MDB_PREV);
+    if (rc == MDB_NOTFOUND)
+        return mdb_cursor_get(cur, k, v, MDB_FIRST);
+    return rc;
+}
+
+/* First row of the block after the cursor's, if any. Leaves cursor moved. */
+static bool next_block_first(MDB_cursor *cur, quad_row *first)
+{
+    MDB_val k, v;
+    if (mdb_cursor_get(cur, &k, &v, MDB_NEXT) != 0 || k.mv_size != 32)
+        return false;
+    key_to_row(k.mv_data, first);
+    return true;
+}
+
+static ck_status lmdb_fail(ck_error *err, int rc, const char *what)
+{
+    return ck_error_set(err, rc == MDB_MAP_FULL ? CK_ERR_FULL : CK_ERR_IO, "%s: %s", what,
+                        mdb_strerror(rc));
+}
+
+/* Shared walk of insert and remove: for each affected block, decode it,
+ * combine with the batch rows that fall into it, and rewrite it. */
+static ck_status index_update(MDB_txn *txn, MDB_dbi dbi, const quad_row *rows, size_t n,
+                              bool inserting, bool *flags, size_t *changed, ck_error *err)
+{
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, dbi, &cur);
+    if (rc)
+        return lmdb_fail(err, rc, "opening index cursor");
+    ck_status st = CK_OK;
+    size_t count = 0;
+    quad_row *block = malloc(QUAD_BLOCK_MAX_ROWS * sizeof *block);
+    quad_row *merged = NULL;
+    size_t merged_cap = 0;
+    size_t i = 0;
+    while (i < n && st == CK_OK) {
+        MDB_val k, v;
+        rc = seek_block(cur, &rows[i], &k, &v);
+        if (rc == MDB_NOTFOUND) {
+            /* empty database: nothing to remove, everything to append */
+            if (inserting) {
+                st = write_blocks(cur, rows + i, n - i, true, err);
+                for (size_t j = i; j < n; j++)
+                    if (flags)
+                        flags[j] = true;
+                count += n - i;
+            }
+            break;
+        }
+        if (rc) {
+            st = lmdb_fail(err, rc, "seeking index block");
+            break;
+        }
+        size_t bn = quad_block_decode(&k, &v, block);
+        if (bn == 0) {
+            st = ck_error_set(err, CK_ERR_CORRUPT, "corrupt index block");
+            break;
+        }
+        quad_row limit;
+        bool has_limit = next_block_first(cur, &limit);
+        size_t j = i;
+        while (j < n && (!has_limit || quad_row_cmp(&rows[j], &limit) < 0))
+            j++;
+        /* merge block[0..bn) with rows[i..j) */
+        size_t need = bn + (inserting ? j - i : 0);
+        if (need > merged_cap) {
+            merged_cap = need * 2;
+            merged = realloc(merged, merged_cap * sizeof *merged);
+        }
+        size_t a = 0, b = i, m = 0, hits = 0;
+        while (a < bn || b < j) {
+            int c = a == bn ? 1 : b == j ? -1 : quad_row_cmp(&block[a], &rows[b]);
+            if (c < 0) {
+                merged[m++] = block[a++];
+            } else if (c == 0) {
+                if (inserting)
+                    merged[m++] = block[a];
+                else
+                    hits++;
+                if (flags)
+                    flags[b] = !inserting;
+                a++, b++;
+            } else {
+                if (inserting) {
+                    merged[m++] = rows[b];
+                    hits++;
+                }
+                if (flags)
+                    flags[b] = inserting;
+                b++;
+            }
+        }
+        if (hits) {
+            /* the block's key may change: delete it and write anew */
+            unsigned char key[32];
+            row_to_key(&block[0], key);
+            MDB_val dk = {32, key};
+            rc = mdb_del(txn, dbi, &dk, NULL);
+            if (rc)
+                st = lmdb_fail(err, rc, "rewriting index block");
+            else if (m)
+                st = write_blocks(cur, merged, m, false, err);
+            count += hits;
+        }
+        i = j;
+    }
+    mdb_cursor_close(cur);
+    free(block);
+    free(merged);
+    if (changed)
+        *changed = count;
+    return st;
+}
+
+ck_status quad_index_insert(MDB_txn *txn, MDB_dbi dbi, const quad_row *rows, size_t n,
+                            bool *is_new, size_t *added, ck_error *err)
+{
+    return index_update(txn, dbi, rows, n, true, is_new, added, err);
+}
+
+ck_status quad_index_remove(MDB_txn *txn, MDB_dbi dbi, const quad_row *rows, size_t n,
+                            bool *was_present, size_t *removed, ck_error *err)
+{
+    return index_update(txn, dbi, rows, n, false, was_present, removed, err);
+}
+
+/* ---- prefix cursor ---------------------------------------------------------- */
+
+static bool row_has_prefix(const quad_row *r, const quad_row *prefix, int len)
+{
+    for (int i = 0; i < len; i++)
+        if (r->c[i] != prefix->c[i])
+            return false;
+    return true;
+}
+
+static bool row_after_prefix(const quad_row *r, const quad_row *prefix, int len)
+{
+    for (int i = 0; i < len; i++)
+        if (r->c[i] != prefix->c[i])
+            return r->c[i] > prefix->c[i];
+    return false;
+}
+
+ck_status quad_index_cursor_open(quad_index_cursor *c, MDB_txn *txn, MDB_dbi dbi,
+                                 const quad_row *prefix, int prefix_len, ck_error *err)
+{
+    memset(c, 0, sizeof *c);
+    c->prefix = (quad_row){{0, 0, 0, 0}};
+    for (int i = 0; i < prefix_len; i++)
+        c->prefix.c[i] = prefix->c[i];
+    c->prefix_len = prefix_len;
+    c->rows = malloc(QUAD_BLOCK_MAX_ROWS * sizeof *c->rows);
+    int rc = mdb_cursor_open(txn, dbi, &c->cursor);
+    if (rc || !c->rows) {
+        free(c->rows);
+        c->rows = NULL;
+        return lmdb_fail(err, rc ? rc : ENOMEM, "opening scan cursor");
+    }
+    MDB_val k, v;
+    rc = seek_block(c->cursor, &c->prefix, &k, &v);
+    if (rc == MDB_NOTFOUND) {
+        c->done = true;
+        return CK_OK;
+    }
+    if (rc)
+        return lmdb_fail(err, rc, "seeking scan start");
+    c->count = quad_block_decode(&k, &v, c->rows);
+    if (c->count == 0)
+        return ck_error_set(err, CK_ERR_CORRUPT, "corrupt index block");
+    /* skip rows before the prefix (rows are sorted; the prefix row padded
+     * with zeros is the smallest row having the prefix) */
+    while (c->pos < c->count && quad_row_cmp(&c->rows[c->pos], &c->prefix) < 0)
+        c->pos++;
+    return CK_OK;
+}
+
+const quad_row *quad_index_cursor_next(quad_index_cursor *c)
+{
+    while (!c->done) {
+        if (c->pos < c->count) {
+            const quad_row *r = &c->rows[c->pos++];
+            if (row_has_prefix(r, &c->prefix, c->prefix_len))
+                return r;
+            if (row_after_prefix(r, &c->prefix, c->prefix_len))
+                c->done = true;
+            continue;
+        }
+        MDB_val k, v;
+        int rc = mdb_cursor_get(c->cursor, &k, &v, MDB_NEXT);
+        if (rc == MDB_NOTFOUND) {
+            c->done = true;
+            break;
+        }
+        if (rc) {
+            lmdb_fail(&c->error, rc, "reading index");
+            c->done = true;
+            break;
+        }
+        c->count = quad_block_decode(&k, &v, c->rows);
+        c->pos = 0;
+        if (c->count == 0) {
+            ck_error_set(&c->error, CK_ERR_CORRUPT, "corrupt index block");
+            c->done = true;
+        }
+    }
+    return NULL;
+}
+
+void quad_index_cursor_close(quad_index_cursor *c)
+{
+    if (c->cursor)
+        mdb_cursor_close(c->cursor);
+    free(c->rows);
+    c->cursor = NULL;
+    c->rows = NULL;
+}

@@ -1,0 +1,79 @@
+/*
+ * quad_index.h — one sorted permutation of the quads, stored as compressed
+ * blocks in an LMDB database. Internal to core/.
+ *
+ * LMDB has no prefix compression, and a quad is 32 bytes of ids; stored as
+ * plain keys, six permutations would cost ~250 bytes per quad. So each
+ * database entry is a block of consecutive rows (quads in permutation order):
+ *
+ *   key   = the block's first row, four big-endian u64 (byte order = row order)
+ *   value = the remaining rows, each encoded against its predecessor:
+ *           a header byte (bits 0-1: first column that differs; bits 2-4: which
+ *           later columns are equal to the predecessor's and omitted), then a
+ *           LEB128 delta for the first differing column and a zigzag LEB128
+ *           delta for every later column that is not omitted.
+ *
+ * Typical city data costs 4-8 bytes per row. Blocks stay under
+ * QUAD_BLOCK_MAX_BYTES so that three fit in a 4 KiB LMDB page without
+ * overflow pages. Rows in a block are strictly increasing and blocks do not
+ * overlap.
+ */
+#ifndef CITYKG_QUAD_INDEX_H
+#define CITYKG_QUAD_INDEX_H
+
+#include <lmdb.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "store.h"
+
+#define QUAD_BLOCK_MAX_BYTES 1300
+/* Upper bound of rows in one block: every encoded row takes >= 2 bytes. */
+#define QUAD_BLOCK_MAX_ROWS (QUAD_BLOCK_MAX_BYTES / 2 + 1)
+
+typedef struct { uint64_t c[4]; } quad_row;
+
+typedef enum { PERM_SPOG, PERM_POSG, PERM_OSPG, PERM_GSPO, PERM_GPOS, PERM_GOSP, PERM_COUNT } quad_perm;
+
+extern const char *const quad_perm_names[PERM_COUNT];
+
+void quad_to_row(quad_perm perm, const ck_quad *q, quad_row *row);
+void row_to_quad(quad_perm perm, const quad_row *row, ck_quad *q);
+int quad_row_cmp(const quad_row *a, const quad_row *b);
+
+/* Sorts rows and removes duplicates; returns the new count. Radix sort:
+ * linear in n, skipping byte positions where all rows agree. tmp must hold n
+ * rows. */
+size_t quad_rows_sort_unique(quad_row *rows, quad_row *tmp, size_t n);
+/* Stable sort by column 0 only: turns spog order into gspo order, etc. */
+void quad_rows_sort_by_first(quad_row *rows, quad_row *tmp, size_t n);
+
+/* Decodes one block. Returns the number of rows, or 0 if corrupt. */
+size_t quad_block_decode(const MDB_val *key, const MDB_val *val, quad_row *rows);
+
+/* Inserts sorted, unique rows. If is_new is non-NULL, is_new[i] is set to
+ * whether rows[i] was absent before. *added receives the count of new rows. */
+ck_status quad_index_insert(MDB_txn *txn, MDB_dbi dbi, const quad_row *rows, size_t n,
+                            bool *is_new, size_t *added, ck_error *err);
+/* Removes sorted, unique rows; was_present like is_new above. */
+ck_status quad_index_remove(MDB_txn *txn, MDB_dbi dbi, const quad_row *rows, size_t n,
+                            bool *was_present, size_t *removed, ck_error *err);
+
+/* Iterates rows with a given prefix (first prefix_len columns) in order. */
+typedef struct {
+    MDB_cursor *cursor;
+    quad_row prefix;
+    int prefix_len;
+    quad_row *rows;   /* current block, QUAD_BLOCK_MAX_ROWS */
+    size_t count, pos;
+    bool done;
+    ck_error error;
+} quad_index_cursor;
+
+ck_status quad_index_cursor_open(quad_index_cursor *c, MDB_txn *txn, MDB_dbi dbi,
+                                 const quad_row *prefix, int prefix_len, ck_error *err);
+/* Returns the next row, or NULL at the end (or on error: c->error.code set). */
+const quad_row *quad_index_cursor_next(quad_index_cursor *c);
+void quad_index_cursor_close(quad_index_cursor *c);
+
+#endif

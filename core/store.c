@@ -1,0 +1,468 @@
+/*
+ * store.c — opening a store, transactions, adding/removing quads, scans.
+ */
+#include "store_internal.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define DEFAULT_MAP_SIZE_GIB 256
+
+ck_status ck_error_set(ck_error *err, ck_status code, const char *fmt, ...)
+{
+    if (err) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err->message, sizeof err->message, fmt, ap);
+        va_end(ap);
+        err->code = code;
+    }
+    return code;
+}
+
+ck_status ck_lmdb_error(ck_error *err, int rc, const char *what)
+{
+    ck_status code = CK_ERR_IO;
+    if (rc == MDB_MAP_FULL || rc == MDB_READERS_FULL)
+        code = CK_ERR_FULL;
+    else if (rc == ENOMEM)
+        code = CK_ERR_NOMEM;
+    else if (rc == MDB_CORRUPTED || rc == MDB_PAGE_NOTFOUND || rc == MDB_INVALID)
+        code = CK_ERR_CORRUPT;
+    return ck_error_set(err, code, "%s: %s", what, mdb_strerror(rc));
+}
+
+uint64_t ck_read_be64(const void *p)
+{
+    const unsigned char *b = p;
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v = (v << 8) | b[i];
+    return v;
+}
+
+void ck_write_be64(void *p, uint64_t v)
+{
+    unsigned char *b = p;
+    for (int i = 7; i >= 0; i--) {
+        b[i] = (unsigned char)v;
+        v >>= 8;
+    }
+}
+
+/* ---- opening ------------------------------------------------------------- */
+
+static int mkdir_p(const char *path)
+{
+    char *tmp = strdup(path);
+    if (!tmp)
+        return -1;
+    for (char *p = tmp + 1; *p; p++) {
+        if (*p == '/') {
+            *p = 0;
+            if (mkdir(tmp, 0755) && errno != EEXIST) {
+                free(tmp);
+                return -1;
+            }
+            *p = '/';
+        }
+    }
+    int rc = mkdir(tmp, 0755);
+    free(tmp);
+    return rc && errno != EEXIST ? -1 : 0;
+}
+
+static const char *meta_key_version = "format_version";
+static const char *meta_key_next_dict = "next_dict_id";
+static const char *meta_key_next_blank = "next_blank_id";
+
+static int meta_get_u64(MDB_txn *txn, MDB_dbi dbi, const char *key, uint64_t *out)
+{
+    MDB_val k = {strlen(key), (void *)key}, v;
+    int rc = mdb_get(txn, dbi, &k, &v);
+    if (rc == 0 && v.mv_size == 8)
+        *out = ck_read_be64(v.mv_data);
+    return rc;
+}
+
+static int meta_put_u64(MDB_txn *txn, MDB_dbi dbi, const char *key, uint64_t value)
+{
+    unsigned char b[8];
+    ck_write_be64(b, value);
+    MDB_val k = {strlen(key), (void *)key}, v = {8, b};
+    return mdb_put(txn, dbi, &k, &v, 0);
+}
+
+static int open_databases(ck_store *s, MDB_txn *txn, bool create)
+{
+    unsigned c = create ? MDB_CREATE : 0;
+    int rc = mdb_dbi_open(txn, "meta", c, &s->meta);
+    if (!rc)
+        rc = mdb_dbi_open(txn, "id2term", c, &s->id2term);
+    if (!rc)
+        rc = mdb_dbi_open(txn, "term2id", c | MDB_DUPSORT | MDB_DUPFIXED, &s->term2id);
+    if (!rc)
+        rc = mdb_dbi_open(txn, "stats", c, &s->stats);
+    for (int i = 0; i < PERM_COUNT && !rc; i++)
+        rc = mdb_dbi_open(txn, quad_perm_names[i], c, &s->index[i]);
+    return rc;
+}
+
+static uint64_t map_size_bytes(void)
+{
+    const char *env = getenv("CITYKG_MAP_SIZE_GIB");
+    uint64_t gib = env && atoll(env) > 0 ? (uint64_t)atoll(env) : DEFAULT_MAP_SIZE_GIB;
+    return gib << 30;
+}
+
+ck_status ck_store_open(const char *dir, unsigned flags, ck_store **out, ck_error *err)
+{
+    *out = NULL;
+    struct stat sb;
+    bool readonly = flags & CK_OPEN_READONLY;
+    if (stat(dir, &sb) != 0) {
+        if (!(flags & CK_OPEN_CREATE) || readonly)
+            return ck_error_set(err, CK_ERR_NOT_FOUND, "no store at %s (directory missing)", dir);
+        if (mkdir_p(dir) != 0)
+            return ck_error_set(err, CK_ERR_IO, "cannot create %s: %s", dir, strerror(errno));
+    } else if (!S_ISDIR(sb.st_mode)) {
+        return ck_error_set(err, CK_ERR_INVALID, "%s is not a directory", dir);
+    }
+    char datafile[4096];
+    snprintf(datafile, sizeof datafile, "%s/data.mdb", dir);
+    if (readonly && stat(datafile, &sb) != 0)
+        return ck_error_set(err, CK_ERR_NOT_FOUND, "no store at %s (no data.mdb)", dir);
+
+    ck_store *s = calloc(1, sizeof *s);
+    if (!s)
+        return ck_error_set(err, CK_ERR_NOMEM, "out of memory");
+    s->path = strdup(dir);
+    s->readonly = readonly;
+    int rc = mdb_env_create(&s->env);
+    if (!rc)
+        rc = mdb_env_set_maxdbs(s->env, 16);
+    if (!rc)
+        rc = mdb_env_set_maxreaders(s->env, 1024);
+    if (!rc)
+        rc = mdb_env_set_mapsize(s->env, map_size_bytes());
+    if (!rc)
+        rc = mdb_env_open(s->env, dir, MDB_NOTLS | (readonly ? MDB_RDONLY : 0), 0644);
+    if (rc) {
+        ck_lmdb_error(err, rc, dir);
+        ck_store_close(s);
+        return err ? err->code : CK_ERR_IO;
+    }
+    MDB_txn *txn;
+    rc = mdb_txn_begin(s->env, NULL, readonly ? MDB_RDONLY : 0, &txn);
+    if (rc) {
+        ck_lmdb_error(err, rc, "opening store");
+        ck_store_close(s);
+        return err ? err->code : CK_ERR_IO;
+    }
+    rc = open_databases(s, txn, !readonly);
+    uint64_t version = 0;
+    if (!rc) {
+        rc = meta_get_u64(txn, s->meta, meta_key_version, &version);
+        if (rc == MDB_NOTFOUND && !readonly) {
+            version = CK_FORMAT_VERSION;
+            rc = meta_put_u64(txn, s->meta, meta_key_version, version);
+            if (!rc)
+                rc = meta_put_u64(txn, s->meta, meta_key_next_dict, 1);
+            if (!rc)
+                rc = meta_put_u64(txn, s->meta, meta_key_next_blank, 1);
+        }
+    }
+    if (rc) {
+        mdb_txn_abort(txn);
+        if (rc == MDB_NOTFOUND)
+            ck_error_set(err, CK_ERR_INVALID, "%s is not a citykg store", dir);
+        else
+            ck_lmdb_error(err, rc, "opening store databases");
+        ck_store_close(s);
+        return err ? err->code : CK_ERR_IO;
+    }
+    if (version != CK_FORMAT_VERSION) {
+        mdb_txn_abort(txn);
+        ck_store_close(s);
+        return ck_error_set(err, CK_ERR_INVALID,
+                            "%s has store format %llu; this citykg reads format %d", dir,
+                            (unsigned long long)version, CK_FORMAT_VERSION);
+    }
+    rc = mdb_txn_commit(txn);
+    if (rc) {
+        ck_lmdb_error(err, rc, "opening store");
+        ck_store_close(s);
+        return err ? err->code : CK_ERR_IO;
+    }
+    *out = s;
+    return CK_OK;
+}
+
+void ck_store_close(ck_store *s)
+{
+    if (!s)
+        return;
+    if (s->env)
+        mdb_env_close(s->env);
+    free(s->path);
+    free(s);
+}
+
+const char *ck_store_path(const ck_store *s) { return s->path; }
+
+/* ---- transactions ----------------------------------------------------------- */
+
+ck_status ck_txn_begin_read(ck_store *s, ck_txn **out, ck_error *err)
+{
+    *out = NULL;
+    ck_txn *t = calloc(1, sizeof *t);
+    if (!t)
+        return ck_error_set(err, CK_ERR_NOMEM, "out of memory");
+    int rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, &t->mdb);
+    if (rc) {
+        free(t);
+        return ck_lmdb_error(err, rc, "beginning read transaction");
+    }
+    t->store = s;
+    *out = t;
+    return CK_OK;
+}
+
+ck_status ck_txn_begin_write(ck_store *s, ck_txn **out, ck_error *err)
+{
+    *out = NULL;
+    if (s->readonly)
+        return ck_error_set(err, CK_ERR_INVALID, "store %s is open read-only", s->path);
+    ck_txn *t = calloc(1, sizeof *t);
+    if (!t)
+        return ck_error_set(err, CK_ERR_NOMEM, "out of memory");
+    t->store = s;
+    t->write = true;
+    t->cache = term_cache_new();
+    int rc = t->cache ? mdb_txn_begin(s->env, NULL, 0, &t->mdb) : ENOMEM;
+    if (!rc)
+        rc = meta_get_u64(t->mdb, s->meta, meta_key_next_dict, &t->next_dict_id);
+    if (!rc)
+        rc = meta_get_u64(t->mdb, s->meta, meta_key_next_blank, &t->next_blank_id);
+    if (rc) {
+        ck_lmdb_error(err, rc, "beginning write transaction");
+        ck_txn_abort(t);
+        return err ? err->code : CK_ERR_IO;
+    }
+    *out = t;
+    return CK_OK;
+}
+
+bool ck_txn_is_write(const ck_txn *t) { return t->write; }
+
+void ck_txn_abort(ck_txn *t)
+{
+    if (!t)
+        return;
+    if (t->mdb)
+        mdb_txn_abort(t->mdb);
+    term_cache_free(t->cache);
+    free(t);
+}
+
+ck_status ck_txn_commit(ck_txn *t, ck_error *err)
+{
+    if (!t->write) {
+        ck_txn_abort(t);
+        return CK_OK;
+    }
+    ck_status st = dict_flush(t, err);
+    int rc = 0;
+    if (st == CK_OK) {
+        rc = meta_put_u64(t->mdb, t->store->meta, meta_key_next_dict, t->next_dict_id);
+        if (!rc)
+            rc = meta_put_u64(t->mdb, t->store->meta, meta_key_next_blank, t->next_blank_id);
+        if (!rc)
+            rc = mdb_txn_commit(t->mdb);
+        t->mdb = NULL; /* committed or, on failure, aborted by LMDB */
+        if (rc)
+            st = ck_lmdb_error(err, rc, "committing");
+    }
+    ck_txn_abort(t);
+    return st;
+}
+
+/* ---- adding and removing quads ------------------------------------------- */
+
+/* Applies a batch to all six permutations. rows arrive in spog layout and
+ * are sorted here; only the quads that actually change (new ones when
+ * inserting, present ones when removing) reach the other five indexes. */
+static ck_status apply_batch(ck_txn *t, const ck_quad *quads, size_t n, bool inserting,
+                             size_t *changed_out, ck_error *err)
+{
+    if (changed_out)
+        *changed_out = 0;
+    if (!t->write)
+        return ck_error_set(err, CK_ERR_INVALID, "quads can only change in a write transaction");
+    if (n == 0)
+        return CK_OK;
+    quad_row *base = malloc(n * sizeof *base);
+    quad_row *work = malloc(n * sizeof *work);
+    quad_row *tmp = malloc(n * sizeof *tmp);
+    bool *flags = malloc(n * sizeof *flags);
+    ck_status st = CK_OK;
+    if (!base || !work || !tmp || !flags) {
+        st = ck_error_set(err, CK_ERR_NOMEM, "out of memory for a batch of %zu quads", n);
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++)
+        quad_to_row(PERM_SPOG, &quads[i], &base[i]);
+    size_t m = quad_rows_sort_unique(base, tmp, n), changed = 0;
+    st = inserting ? quad_index_insert(t->mdb, t->store->index[PERM_SPOG], base, m, flags,
+                                       &changed, err)
+                   : quad_index_remove(t->mdb, t->store->index[PERM_SPOG], base, m, flags,
+                                       &changed, err);
+    if (st || changed == 0)
+        goto done;
+    size_t k = 0;
+    for (size_t i = 0; i < m; i++)
+        if (flags[i])
+            base[k++] = base[i];
+    st = stats_apply(t, base, k, inserting ? 1 : -1, err);
+
+    /* spog sorted -> gspo needs only a stable sort by graph; likewise posg ->
+     * gpos and ospg -> gosp. */
+    static const quad_perm order[][2] = {
+        {PERM_SPOG, PERM_GSPO}, {PERM_POSG, PERM_GPOS}, {PERM_OSPG, PERM_GOSP}};
+    for (int step = 0; step < 3 && st == CK_OK; step++) {
+        quad_perm first = order[step][0], second = order[step][1];
+        for (size_t i = 0; i < k; i++) {
+            ck_quad q;
+            row_to_quad(PERM_SPOG, &base[i], &q);
+            quad_to_row(first, &q, &work[i]);
+        }
+        if (first != PERM_SPOG) {
+            quad_rows_sort_unique(work, tmp, k);
+            st = inserting ? quad_index_insert(t->mdb, t->store->index[first], work, k, NULL,
+                                               NULL, err)
+                           : quad_index_remove(t->mdb, t->store->index[first], work, k, NULL,
+                                               NULL, err);
+            if (st)
+                break;
+        }
+        for (size_t i = 0; i < k; i++) {
+            quad_row r = work[i];
+            work[i] = (quad_row){{r.c[3], r.c[0], r.c[1], r.c[2]}}; /* g to the front */
+        }
+        quad_rows_sort_by_first(work, tmp, k);
+        st = inserting
+                 ? quad_index_insert(t->mdb, t->store->index[second], work, k, NULL, NULL, err)
+                 : quad_index_remove(t->mdb, t->store->index[second], work, k, NULL, NULL, err);
+    }
+    if (st == CK_OK && changed_out)
+        *changed_out = k;
+done:
+    free(base);
+    free(work);
+    free(tmp);
+    free(flags);
+    return st;
+}
+
+ck_status ck_quads_add(ck_txn *t, const ck_quad *quads, size_t n, size_t *added, ck_error *err)
+{
+    return apply_batch(t, quads, n, true, added, err);
+}
+
+ck_status ck_quads_remove(ck_txn *t, const ck_quad *quads, size_t n, size_t *removed,
+                          ck_error *err)
+{
+    return apply_batch(t, quads, n, false, removed, err);
+}
+
+/* ---- scans ----------------------------------------------------------------- */
+
+struct ck_scan {
+    quad_perm perm;
+    quad_index_cursor cursor;
+    ck_error error;
+};
+
+/* Picks the permutation whose leading columns are exactly the bound ones. */
+static quad_perm choose_perm(const ck_pattern *p)
+{
+    bool s = p->s, pr = p->p, o = p->o;
+    if (p->g_bound) {
+        if (pr && !s)
+            return PERM_GPOS;
+        if (o && !pr)
+            return PERM_GOSP;
+        return PERM_GSPO;
+    }
+    if (pr && !s)
+        return PERM_POSG;
+    if (o && !pr)
+        return PERM_OSPG;
+    return PERM_SPOG;
+}
+
+ck_status ck_scan_open(ck_txn *t, const ck_pattern *p, ck_scan **out, ck_error *err)
+{
+    *out = NULL;
+    ck_scan *sc = calloc(1, sizeof *sc);
+    if (!sc)
+        return ck_error_set(err, CK_ERR_NOMEM, "out of memory");
+    sc->perm = choose_perm(p);
+    ck_quad q = {p->g, p->s, p->p, p->o};
+    quad_row prefix;
+    quad_to_row(sc->perm, &q, &prefix);
+    int bound = (p->g_bound ? 1 : 0) + (p->s != 0) + (p->p != 0) + (p->o != 0);
+    ck_status st = quad_index_cursor_open(&sc->cursor, t->mdb, t->store->index[sc->perm],
+                                          &prefix, bound, err);
+    if (st) {
+        quad_index_cursor_close(&sc->cursor);
+        free(sc);
+        return st;
+    }
+    *out = sc;
+    return CK_OK;
+}
+
+bool ck_scan_next(ck_scan *sc, ck_quad *q)
+{
+    const quad_row *r = quad_index_cursor_next(&sc->cursor);
+    if (!r) {
+        if (sc->cursor.error.code)
+            sc->error = sc->cursor.error;
+        return false;
+    }
+    row_to_quad(sc->perm, r, q);
+    return true;
+}
+
+const ck_error *ck_scan_error(const ck_scan *sc) { return &sc->error; }
+const char *ck_scan_order(const ck_scan *sc) { return quad_perm_names[sc->perm]; }
+
+void ck_scan_close(ck_scan *sc)
+{
+    if (!sc)
+        return;
+    quad_index_cursor_close(&sc->cursor);
+    free(sc);
+}
+
+ck_status ck_count(ck_txn *t, const ck_pattern *p, uint64_t *out, ck_error *err)
+{
+    *out = 0;
+    ck_scan *sc;
+    ck_status st = ck_scan_open(t, p, &sc, err);
+    if (st)
+        return st;
+    ck_quad q;
+    while (ck_scan_next(sc, &q))
+        (*out)++;
+    st = sc->error.code;
+    if (st && err)
+        *err = sc->error;
+    ck_scan_close(sc);
+    return st;
+}

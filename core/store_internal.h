@@ -1,0 +1,57 @@
+/*
+ * store_internal.h — the structures behind store.h, shared by the files of
+ * core/ only.
+ *
+ * LMDB databases of a store:
+ *   meta      format version, next dictionary id, next blank node id
+ *   id2term   id (8 bytes BE) -> term bytes (dict.c)
+ *   term2id   hash (8 bytes BE) -> id, DUPSORT|DUPFIXED for hash collisions
+ *   stats     'p'|id or 'g'|id (9 bytes) -> quad count (8 bytes BE)
+ *   spog ...  the six permutation indexes (quad_index.h)
+ */
+#ifndef CITYKG_STORE_INTERNAL_H
+#define CITYKG_STORE_INTERNAL_H
+
+#include <lmdb.h>
+#include "quad_index.h"
+#include "store.h"
+
+#define CK_FORMAT_VERSION 1
+
+struct ck_store {
+    MDB_env *env;
+    MDB_dbi meta, id2term, term2id, stats;
+    MDB_dbi index[PERM_COUNT];
+    char *path;
+    bool readonly;
+};
+
+typedef struct term_cache term_cache;
+
+struct ck_txn {
+    ck_store *store;
+    MDB_txn *mdb;
+    bool write;
+    /* write transactions only */
+    uint64_t next_dict_id;
+    uint64_t next_blank_id;
+    term_cache *cache;
+};
+
+uint64_t ck_read_be64(const void *p);
+void ck_write_be64(void *p, uint64_t v);
+ck_status ck_lmdb_error(ck_error *err, int rc, const char *what);
+
+/* dict.c */
+term_cache *term_cache_new(void);
+void term_cache_free(term_cache *cache);
+/* Writes pending term2id entries to LMDB; called before commit. */
+ck_status dict_flush(ck_txn *txn, ck_error *err);
+
+/* stats.c */
+/* Adds sign (+1 or -1) per quad to the per-predicate and per-graph counts
+ * of the given rows (spog layout). */
+ck_status stats_apply(ck_txn *txn, const quad_row *spog_rows, size_t n, int sign,
+                      ck_error *err);
+
+#endif

@@ -1,0 +1,285 @@
+/*
+ * cmd_data.c — the store subcommands: load, dump, stats, check, import.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "dump.h"
+#include "import_redland.h"
+#include "loader.h"
+
+/* Options shared by the store subcommands. Positional arguments stay in
+ * args[0..nargs). */
+typedef struct {
+    const char *data;
+    const char *graph;
+    const char *format;
+    const char *base;
+    const char *from_redland;
+    const char *name;
+    size_t batch;
+    bool quiet;
+    char **args;
+    int nargs;
+} options;
+
+/* Parses "--opt VALUE" and "--opt=VALUE" forms for the options a command
+ * accepts (allowed: space-separated names). Returns 0 or prints an error. */
+static int parse_options(int argc, char **argv, const char *allowed, options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->data = getenv("CITYKG_DATA") ? getenv("CITYKG_DATA") : CITYKG_DEFAULT_DATA_DIR;
+    o->args = calloc((size_t)argc + 1, sizeof *o->args);
+    bool only_args = false;
+    for (int i = 1; i < argc; i++) {
+        char *a = argv[i];
+        if (only_args || a[0] != '-' || strcmp(a, "-") == 0) {
+            o->args[o->nargs++] = a;
+            continue;
+        }
+        if (strcmp(a, "--") == 0) {
+            only_args = true;
+            continue;
+        }
+        if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
+            o->quiet = true;
+            continue;
+        }
+        char name[64];
+        const char *value = NULL;
+        const char *eq = strchr(a, '=');
+        if (strncmp(a, "--", 2) != 0)
+            return cli_fail("unknown option '%s' (see --help)", a);
+        size_t n = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+        if (n >= sizeof name)
+            return cli_fail("unknown option '%s' (see --help)", a);
+        memcpy(name, a + 2, n);
+        name[n] = 0;
+        char padded[80];
+        snprintf(padded, sizeof padded, " %s ", name);
+        char allowed_padded[256];
+        snprintf(allowed_padded, sizeof allowed_padded, " %s ", allowed);
+        if (!strstr(allowed_padded, padded))
+            return cli_fail("unknown option '--%s' for %s (see --help)", name, argv[0]);
+        if (eq)
+            value = eq + 1;
+        else if (i + 1 < argc)
+            value = argv[++i];
+        else
+            return cli_fail("option --%s needs a value", name);
+        if (strcmp(name, "data") == 0)
+            o->data = value;
+        else if (strcmp(name, "graph") == 0)
+            o->graph = value;
+        else if (strcmp(name, "format") == 0)
+            o->format = value;
+        else if (strcmp(name, "base") == 0)
+            o->base = value;
+        else if (strcmp(name, "from-redland") == 0)
+            o->from_redland = value;
+        else if (strcmp(name, "name") == 0)
+            o->name = value;
+        else if (strcmp(name, "batch") == 0) {
+            char *end;
+            long long b = strtoll(value, &end, 10);
+            if (*end || b < 1000)
+                return cli_fail("--batch needs a number of quads >= 1000, not '%s'", value);
+            o->batch = (size_t)b;
+        }
+    }
+    return 0;
+}
+
+static void print_progress(void *ctx, uint64_t quads, double seconds)
+{
+    (void)ctx;
+    fprintf(stderr, "citykg: loaded %llu quads in %.0f s (%.0f quads/s)\n",
+            (unsigned long long)quads, seconds, seconds > 0 ? quads / seconds : 0.0);
+}
+
+static ck_status open_store(const char *dir, unsigned flags, ck_store **store, ck_error *err)
+{
+    ck_status st = ck_store_open(dir, flags, store, err);
+    if (st == CK_ERR_NOT_FOUND && (flags & CK_OPEN_READONLY))
+        ck_error_set(err, st, "no store at %s: load data first (citykg load --data %s FILE)",
+                     dir, dir);
+    return st;
+}
+
+int cmd_load(int argc, char **argv)
+{
+    if (cli_wants_help(argc, argv)) {
+        printf("usage: citykg load [--data DIR] [--graph IRI] [--format F] [--base IRI] [--quiet] "
+               "FILE...\n\n"
+               "Loads RDF files (or - for stdin) in one atomic transaction: a syntax error in\n"
+               "any file is reported as file:line:column and nothing is stored.\n\n"
+               "  --data DIR     store directory (default %s; created if missing)\n"
+               "  --graph IRI    named graph receiving triples of the files' default graph\n"
+               "  --format F     ntriples, nquads, turtle, trig or rdfxml (default: from the\n"
+               "                 file name: .nt .nq .ttl .trig .rdf .owl .xml, optionally .gz)\n"
+               "  --base IRI     base IRI for relative IRIs (default: the file's file: URI)\n"
+               "  --batch N      quads per index batch (memory ~ 130 bytes x N; default 4194304)\n"
+               "  --quiet        no progress output\n",
+               CITYKG_DEFAULT_DATA_DIR);
+        return 0;
+    }
+    options o;
+    if (parse_options(argc, argv, "data graph format base batch", &o))
+        return 1;
+    if (o.nargs == 0)
+        return cli_fail("load needs at least one FILE (or - for stdin)");
+    for (int i = 0; i < o.nargs; i++)
+        if (strcmp(o.args[i], "-") != 0 && access(o.args[i], R_OK) != 0)
+            return cli_fail("%s: cannot read file", o.args[i]);
+    ck_error err = {0};
+    ck_store *store;
+    if (open_store(o.data, CK_OPEN_CREATE, &store, &err))
+        return cli_fail_error(&err);
+    ck_load_options lo = {.graph = o.graph, .format = o.format, .base = o.base,
+                          .batch_quads = o.batch,
+                          .progress = o.quiet ? NULL : print_progress};
+    ck_load_result r;
+    ck_status st = ck_load_files(store, (const char *const *)o.args, o.nargs, &lo, &r, &err);
+    ck_store_close(store);
+    free(o.args);
+    if (st)
+        return cli_fail_error(&err);
+    if (!o.quiet)
+        fprintf(stderr, "citykg: loaded %llu quads (%llu new) in %.2f s (%.0f quads/s)\n",
+                (unsigned long long)r.quads_read, (unsigned long long)r.quads_added, r.seconds,
+                r.seconds > 0 ? r.quads_read / r.seconds : 0.0);
+    return 0;
+}
+
+int cmd_dump(int argc, char **argv)
+{
+    if (cli_wants_help(argc, argv)) {
+        printf("usage: citykg dump [--data DIR] [--format nquads|trig|turtle|ntriples] "
+               "[--graph IRI|default]\n\n"
+               "Writes the store to stdout (default N-Quads). Turtle and N-Triples hold one\n"
+               "graph: choose it with --graph when the store has named graphs.\n");
+        return 0;
+    }
+    options o;
+    if (parse_options(argc, argv, "data format graph", &o))
+        return 1;
+    if (o.nargs)
+        return cli_fail("dump takes no file arguments (it writes to stdout)");
+    ck_error err = {0};
+    ck_store *store;
+    if (open_store(o.data, CK_OPEN_READONLY, &store, &err))
+        return cli_fail_error(&err);
+    ck_txn *txn;
+    ck_status st = ck_txn_begin_read(store, &txn, &err);
+    if (st == CK_OK) {
+        st = ck_dump(txn, stdout, o.format, o.graph, NULL, &err);
+        ck_txn_abort(txn);
+    }
+    ck_store_close(store);
+    free(o.args);
+    return st ? cli_fail_error(&err) : 0;
+}
+
+int cmd_stats(int argc, char **argv)
+{
+    if (cli_wants_help(argc, argv)) {
+        printf("usage: citykg stats [--data DIR]\n\nPrints quads, graphs, terms, bytes on disk "
+               "and bytes per quad, then quads per graph.\n");
+        return 0;
+    }
+    options o;
+    if (parse_options(argc, argv, "data", &o))
+        return 1;
+    free(o.args);
+    ck_error err = {0};
+    ck_store *store;
+    if (open_store(o.data, CK_OPEN_READONLY, &store, &err))
+        return cli_fail_error(&err);
+    ck_txn *txn;
+    ck_store_stats s;
+    ck_status st = ck_txn_begin_read(store, &txn, &err);
+    if (st == CK_OK)
+        st = ck_store_stats_get(txn, &s, &err);
+    if (st == CK_OK) {
+        printf("quads: %llu\n", (unsigned long long)s.quads);
+        printf("graphs: %llu\n", (unsigned long long)s.graphs);
+        printf("terms: %llu\n", (unsigned long long)s.terms);
+        printf("blank nodes: %llu\n", (unsigned long long)s.blank_nodes);
+        printf("bytes on disk: %llu\n", (unsigned long long)s.bytes_on_disk);
+        printf("bytes in use: %llu\n", (unsigned long long)s.bytes_used);
+        printf("bytes per quad: %.1f\n", s.quads ? (double)s.bytes_used / s.quads : 0.0);
+    }
+    ck_txn_abort(txn);
+    ck_store_close(store);
+    return st ? cli_fail_error(&err) : 0;
+}
+
+static void print_line(const char *line) { fprintf(stderr, "citykg: check: %s\n", line); }
+
+int cmd_check(int argc, char **argv)
+{
+    if (cli_wants_help(argc, argv)) {
+        printf("usage: citykg check [--data DIR] [--quiet]\n\n"
+               "Verifies that every index holds the same quads, every id resolves and the\n"
+               "statistics match. Exit status 0 when the store is sound.\n");
+        return 0;
+    }
+    options o;
+    if (parse_options(argc, argv, "data", &o))
+        return 1;
+    free(o.args);
+    ck_error err = {0};
+    ck_store *store;
+    if (open_store(o.data, CK_OPEN_READONLY, &store, &err))
+        return cli_fail_error(&err);
+    ck_txn *txn;
+    ck_status st = ck_txn_begin_read(store, &txn, &err);
+    if (st == CK_OK)
+        st = ck_store_check(txn, o.quiet ? NULL : print_line, &err);
+    ck_txn_abort(txn);
+    ck_store_close(store);
+    if (st)
+        return cli_fail("check failed: %s", err.message);
+    printf("ok\n");
+    return 0;
+}
+
+int cmd_import(int argc, char **argv)
+{
+    if (cli_wants_help(argc, argv)) {
+        printf("usage: citykg import [--data DIR] --from-redland STORAGE 'OPTIONS' [NAME]\n\n"
+               "Copies a Redland (librdf) storage into the store in one transaction; contexts\n"
+               "become named graphs. STORAGE is the librdf storage type (sqlite, hashes,\n"
+               "postgresql, mysql, virtuoso, ...), OPTIONS its option string and NAME its name\n"
+               "(file or database; also accepted as --name). Examples:\n"
+               "  citykg import --from-redland sqlite \"new='no'\" /var/lib/rdf/city.db\n"
+               "  citykg import --from-redland hashes \"hash-type='bdb',dir='/var/lib/rdf'\" "
+               "city\n");
+        return 0;
+    }
+    options o;
+    if (parse_options(argc, argv, "data from-redland name", &o))
+        return 1;
+    if (!o.from_redland)
+        return cli_fail("import needs --from-redland STORAGE 'OPTIONS' [NAME]");
+    const char *opts = o.nargs > 0 ? o.args[0] : "";
+    const char *name = o.name ? o.name : o.nargs > 1 ? o.args[1] : NULL;
+    if (o.nargs > 2)
+        return cli_fail("import takes OPTIONS and NAME, got %d arguments", o.nargs);
+    ck_error err = {0};
+    ck_store *store;
+    if (open_store(o.data, CK_OPEN_CREATE, &store, &err))
+        return cli_fail_error(&err);
+    ck_load_result r;
+    ck_status st = ck_import_redland(store, o.from_redland, name, opts, &r, &err);
+    ck_store_close(store);
+    free(o.args);
+    if (st)
+        return cli_fail_error(&err);
+    fprintf(stderr, "citykg: imported %llu statements (%llu new quads) in %.2f s\n",
+            (unsigned long long)r.quads_read, (unsigned long long)r.quads_added, r.seconds);
+    return 0;
+}
