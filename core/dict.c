@@ -22,13 +22,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CACHE_ARENA_BUDGET ((size_t)384 << 20)
+#define CACHE_ARENA_BUDGET ((size_t)384 << 20) /* < 4 GiB: offsets are u32 */
 
+/* 16 bytes a slot: the arena entry holds the term's length and bytes, so a
+ * slot needs only the id, the arena offset and a hash fragment that rules out
+ * most mismatches without touching the arena. */
 typedef struct {
-    uint64_t hash;
-    uint64_t id;     /* 0 = empty slot */
-    uint64_t offset; /* into arena */
-    uint32_t len;
+    uint64_t id;      /* 0 = empty slot */
+    uint32_t offset;  /* into arena: u32 length, then the bytes */
+    uint32_t hash_hi; /* upper half of the term hash */
 } cache_slot;
 
 typedef struct {
@@ -44,6 +46,10 @@ struct term_cache {
     size_t pending_len, pending_cap;
     unsigned char *scratch; /* term bytes being built */
     size_t scratch_cap;
+    /* true while the cache holds every term of the store: the dictionary was
+     * empty when the transaction began and nothing was evicted since. Then a
+     * cache miss means "new term" without asking LMDB. */
+    bool complete;
 };
 
 term_cache *term_cache_new(void)
@@ -78,17 +84,31 @@ static void cache_clear(term_cache *c)
     c->arena_len = 0;
 }
 
+static const unsigned char *slot_bytes(const term_cache *c, const cache_slot *s, uint32_t *len)
+{
+    memcpy(len, c->arena + s->offset, 4);
+    return (const unsigned char *)c->arena + s->offset + 4;
+}
+
 static cache_slot *cache_find(term_cache *c, uint64_t hash, const void *bytes, size_t len)
 {
     size_t mask = c->capacity - 1;
+    uint32_t hi = (uint32_t)(hash >> 32);
     for (size_t i = hash & mask;; i = (i + 1) & mask) {
         cache_slot *s = &c->slots[i];
         if (s->id == 0)
             return s;
-        if (s->hash == hash && s->len == len && memcmp(c->arena + s->offset, bytes, len) == 0)
-            return s;
+        uint32_t slen;
+        if (s->hash_hi == hi) {
+            const unsigned char *sb = slot_bytes(c, s, &slen);
+            if (slen == len && memcmp(sb, bytes, len) == 0)
+                return s;
+        }
     }
 }
+
+/* The hash is not stored whole: recompute it from the arena when growing. */
+static uint64_t slot_hash(const term_cache *c, const cache_slot *s);
 
 static bool cache_grow(term_cache *c)
 {
@@ -100,7 +120,7 @@ static bool cache_grow(term_cache *c)
         cache_slot *s = &c->slots[i];
         if (!s->id)
             continue;
-        size_t j = s->hash & (ncap - 1);
+        size_t j = slot_hash(c, s) & (ncap - 1);
         while (ns[j].id)
             j = (j + 1) & (ncap - 1);
         ns[j] = *s;
@@ -114,9 +134,10 @@ static bool cache_grow(term_cache *c)
 static bool cache_insert(term_cache *c, cache_slot *slot, uint64_t hash, const void *bytes,
                          size_t len, uint64_t id)
 {
-    if (c->arena_len + len > c->arena_cap) {
+    size_t need = 4 + len;
+    if (c->arena_len + need > c->arena_cap) {
         size_t ncap = c->arena_cap ? c->arena_cap * 2 : (1 << 20);
-        while (ncap < c->arena_len + len)
+        while (ncap < c->arena_len + need)
             ncap *= 2;
         char *na = realloc(c->arena, ncap);
         if (!na)
@@ -124,11 +145,14 @@ static bool cache_insert(term_cache *c, cache_slot *slot, uint64_t hash, const v
         c->arena = na;
         c->arena_cap = ncap;
     }
-    memcpy(c->arena + c->arena_len, bytes, len);
-    *slot = (cache_slot){hash, id, c->arena_len, (uint32_t)len};
-    c->arena_len += len;
+    uint32_t len32 = (uint32_t)len;
+    memcpy(c->arena + c->arena_len, &len32, 4);
+    memcpy(c->arena + c->arena_len + 4, bytes, len);
+    *slot = (cache_slot){id, (uint32_t)c->arena_len, (uint32_t)(hash >> 32)};
+    c->arena_len += need;
     c->used++;
-    if (c->used * 2 > c->capacity)
+    /* load factor up to 0.7 keeps probes short at 16 bytes a slot */
+    if (c->used * 10 > c->capacity * 7)
         return cache_grow(c);
     return true;
 }
@@ -154,6 +178,8 @@ static int pending_cmp(const void *a, const void *b)
         return x->hash < y->hash ? -1 : 1;
     return x->id < y->id ? -1 : x->id > y->id;
 }
+
+void term_cache_set_complete(term_cache *c, bool complete) { c->complete = complete; }
 
 ck_status dict_flush(ck_txn *txn, ck_error *err)
 {
@@ -301,6 +327,13 @@ static uint64_t term_hash(const term_bytes *tb)
     return ck_hash_bytes(tb->data, tb->len, (uint64_t)tb->tag * 0x9E3779B97F4A7C15ULL);
 }
 
+static uint64_t slot_hash(const term_cache *c, const cache_slot *s)
+{
+    uint32_t len;
+    const unsigned char *b = slot_bytes(c, s, &len);
+    return ck_hash_bytes(b, len, (uint64_t)ck_id_tag(s->id) * 0x9E3779B97F4A7C15ULL);
+}
+
 /* Looks the bytes up in LMDB. *out = 0 when absent. */
 static ck_status lmdb_lookup(ck_txn *txn, const term_bytes *tb, uint64_t hash, ck_id *out,
                              ck_error *err)
@@ -339,6 +372,7 @@ static ck_status find_or_create(ck_txn *txn, const term_bytes *tb, bool create, 
     uint64_t hash = term_hash(tb);
     term_cache *c = txn->cache;
     cache_slot *slot = NULL;
+    *out = 0;
     if (c) {
         slot = cache_find(c, hash, tb->data, tb->len);
         if (slot->id) {
@@ -346,7 +380,7 @@ static ck_status find_or_create(ck_txn *txn, const term_bytes *tb, bool create, 
             return CK_OK;
         }
     }
-    ck_status st = lmdb_lookup(txn, tb, hash, out, err);
+    ck_status st = c && c->complete ? CK_OK : lmdb_lookup(txn, tb, hash, out, err);
     if (st)
         return st;
     if (*out == 0 && create) {
@@ -361,13 +395,14 @@ static ck_status find_or_create(ck_txn *txn, const term_bytes *tb, bool create, 
             return ck_error_set(err, CK_ERR_NOMEM, "out of memory");
     }
     if (*out && c) {
-        if (c->arena_len + tb->len > CACHE_ARENA_BUDGET) {
+        if (c->arena_len + 4 + tb->len > CACHE_ARENA_BUDGET) {
             /* bounded memory: make pending entries findable in LMDB, then
              * start the cache afresh */
             st = dict_flush(txn, err);
             if (st)
                 return st;
             cache_clear(c);
+            c->complete = false;
         }
         slot = cache_find(c, hash, tb->data, tb->len);
         if (!cache_insert(c, slot, hash, tb->data, tb->len, *out))

@@ -20,7 +20,9 @@
 #include <zlib.h>
 
 #define CHUNK_BYTES ((size_t)4 << 20)
-#define QUEUE_DEPTH 4
+/* Deep enough (192 MiB) that the parser keeps going while the loading
+ * thread sorts and writes a batch, which takes seconds for large batches. */
+#define QUEUE_DEPTH 48
 #define DEFAULT_BATCH_QUADS ((size_t)4 << 20)
 #define READ_BYTES (256 * 1024)
 

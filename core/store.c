@@ -248,6 +248,11 @@ ck_status ck_txn_begin_write(ck_store *s, ck_txn **out, ck_error *err)
         rc = meta_get_u64(t->mdb, s->meta, meta_key_next_dict, &t->next_dict_id);
     if (!rc)
         rc = meta_get_u64(t->mdb, s->meta, meta_key_next_blank, &t->next_blank_id);
+    MDB_stat dict;
+    if (!rc)
+        rc = mdb_stat(t->mdb, s->id2term, &dict);
+    if (!rc)
+        term_cache_set_complete(t->cache, dict.ms_entries == 0);
     if (rc) {
         ck_lmdb_error(err, rc, "beginning write transaction");
         ck_txn_abort(t);

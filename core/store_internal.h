@@ -45,6 +45,8 @@ ck_status ck_lmdb_error(ck_error *err, int rc, const char *what);
 /* dict.c */
 term_cache *term_cache_new(void);
 void term_cache_free(term_cache *cache);
+/* Declares that the store's dictionary is empty, so the cache is complete. */
+void term_cache_set_complete(term_cache *cache, bool complete);
 /* Writes pending term2id entries to LMDB; called before commit. */
 ck_status dict_flush(ck_txn *txn, ck_error *err);
 

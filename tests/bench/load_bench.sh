@@ -13,6 +13,8 @@
 #   OXIGRAPH_ARGS=                           e.g. --no-transaction
 #   VIRT_BUFFERS / VIRT_DIRTY                Virtuoso NumberOfBuffers / MaxDirtyBuffers
 #   KEEP_STORES=1                            keep store directories under work/
+#   REPEAT=1                                 loads per engine; the median is reported
+#   QUIET_WAIT=300                           seconds to wait for an idle machine
 #
 # Output: a markdown table on stdout and in tests/bench/work/load-SIZE.md;
 # engine logs in tests/bench/work/logs-SIZE/. Needs the peers installed by
@@ -28,7 +30,9 @@ SIZE=${1:-1000000}
 ENGINES=${ENGINES:-citykg oxigraph jena virtuoso}
 CITYKG=${CITYKG:-$ROOT/build/citykg}
 KEEP_STORES=${KEEP_STORES:-0}
+REPEAT=${REPEAT:-1}
 
+case $REPEAT in '' | *[!0-9]* | 0) echo "load_bench: REPEAT must be a positive integer" >&2; exit 2 ;; esac
 case $SIZE in '' | *[!0-9]*)
   echo "usage: $0 [SIZE]   (SIZE: number of quads, e.g. 1000000 or 10000000)" >&2
   exit 2 ;;
@@ -58,24 +62,57 @@ FILE_BYTES=$(stat -c %s "$DATA")
 log "data: $DATA ($TRIPLES quads, $((FILE_BYTES / 1048576)) MiB)"
 
 # ---- helpers ----------------------------------------------------------------
-declare -A R_SECS R_RSS R_DISK R_COUNT R_NOTE
+declare -A R_SECS R_RSS R_DISK R_COUNT R_NOTE R_FOREIGN
 
 # Put the input in the page cache and flush earlier engines' dirty pages, so
 # each engine starts from the same state.
 warm() { cat "$DATA" >/dev/null; sync; }
 
-# timed LOG CMD...: runs CMD, sets T_RC, T_SECS (wall) and T_RSS (peak KiB)
+# Busy CPU time of the whole machine so far, in clock ticks (USER_HZ).
+cpu_busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
+HZ=$(getconf CLK_TCK)
+
+# This is a 2-core machine that others may be using: before each engine wait
+# (at most QUIET_WAIT seconds, default 300) until less than a quarter of a core
+# is busy, so that engines are timed on an idle machine.
+wait_quiet() {
+  local waited=0 a b busy
+  while :; do
+    a=$(cpu_busy); sleep 2; b=$(cpu_busy)
+    busy=$(awk -v a="$a" -v b="$b" -v hz="$HZ" 'BEGIN { printf "%.2f", (b - a) / hz / 2 }')
+    if awk -v x="$busy" 'BEGIN { exit !(x < 0.25) }'; then return 0; fi
+    if [ "$waited" -ge "${QUIET_WAIT:-300}" ]; then
+      log "machine still busy ($busy cores in use); measuring anyway"; return 0
+    fi
+    [ "$waited" != 0 ] || log "waiting for an idle machine ($busy cores in use by other processes)"
+    waited=$((waited + 2))
+  done
+}
+
+# timed LOG CMD...: runs CMD, sets T_RC, T_SECS (wall), T_RSS (peak KiB),
+# T_CPU (CPU seconds of CMD and its children) and T_BUSY (CPU seconds of the
+# whole machine during the run; T_BUSY - engine CPU = disturbance by others)
 timed() {
   local out=$1; shift
-  local t0 t1
+  local t0 t1 c0 c1
+  c0=$(cpu_busy)
   t0=$(date +%s.%N)
   set +e
-  /usr/bin/time -f '%M' -o "$out.time" "$@" >"$out" 2>&1
+  /usr/bin/time -f '%M %U %S' -o "$out.time" "$@" >"$out" 2>&1
   T_RC=$?
   set -e
   t1=$(date +%s.%N)
+  c1=$(cpu_busy)
   T_SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
-  T_RSS=$(tail -n 1 "$out.time")
+  T_BUSY=$(awk -v a="$c0" -v b="$c1" -v hz="$HZ" 'BEGIN { printf "%.2f", (b - a) / hz }')
+  read -r T_RSS T_CPU <<<"$(tail -n 1 "$out.time" | awk '{ printf "%s %.2f", $1, $2 + $3 }')"
+}
+
+# foreign ENGINE ENGINE_CPU_SECONDS: records how many cores other processes
+# used on average during the timed load
+foreign() {
+  R_FOREIGN[$1]=$(awk -v busy="$T_BUSY" -v own="$2" -v s="$T_SECS" \
+    'BEGIN { f = (busy - own) / s; if (f < 0) f = 0; printf "%.2f", f }')
 }
 
 disk_bytes() { du -s -B1 "$1" | cut -f1; }
@@ -93,7 +130,7 @@ run_citykg() {
   fi
   local dir=$WORK/store-citykg-$SIZE
   rm -rf "$dir"
-  warm
+  warm; wait_quiet
   log "citykg: loading"
   # shellcheck disable=SC2086
   timed "$LOGS/citykg.log" "$CITYKG" load --data "$dir" ${CITYKG_LOAD_ARGS:-} "$DATA"
@@ -101,6 +138,7 @@ run_citykg() {
     fail citykg "load failed (exit $T_RC, see $LOGS/citykg.log)"; tail -n 5 "$LOGS/citykg.log" >&2
     drop_store "$dir"; return
   fi
+  foreign citykg "$T_CPU"
   R_SECS[citykg]=$T_SECS; R_RSS[citykg]=$T_RSS; R_DISK[citykg]=$(disk_bytes "$dir")
   # the last "<n> quads" / "<n> triples" the loader printed, if any
   # (not a rate such as "524928 quads/s")
@@ -113,13 +151,14 @@ run_oxigraph() {
   if [ ! -f "$BENCH/node_modules/oxigraph/package.json" ]; then
     fail oxigraph "npm package missing (run tests/bench/setup-peers.sh)"; return
   fi
-  warm
+  warm; wait_quiet
   log "oxigraph: loading"
   # shellcheck disable=SC2086
   timed "$LOGS/oxigraph.log" node "$BENCH/load_oxigraph.mjs" "$DATA" ${OXIGRAPH_ARGS:-}
   if [ "$T_RC" != 0 ]; then
     fail oxigraph "load failed (exit $T_RC, see $LOGS/oxigraph.log)"; tail -n 5 "$LOGS/oxigraph.log" >&2; return
   fi
+  foreign oxigraph "$T_CPU"
   R_SECS[oxigraph]=$T_SECS; R_RSS[oxigraph]=$T_RSS; R_DISK[oxigraph]="in memory"
   R_COUNT[oxigraph]=$(sed -n 's/^quads=\([0-9]*\).*/\1/p' "$LOGS/oxigraph.log")
 }
@@ -161,7 +200,7 @@ run_jena() {
   fi
   local dir=$WORK/store-jena-$SIZE
   rm -rf "$dir"
-  warm
+  warm; wait_quiet
   log "jena: loading (tdb2.tdbloader --loader=${JENA_LOADER:-phased})"
   # shellcheck disable=SC2086
   timed "$LOGS/jena.log" java ${JENA_JAVA_OPTS:-} -cp "$cp" tdb2.tdbloader \
@@ -170,6 +209,7 @@ run_jena() {
     fail jena "load failed (exit $T_RC, see $LOGS/jena.log)"; tail -n 5 "$LOGS/jena.log" >&2
     drop_store "$dir"; return
   fi
+  foreign jena "$T_CPU"
   R_SECS[jena]=$T_SECS; R_RSS[jena]=$T_RSS; R_DISK[jena]=$(disk_bytes "$dir")
   # last line of the loader: "Time = 3.122 seconds : Quads = 100,000 : Rate = 32,031 /s"
   R_COUNT[jena]=$(grep -oE '(Quads|Triples) = [0-9][0-9,]*' "$LOGS/jena.log" | tail -n 1 | grep -oE '[0-9,]+$' | tr -d , || true)
@@ -284,11 +324,15 @@ EOF
   fi
   local start_secs
   start_secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
-  cat "$vdata" >/dev/null; sync
+  cat "$vdata" >/dev/null; sync; wait_quiet
+  local vcpu0 vcpu1
+  vcpu0=$(awk '{ print $14 + $15 }' "/proc/$VIRT_PID/stat")
   log "virtuoso: loading (server up after ${start_secs}s, not counted)"
   timed "$LOGS/virtuoso.log" isql-vt "127.0.0.1:$VIRT_PORT" dba dba exec="ld_add('$vdata', 'urn:citykg:bench:default'); rdf_loader_run(); checkpoint;"
   local rss_kb errors done count
+  vcpu1=$(awk '{ print $14 + $15 }' "/proc/$VIRT_PID/stat")
   rss_kb=$(awk '/^VmHWM:/ { print $2 }' "/proc/$VIRT_PID/status")
+  foreign virtuoso "$(awk -v a="$vcpu0" -v b="$vcpu1" -v hz="$HZ" -v c="$T_CPU" 'BEGIN { print (b - a) / hz + c }')"
   errors=$(isql exec="SELECT COUNT(*) FROM DB.DBA.LOAD_LIST WHERE ll_state <> 2 OR ll_error IS NOT NULL;" 2>&1 |
     awk '/^[0-9]+[ \t]*$/ { n = $1 } END { print n }')
   done=$(isql exec="SELECT COUNT(*) FROM DB.DBA.LOAD_LIST WHERE ll_state = 2 AND ll_error IS NULL;" 2>&1 |
@@ -309,10 +353,23 @@ EOF
 }
 
 # ---- run ---------------------------------------------------------------------------
+# REPEAT=N loads N times per engine and reports the median time (peak RSS and
+# disk of the last run, the largest disturbance seen).
 for e in $ENGINES; do
-  R_SECS[$e]=; R_NOTE[$e]=${R_NOTE[$e]:-}
-  "run_$e"
-  if [ -n "${R_SECS[$e]}" ]; then log "$e: ${R_SECS[$e]} s, peak RSS ${R_RSS[$e]} KiB"; fi
+  runs=() worst=0
+  for ((r = 1; r <= REPEAT; r++)); do
+    R_SECS[$e]=; R_NOTE[$e]=
+    "run_$e"
+    [ -n "${R_SECS[$e]}" ] || break
+    log "$e: ${R_SECS[$e]} s, peak RSS ${R_RSS[$e]} KiB, other processes ${R_FOREIGN[$e]} cores"
+    runs+=("${R_SECS[$e]}")
+    worst=$(awk -v a="$worst" -v b="${R_FOREIGN[$e]}" 'BEGIN { print (b > a ? b : a) }')
+  done
+  if [ -n "${R_SECS[$e]}" ] && [ "$REPEAT" -gt 1 ]; then
+    R_SECS[$e]=$(printf '%s\n' "${runs[@]}" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : sprintf("%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2)) }')
+    R_FOREIGN[$e]=$worst
+    R_NOTE[$e]="${R_NOTE[$e]:+${R_NOTE[$e]}; }median of ${runs[*]} s"
+  fi
 done
 
 # ---- report ------------------------------------------------------------------------
@@ -362,8 +419,12 @@ REPORT=$WORK/load-$SIZE.md
   echo "Virtuoso: ld_add + rdf_loader_run + checkpoint through isql on a running server."
   echo "Peak RSS: GNU time %M; Virtuoso: VmHWM of the server (includes its buffer pool)."
   echo "Disk: allocated bytes (du) of the store directory after the load."
+  echo "Before each load the script waits for an idle machine (< 0.25 core busy) and checks afterwards that no other process competed for the CPU."
   for e in $ENGINES; do
     if [ -n "${R_SECS[$e]:-}" ] && [ -n "${R_NOTE[$e]:-}" ]; then echo "$e: ${R_NOTE[$e]}."; fi
+    if [ -n "${R_SECS[$e]:-}" ] && awk -v x="${R_FOREIGN[$e]:-0}" 'BEGIN { exit !(x >= 0.25) }'; then
+      echo "**$e: other processes used ${R_FOREIGN[$e]} cores on average during this load: its time is disturbed; run again on an idle machine.**"
+    fi
   done
 } >"$REPORT"
 cat "$REPORT"

@@ -1,11 +1,12 @@
 // Loads an N-Quads file into an in-memory Oxigraph store (npm `oxigraph`,
 // WASM build) and prints "quads=<n> seconds=<s>" on stdout.
-// Usage: node load_oxigraph.mjs FILE.nq [--transaction]
+// Usage: node load_oxigraph.mjs FILE.nq [--no-transaction]
 // The file is streamed to store.load() as an iterable of 16 MiB byte chunks,
 // so the whole text never sits in the JS heap (needed for 10M+ quads) and one
-// parser sees the whole file (blank-node labels stay file-scoped). By default
-// the load runs with no_transaction (Oxigraph's bulk path); --transaction
-// loads in one transaction instead.
+// parser sees the whole file (blank-node labels stay file-scoped). The load
+// runs in one transaction (Oxigraph's default); --no-transaction skips it,
+// which measured slower and bigger here (1M quads: 4.3 s / 580 MiB against
+// 3.9 s / 425 MiB).
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 
@@ -14,10 +15,10 @@ const oxigraph = require('oxigraph');
 
 const file = process.argv[2];
 if (!file) {
-  console.error('usage: node load_oxigraph.mjs FILE.nq [--transaction]');
+  console.error('usage: node load_oxigraph.mjs FILE.nq [--no-transaction]');
   process.exit(2);
 }
-const transactional = process.argv.includes('--transaction');
+const transactional = !process.argv.includes('--no-transaction');
 
 function* chunks(path, size = 16 << 20) {
   const fd = fs.openSync(path, 'r');
