@@ -1,0 +1,252 @@
+/* Unit tests of quad_index.c: radix sort, block codec, insert/remove/prefix
+ * scans on a real LMDB database, checked against a sorted reference array. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "quad_index.h"
+
+static uint64_t rng_state = 88172645463325252ULL;
+static uint64_t rnd(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return rng_state;
+}
+
+static int cmp_rows(const void *a, const void *b) { return quad_row_cmp(a, b); }
+
+/* Values from small pools so that prefixes repeat, plus a few huge ids. */
+static quad_row random_row(void)
+{
+    quad_row r;
+    for (int i = 0; i < 4; i++) {
+        uint64_t v = rnd();
+        r.c[i] = (v & 0xF) == 0 ? v : 1 + (v >> 8) % (i == 3 ? 3 : 300);
+    }
+    return r;
+}
+
+static void test_sort_unique_matches_qsort(void **state)
+{
+    (void)state;
+    size_t n = 50000;
+    quad_row *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b), *tmp = malloc(n * sizeof *tmp);
+    for (size_t i = 0; i < n; i++)
+        a[i] = b[i] = random_row();
+    size_t m = quad_rows_sort_unique(a, tmp, n);
+    qsort(b, n, sizeof *b, cmp_rows);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (k == 0 || quad_row_cmp(&b[k - 1], &b[i]) != 0)
+            b[k++] = b[i];
+    assert_int_equal(m, k);
+    assert_memory_equal(a, b, m * sizeof *a);
+    free(a);
+    free(b);
+    free(tmp);
+}
+
+static void test_sort_by_first_is_stable(void **state)
+{
+    (void)state;
+    size_t n = 10000;
+    quad_row *a = malloc(n * sizeof *a), *tmp = malloc(n * sizeof *tmp);
+    for (size_t i = 0; i < n; i++)
+        a[i] = (quad_row){{rnd() % 5, i, 0, 0}};
+    quad_rows_sort_by_first(a, tmp, n);
+    for (size_t i = 1; i < n; i++) {
+        assert_true(a[i - 1].c[0] <= a[i].c[0]);
+        if (a[i - 1].c[0] == a[i].c[0])
+            assert_true(a[i - 1].c[1] < a[i].c[1]);
+    }
+    free(a);
+    free(tmp);
+}
+
+typedef struct {
+    char dir[64];
+    MDB_env *env;
+    MDB_dbi dbi;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    strcpy(f->dir, "/tmp/citykg-test-qi-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    assert_int_equal(mdb_env_create(&f->env), 0);
+    mdb_env_set_maxdbs(f->env, 2);
+    mdb_env_set_mapsize(f->env, 1ULL << 30);
+    assert_int_equal(mdb_env_open(f->env, f->dir, 0, 0644), 0);
+    MDB_txn *t;
+    assert_int_equal(mdb_txn_begin(f->env, NULL, 0, &t), 0);
+    assert_int_equal(mdb_dbi_open(t, "idx", MDB_CREATE, &f->dbi), 0);
+    assert_int_equal(mdb_txn_commit(t), 0);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    mdb_env_close(f->env);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
+    assert_int_equal(system(cmd), 0);
+    free(f);
+    return 0;
+}
+
+/* Reference: a sorted set of rows. */
+typedef struct {
+    quad_row *rows;
+    size_t n, cap;
+} ref_set;
+
+static bool ref_contains(const ref_set *s, const quad_row *r)
+{
+    return bsearch(r, s->rows, s->n, sizeof *r, cmp_rows) != NULL;
+}
+
+static void ref_apply(ref_set *s, const quad_row *rows, size_t n, bool insert)
+{
+    if (insert) {
+        if (s->n + n > s->cap) {
+            s->cap = (s->n + n) * 2;
+            s->rows = realloc(s->rows, s->cap * sizeof *s->rows);
+        }
+        ref_set old = *s; /* the sorted part; rows itself is sorted and unique */
+        for (size_t i = 0; i < n; i++)
+            if (!ref_contains(&old, &rows[i]))
+                s->rows[s->n++] = rows[i];
+        qsort(s->rows, s->n, sizeof *s->rows, cmp_rows);
+    } else {
+        size_t k = 0;
+        for (size_t i = 0; i < s->n; i++)
+            if (!bsearch(&s->rows[i], rows, n, sizeof *rows, cmp_rows))
+                s->rows[k++] = s->rows[i];
+        s->n = k;
+    }
+}
+
+static void expect_prefix_scan(fixture *f, const ref_set *ref, const quad_row *prefix, int len)
+{
+    MDB_txn *t;
+    assert_int_equal(mdb_txn_begin(f->env, NULL, MDB_RDONLY, &t), 0);
+    quad_index_cursor c;
+    ck_error err = {0};
+    assert_int_equal(quad_index_cursor_open(&c, t, f->dbi, prefix, len, &err), CK_OK);
+    size_t i = 0;
+    const quad_row *r;
+    while ((r = quad_index_cursor_next(&c))) {
+        /* advance the reference to the next row with the prefix */
+        while (i < ref->n) {
+            bool match = true;
+            for (int k = 0; k < len; k++)
+                match = match && ref->rows[i].c[k] == prefix->c[k];
+            if (match)
+                break;
+            i++;
+        }
+        assert_true(i < ref->n);
+        if (quad_row_cmp(r, &ref->rows[i]) != 0)
+            fprintf(stderr, "prefix len %d: index row %llu %llu %llu %llu, reference %llu %llu %llu %llu\n", len,
+                    (unsigned long long)r->c[0], (unsigned long long)r->c[1], (unsigned long long)r->c[2], (unsigned long long)r->c[3],
+                    (unsigned long long)ref->rows[i].c[0], (unsigned long long)ref->rows[i].c[1], (unsigned long long)ref->rows[i].c[2], (unsigned long long)ref->rows[i].c[3]);
+        assert_int_equal(quad_row_cmp(r, &ref->rows[i]), 0);
+        i++;
+    }
+    assert_int_equal(c.error.code, CK_OK);
+    for (; i < ref->n; i++) {
+        bool match = true;
+        for (int k = 0; k < len; k++)
+            match = match && ref->rows[i].c[k] == prefix->c[k];
+        assert_false(match);
+    }
+    quad_index_cursor_close(&c);
+    mdb_txn_abort(t);
+}
+
+static void test_insert_remove_scan(void **state)
+{
+    fixture *f = *state;
+    ref_set ref = {0};
+    for (int round = 0; round < 40; round++) {
+        bool insert = round < 10 || rnd() % 3 != 0;
+        size_t n = 1 + rnd() % (round < 5 ? 20000 : 3000);
+        quad_row *batch = malloc(n * sizeof *batch), *tmp = malloc(n * sizeof *tmp);
+        for (size_t i = 0; i < n; i++)
+            batch[i] = (!insert && ref.n && rnd() % 2) ? ref.rows[rnd() % ref.n] : random_row();
+        n = quad_rows_sort_unique(batch, tmp, n);
+        bool *flags = malloc(n);
+        size_t expected = 0;
+        for (size_t i = 0; i < n; i++)
+            expected += ref_contains(&ref, &batch[i]) != insert;
+        MDB_txn *t;
+        assert_int_equal(mdb_txn_begin(f->env, NULL, 0, &t), 0);
+        size_t changed = 0;
+        ck_error err = {0};
+        ck_status st = insert ? quad_index_insert(t, f->dbi, batch, n, flags, &changed, &err)
+                              : quad_index_remove(t, f->dbi, batch, n, flags, &changed, &err);
+        assert_int_equal(st, CK_OK);
+        assert_int_equal(mdb_txn_commit(t), 0);
+        assert_int_equal(changed, expected);
+        for (size_t i = 0; i < n; i++)
+            assert_int_equal(flags[i], ref_contains(&ref, &batch[i]) != insert);
+        ref_apply(&ref, batch, n, insert);
+        quad_row none = {{0, 0, 0, 0}};
+        expect_prefix_scan(f, &ref, &none, 0);
+        for (int k = 0; k < 6 && ref.n; k++) {
+            quad_row p = ref.rows[rnd() % ref.n];
+            expect_prefix_scan(f, &ref, &p, 1 + k % 4);
+            quad_row absent = random_row();
+            expect_prefix_scan(f, &ref, &absent, 1 + k % 4);
+        }
+        free(batch);
+        free(tmp);
+        free(flags);
+    }
+    MDB_stat ms;
+    MDB_txn *t;
+    mdb_txn_begin(f->env, NULL, MDB_RDONLY, &t);
+    mdb_stat(t, f->dbi, &ms);
+    mdb_txn_abort(t);
+    assert_true(ms.ms_entries > 3); /* the test really exercised several blocks */
+    free(ref.rows);
+}
+
+static void test_large_ids_round_trip(void **state)
+{
+    fixture *f = *state;
+    quad_row rows[] = {{{1, 2, 3, 4}},
+                       {{1, 2, 3, UINT64_MAX}},
+                       {{1, UINT64_MAX - 1, 0, 5}},
+                       {{UINT64_MAX, 0, UINT64_MAX, 0}}};
+    MDB_txn *t;
+    assert_int_equal(mdb_txn_begin(f->env, NULL, 0, &t), 0);
+    ck_error err;
+    assert_int_equal(quad_index_insert(t, f->dbi, rows, 4, NULL, NULL, &err), CK_OK);
+    assert_int_equal(mdb_txn_commit(t), 0);
+    ref_set ref = {rows, 4, 4};
+    quad_row none = {{0, 0, 0, 0}};
+    expect_prefix_scan(f, &ref, &none, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sort_unique_matches_qsort),
+        cmocka_unit_test(test_sort_by_first_is_stable),
+        cmocka_unit_test_setup_teardown(test_insert_remove_scan, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_large_ids_round_trip, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

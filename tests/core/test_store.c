@@ -1,0 +1,308 @@
+/* Unit tests of the store API: dictionary round trips, all 16 scan patterns
+ * against a brute-force model, statistics, abort, persistence, check. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store.h"
+
+static uint64_t rng_state = 0x9E3779B97F4A7C15ULL;
+static uint64_t rnd(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return rng_state;
+}
+
+typedef struct {
+    char dir[64];
+    ck_store *store;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    strcpy(f->dir, "/tmp/citykg-test-store-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    ck_error err;
+    assert_int_equal(ck_store_open(f->dir, CK_OPEN_CREATE, &f->store, &err), CK_OK);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    ck_store_close(f->store);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
+    assert_int_equal(system(cmd), 0);
+    free(f);
+    return 0;
+}
+
+static ck_term iri(const char *s) { return (ck_term){CK_TERM_IRI, s, strlen(s), NULL, 0, NULL, 0}; }
+static ck_term lit(const char *s, const char *dt, const char *lang)
+{
+    return (ck_term){CK_TERM_LITERAL, s, strlen(s), dt, dt ? strlen(dt) : 0, lang,
+                     lang ? strlen(lang) : 0};
+}
+
+static void test_dictionary_round_trip(void **state)
+{
+    fixture *f = *state;
+    char *long_text = malloc(20001);
+    memset(long_text, 'x', 20000);
+    long_text[20000] = 0;
+    ck_term terms[] = {
+        iri("https://regensburg.example/building/DEBY_LOD2_4959457"),
+        lit("Steinerne Brücke", NULL, "de"),
+        lit("Steinerne Brücke", NULL, "en"),
+        lit("Steinerne Brücke", NULL, NULL),
+        lit("12.5", CK_XSD "decimal", NULL),
+        lit("12.5", CK_XSD "double", NULL),
+        lit("0012", CK_XSD "integer", NULL), /* not canonical: dictionary */
+        lit("12", CK_XSD "integer", NULL),   /* inline */
+        lit("POINT(12.1 49.0)", "http://www.opengis.net/ont/geosparql#wktLiteral", NULL),
+        lit(long_text, NULL, NULL),
+        lit("", NULL, NULL),
+        iri("http://www.opengis.net/ont/geosparql#wktLiteral"),
+    };
+    size_t n = sizeof terms / sizeof *terms;
+    ck_id ids[16];
+    ck_error err;
+    ck_txn *w;
+    assert_int_equal(ck_txn_begin_write(f->store, &w, &err), CK_OK);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(ck_term_intern(w, &terms[i], &ids[i], &err), CK_OK);
+        assert_true(ids[i] != 0);
+        for (size_t j = 0; j < i; j++)
+            assert_true(ids[i] != ids[j]);
+        ck_id again;
+        assert_int_equal(ck_term_intern(w, &terms[i], &again, &err), CK_OK);
+        assert_int_equal(again, ids[i]);
+    }
+    /* xsd:string is the same term as a plain literal */
+    ck_term explicit_string = lit("Steinerne Brücke", CK_XSD_STRING, NULL);
+    ck_id same;
+    assert_int_equal(ck_term_intern(w, &explicit_string, &same, &err), CK_OK);
+    assert_int_equal(same, ids[3]);
+    assert_int_equal(ck_txn_commit(w, &err), CK_OK);
+
+    ck_txn *r;
+    assert_int_equal(ck_txn_begin_read(f->store, &r, &err), CK_OK);
+    for (size_t i = 0; i < n; i++) {
+        ck_id found;
+        assert_int_equal(ck_term_lookup(r, &terms[i], &found, &err), CK_OK);
+        assert_int_equal(found, ids[i]);
+        ck_term back;
+        ck_term_buf buf;
+        assert_int_equal(ck_term_resolve(r, ids[i], &back, &buf, &err), CK_OK);
+        ck_term norm = terms[i];
+        ck_term_normalize(&norm);
+        assert_true(ck_term_equal(&back, &norm));
+    }
+    ck_term unknown = iri("https://nowhere.example/x");
+    ck_id none = 1;
+    assert_int_equal(ck_term_lookup(r, &unknown, &none, &err), CK_OK);
+    assert_int_equal(none, 0);
+    ck_term unknown_type = lit("1", "https://nowhere.example/type", NULL);
+    assert_int_equal(ck_term_lookup(r, &unknown_type, &none, &err), CK_OK);
+    assert_int_equal(none, 0);
+    assert_int_equal(ck_term_intern(r, &unknown, &none, &err), CK_ERR_INVALID);
+    ck_term back;
+    ck_term_buf buf;
+    assert_int_equal(ck_term_resolve(r, ck_id_make(CK_TAG_IRI, 999999), &back, &buf, &err),
+                     CK_ERR_NOT_FOUND);
+    ck_txn_abort(r);
+    free(long_text);
+}
+
+/* ---- model test ---------------------------------------------------------- */
+
+#define POOL 40
+typedef struct {
+    ck_quad *q;
+    size_t n, cap;
+} model;
+
+static bool quad_eq(const ck_quad *a, const ck_quad *b)
+{
+    return a->g == b->g && a->s == b->s && a->p == b->p && a->o == b->o;
+}
+
+static bool model_has(const model *m, const ck_quad *q)
+{
+    for (size_t i = 0; i < m->n; i++)
+        if (quad_eq(&m->q[i], q))
+            return true;
+    return false;
+}
+
+static bool matches(const ck_pattern *p, const ck_quad *q)
+{
+    return (!p->s || p->s == q->s) && (!p->p || p->p == q->p) && (!p->o || p->o == q->o) &&
+           (!p->g_bound || p->g == q->g);
+}
+
+static void check_all_patterns(ck_store *store, const model *m, const ck_id *pool)
+{
+    ck_error err;
+    ck_txn *r;
+    assert_int_equal(ck_txn_begin_read(store, &r, &err), CK_OK);
+    for (int mask = 0; mask < 16; mask++) {
+        for (int trial = 0; trial < 6; trial++) {
+            /* pick bound values from an existing quad half of the time */
+            ck_quad src = m->n && trial % 2 == 0 ? m->q[rnd() % m->n]
+                                                 : (ck_quad){pool[rnd() % 4] * (rnd() % 2),
+                                                             pool[rnd() % POOL], pool[rnd() % 5],
+                                                             pool[rnd() % POOL]};
+            ck_pattern p = {.g = mask & 1 ? src.g : 0, .s = mask & 2 ? src.s : 0,
+                            .p = mask & 4 ? src.p : 0, .o = mask & 8 ? src.o : 0,
+                            .g_bound = mask & 1};
+            size_t expected = 0;
+            for (size_t i = 0; i < m->n; i++)
+                expected += matches(&p, &m->q[i]);
+            ck_scan *sc;
+            assert_int_equal(ck_scan_open(r, &p, &sc, &err), CK_OK);
+            ck_quad q;
+            size_t got = 0;
+            while (ck_scan_next(sc, &q)) {
+                assert_true(matches(&p, &q));
+                assert_true(model_has(m, &q));
+                got++;
+            }
+            assert_int_equal(ck_scan_error(sc)->code, CK_OK);
+            ck_scan_close(sc);
+            assert_int_equal(got, expected);
+        }
+    }
+    /* statistics per predicate and graph */
+    for (int i = 0; i < 5; i++) {
+        uint64_t expected = 0;
+        for (size_t k = 0; k < m->n; k++)
+            expected += m->q[k].p == pool[i];
+        assert_int_equal(ck_stats_predicate_count(r, pool[i]), expected);
+    }
+    uint64_t in_default = 0;
+    for (size_t k = 0; k < m->n; k++)
+        in_default += m->q[k].g == CK_DEFAULT_GRAPH;
+    assert_int_equal(ck_stats_graph_count(r, CK_DEFAULT_GRAPH), in_default);
+    ck_store_stats s;
+    assert_int_equal(ck_store_stats_get(r, &s, &err), CK_OK);
+    assert_int_equal(s.quads, m->n);
+    assert_int_equal(ck_store_check(r, NULL, &err), CK_OK);
+    ck_txn_abort(r);
+}
+
+static void test_patterns_against_model(void **state)
+{
+    fixture *f = *state;
+    ck_error err;
+    ck_id pool[POOL];
+    ck_txn *w;
+    assert_int_equal(ck_txn_begin_write(f->store, &w, &err), CK_OK);
+    for (int i = 0; i < POOL; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "https://regensburg.example/t/%d", i);
+        ck_term t = iri(name);
+        if (i % 7 == 6) /* some literals and blank nodes among objects */
+            pool[i] = ck_blank_new(w);
+        else
+            assert_int_equal(ck_term_intern(w, &t, &pool[i], &err), CK_OK);
+    }
+    assert_int_equal(ck_txn_commit(w, &err), CK_OK);
+
+    model m = {0};
+    for (int round = 0; round < 25; round++) {
+        bool adding = round < 6 || rnd() % 3;
+        size_t n = 1 + rnd() % 400;
+        ck_quad *batch = malloc(n * sizeof *batch);
+        for (size_t i = 0; i < n; i++) {
+            if (!adding && m.n && rnd() % 4)
+                batch[i] = m.q[rnd() % m.n];
+            else
+                batch[i] = (ck_quad){rnd() % 3 ? pool[rnd() % 4] : CK_DEFAULT_GRAPH,
+                                     pool[rnd() % POOL], pool[rnd() % 5], pool[rnd() % POOL]};
+        }
+        size_t expected = 0;
+        model after = {malloc((m.n + n) * sizeof(ck_quad)), 0, m.n + n};
+        for (size_t i = 0; i < m.n; i++) {
+            bool removed = false;
+            for (size_t k = 0; !adding && k < n && !removed; k++)
+                removed = quad_eq(&m.q[i], &batch[k]);
+            if (!removed)
+                after.q[after.n++] = m.q[i];
+        }
+        expected = m.n - after.n;
+        if (adding)
+            for (size_t k = 0; k < n; k++)
+                if (!model_has(&after, &batch[k])) {
+                    after.q[after.n++] = batch[k];
+                    expected++;
+                }
+        assert_int_equal(ck_txn_begin_write(f->store, &w, &err), CK_OK);
+        size_t changed;
+        if (adding)
+            assert_int_equal(ck_quads_add(w, batch, n, &changed, &err), CK_OK);
+        else
+            assert_int_equal(ck_quads_remove(w, batch, n, &changed, &err), CK_OK);
+        assert_int_equal(changed, expected);
+        if (round % 5 == 4) {
+            ck_txn_abort(w); /* discarded: the model stays */
+            free(after.q);
+        } else {
+            assert_int_equal(ck_txn_commit(w, &err), CK_OK);
+            free(m.q);
+            m = after;
+        }
+        free(batch);
+        check_all_patterns(f->store, &m, pool);
+    }
+    /* persistence: reopen and look again */
+    ck_store_close(f->store);
+    assert_int_equal(ck_store_open(f->dir, 0, &f->store, &err), CK_OK);
+    check_all_patterns(f->store, &m, pool);
+    free(m.q);
+}
+
+static void test_write_needs_write_txn(void **state)
+{
+    fixture *f = *state;
+    ck_error err;
+    ck_txn *r;
+    assert_int_equal(ck_txn_begin_read(f->store, &r, &err), CK_OK);
+    ck_quad q = {0, 16 | CK_TAG_IRI, 32 | CK_TAG_IRI, 48 | CK_TAG_IRI};
+    assert_int_equal(ck_quads_add(r, &q, 1, NULL, &err), CK_ERR_INVALID);
+    assert_true(strlen(err.message) > 0);
+    ck_txn_abort(r);
+}
+
+static void test_open_errors(void **state)
+{
+    (void)state;
+    ck_store *s;
+    ck_error err;
+    assert_int_equal(ck_store_open("/tmp/citykg-does-not-exist-42", CK_OPEN_READONLY, &s, &err),
+                     CK_ERR_NOT_FOUND);
+    assert_non_null(strstr(err.message, "no store"));
+    assert_int_equal(ck_store_open("/etc/hostname", CK_OPEN_CREATE, &s, &err), CK_ERR_INVALID);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_dictionary_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_patterns_against_model, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_write_needs_write_txn, setup, teardown),
+        cmocka_unit_test(test_open_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
