@@ -51,6 +51,7 @@ static const char *all_suites[] = {"rdf-n-triples", "rdf-n-quads",
 typedef struct {
     char *iri;
     char *reason;
+    int seen; /* the test exists in a manifest that was read */
 } known_failure;
 
 typedef enum { OUT_PASS, OUT_FAIL, OUT_XFAIL, OUT_XPASS } outcome;
@@ -179,12 +180,36 @@ static int load_known(runner *r)
     return 0;
 }
 
-static const known_failure *find_known(const runner *r, const char *iri)
+static const known_failure *find_known(runner *r, const char *iri)
 {
     for (size_t i = 0; i < r->nknown; i++)
-        if (strcmp(r->known[i].iri, iri) == 0)
+        if (strcmp(r->known[i].iri, iri) == 0) {
+            r->known[i].seen = 1;
             return &r->known[i];
+        }
     return NULL;
+}
+
+/* Entries naming no test of the suites read: typos or removed tests. */
+static int report_unknown(const runner *r, FILE *f)
+{
+    int n = 0;
+    if (r->filter || r->nsuites != sizeof all_suites / sizeof *all_suites)
+        return 0;
+    for (size_t i = 0; i < r->nknown; i++) {
+        if (r->known[i].seen)
+            continue;
+        if (!n++ && f)
+            fprintf(f, "## Known-failure entries that name no test\n\n");
+        if (f)
+            fprintf(f, "- `%s`\n", r->known[i].iri);
+        else
+            printf("WARNING known-failures entry names no test: %s\n",
+                   r->known[i].iri);
+    }
+    if (n && f)
+        fprintf(f, "\n");
+    return n;
 }
 
 /* ------------------------------------------------------------ running citykg */
@@ -502,6 +527,7 @@ static int write_report(const runner *r, const suite_run *runs, int n)
                 "Listed as known failures but passing (remove from the list)");
     report_list(f, runs, n, OUT_PASS, 1,
                 "Negative tests whose error message lacks file:line:column");
+    report_unknown(r, f);
     fclose(f);
     return 0;
 }
@@ -662,6 +688,7 @@ static int run_all(runner *r, suite_run *runs)
         return 0;
     if (r->self_test)
         return problems ? 1 : 0;
+    report_unknown(r, NULL);
     if (r->report && write_report(r, runs, r->nsuites) != 0)
         return 2;
     printf("%s: %d unexpected failure(s)\n",

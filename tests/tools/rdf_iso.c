@@ -464,6 +464,16 @@ rdf_dataset *rdf_dataset_load_string(rdf_iso *iso, const char *text,
     return d;
 }
 
+/* Write FORM followed by a space, without the implicit ^^xsd:string. */
+static int term_display(const char *form, char *buf, size_t len)
+{
+    static const char dt[] = "^^<" XSD_STRING ">";
+    size_t n = strlen(form), k = sizeof dt - 1;
+    if (form[0] == '"' && n > k && strcmp(form + n - k, dt) == 0)
+        n -= k;
+    return snprintf(buf, len, "%.*s ", (int)n, form);
+}
+
 void rdf_quad_format(const rdf_iso *iso, const rdf_dataset *d, rdf_quad q,
                      char *buf, size_t len)
 {
@@ -478,8 +488,8 @@ void rdf_quad_format(const rdf_iso *iso, const rdf_dataset *d, rdf_quad q,
             w = snprintf(buf + off, len - off, "_:%s ",
                          d->bnode_labels[-t - 1]);
         else
-            w = snprintf(buf + off, len - off, "%s ",
-                         rdf_iso_term_string(iso, t));
+            w = term_display(rdf_iso_term_string(iso, t), buf + off,
+                             len - off);
         off += w > 0 ? (size_t)w : 0;
     }
     if (off < len)
@@ -791,10 +801,17 @@ static int ground_equal(const rdf_iso *iso, const rdf_dataset *a,
         rdf_quad_format(iso, a, first_missing, qm, sizeof qm);
     if (extra)
         rdf_quad_format(iso, b, first_extra, qe, sizeof qe);
-    snprintf(why, whylen,
-             "%zu expected ground quad(s) missing%s%s, %zu unexpected%s%s",
-             missing, missing ? ", first: " : "", qm, extra,
-             extra ? ", first: " : "", qe);
+    if (missing && extra)
+        snprintf(why, whylen,
+                 "%zu expected quad(s) missing (first: %s); %zu unexpected "
+                 "(first: %s)",
+                 missing, qm, extra, qe);
+    else if (missing)
+        snprintf(why, whylen, "%zu expected quad(s) missing (first: %s)",
+                 missing, qm);
+    else
+        snprintf(why, whylen, "%zu unexpected quad(s) (first: %s)", extra,
+                 qe);
     return 0;
 }
 
