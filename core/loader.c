@@ -16,7 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #define CHUNK_BYTES ((size_t)4 << 20)
@@ -25,6 +27,9 @@
 #define QUEUE_DEPTH 48
 #define DEFAULT_BATCH_QUADS ((size_t)4 << 20)
 #define READ_BYTES (256 * 1024)
+/* N-Triples/N-Quads files from this size on are parsed by several threads */
+#define SPLIT_MIN_BYTES ((long long)16 << 20)
+#define MAX_PARSERS 4
 
 enum { REC_NONE = 0, REC_REPEAT, REC_IRI, REC_BLANK, REC_LITERAL };
 
@@ -79,22 +84,31 @@ static chunk *queue_pop(chunk_queue *q)
     return c;
 }
 
-/* ---- parser thread -------------------------------------------------------------- */
+/* ---- parser threads -------------------------------------------------------------- */
 
+/* What all parser threads of a load share. */
 typedef struct {
-    const char *const *files;
-    int nfiles;
-    const ck_load_options *options;
     chunk_queue *queue;
-    chunk *current;
-    int file_index;
+    pthread_mutex_t lock; /* guards failed and error */
+    bool failed;
+    ck_error error;
+} parse_shared;
+
+/* One parser thread's work: a file, or a byte range of a line-based file. */
+typedef struct {
+    parse_shared *shared;
+    const ck_load_options *options;
+    const char *path;
     const char *file_name; /* for messages */
+    const char *format;
+    int file_index;
+    long long start, end;  /* byte range; end < 0: whole file through zlib */
     raptor_parser *parser;
+    chunk *current;
     /* previous statement's terms, to detect repeats */
     unsigned char *prev[4];
     size_t prev_len[4], prev_cap[4];
     bool failed;
-    ck_error error;
 } parse_state;
 
 const char *ck_format_from_name(const char *name)
@@ -117,21 +131,61 @@ const char *ck_format_from_name(const char *name)
     return NULL;
 }
 
+/* Lines before byte offset end of the file: turns a range parser's line
+ * number into the file's. Only computed when reporting an error. */
+static long long count_lines_before(const char *path, long long end)
+{
+    FILE *f = fopen(path, "rb");
+    long long lines = 0, pos = 0;
+    char buf[65536];
+    while (f && pos < end) {
+        size_t want = (size_t)(end - pos < (long long)sizeof buf ? end - pos : (long long)sizeof buf);
+        size_t n = fread(buf, 1, want, f);
+        if (n == 0)
+            break;
+        for (size_t i = 0; i < n; i++)
+            lines += buf[i] == '\n';
+        pos += (long long)n;
+    }
+    if (f)
+        fclose(f);
+    return lines;
+}
+
+static bool shared_failed(parse_state *ps)
+{
+    if (ps->failed)
+        return true;
+    pthread_mutex_lock(&ps->shared->lock);
+    bool failed = ps->shared->failed;
+    pthread_mutex_unlock(&ps->shared->lock);
+    return failed;
+}
+
 static void fail_at(parse_state *ps, const char *fmt, const char *detail)
 {
     if (ps->failed)
         return;
     ps->failed = true;
     raptor_locator *loc = ps->parser ? raptor_parser_get_locator(ps->parser) : NULL;
-    int line = loc ? loc->line : -1, column = loc ? loc->column : -1;
+    long long line = loc ? loc->line : -1;
+    int column = loc ? loc->column : -1;
+    if (line >= 0 && ps->start > 0)
+        line += count_lines_before(ps->path, ps->start);
     char where[64] = "";
     if (line >= 0 && column >= 0)
-        snprintf(where, sizeof where, "%d:%d:", line, column);
+        snprintf(where, sizeof where, "%lld:%d:", line, column);
     else if (line >= 0)
-        snprintf(where, sizeof where, "%d:", line);
+        snprintf(where, sizeof where, "%lld:", line);
     char what[900];
     snprintf(what, sizeof what, fmt, detail);
-    ck_error_set(&ps->error, CK_ERR_SYNTAX, "%s:%s %s", ps->file_name, where, what);
+    pthread_mutex_lock(&ps->shared->lock);
+    /* the first error wins; a later one in another range may be a follow-up */
+    if (!ps->shared->failed) {
+        ps->shared->failed = true;
+        ck_error_set(&ps->shared->error, CK_ERR_SYNTAX, "%s:%s %s", ps->file_name, where, what);
+    }
+    pthread_mutex_unlock(&ps->shared->lock);
     if (ps->parser)
         raptor_parser_parse_abort(ps->parser);
 }
@@ -160,7 +214,7 @@ static chunk *chunk_new(int file_index)
 static void chunk_flush(parse_state *ps)
 {
     if (ps->current && ps->current->statements)
-        queue_push(ps->queue, ps->current);
+        queue_push(ps->shared->queue, ps->current);
     else if (ps->current) {
         free(ps->current->data);
         free(ps->current);
@@ -352,88 +406,201 @@ static void statement_handler(void *data, raptor_statement *st)
     c->statements++;
 }
 
-static void parse_one_file(parse_state *ps, raptor_world *world, const char *path)
+/* Feeds the parser from zlib (whole file, gzip or plain, or stdin). */
+static void feed_whole(parse_state *ps, unsigned char *buf)
 {
-    const ck_load_options *o = ps->options;
-    bool is_stdin = strcmp(path, "-") == 0;
-    const char *format = o->format ? ck_format_from_name(o->format)
-                                   : is_stdin ? NULL : ck_format_from_name(path);
-    if (!format) {
-        if (o->format)
-            fail_at(ps, "unknown format '%s' (use ntriples, nquads, turtle, trig or rdfxml)",
-                    o->format);
-        else
-            fail_at(ps, "%s", "cannot tell the format from the file name: give --format");
-        return;
-    }
-    gzFile in = is_stdin ? gzdopen(0, "rb") : gzopen(path, "rb");
+    bool is_stdin = strcmp(ps->path, "-") == 0;
+    gzFile in = is_stdin ? gzdopen(0, "rb") : gzopen(ps->path, "rb");
     if (!in) {
         fail_at(ps, "%s", "cannot open file");
         return;
     }
-    ps->parser = raptor_new_parser(world, format);
+    while (!shared_failed(ps)) {
+        int n = gzread(in, buf, READ_BYTES);
+        if (n < 0) {
+            int zerr;
+            fail_at(ps, "read error: %s", gzerror(in, &zerr));
+            break;
+        }
+        if (raptor_parser_parse_chunk(ps->parser, buf, (size_t)n, n == 0) != 0)
+            fail_at(ps, "%s", "syntax error");
+        if (n == 0)
+            break;
+    }
+    gzclose(in);
+}
+
+/* Feeds the parser bytes [start, end) of an uncompressed file. */
+static void feed_range(parse_state *ps, unsigned char *buf)
+{
+    FILE *f = fopen(ps->path, "rb");
+    if (!f || fseeko(f, (off_t)ps->start, SEEK_SET) != 0) {
+        fail_at(ps, "%s", "cannot open file");
+        if (f)
+            fclose(f);
+        return;
+    }
+    long long left = ps->end - ps->start;
+    while (!shared_failed(ps)) {
+        size_t want = left < READ_BYTES ? (size_t)left : READ_BYTES;
+        size_t n = want ? fread(buf, 1, want, f) : 0;
+        left -= (long long)n;
+        bool last = n == 0 || left == 0;
+        if (raptor_parser_parse_chunk(ps->parser, buf, n, last) != 0)
+            fail_at(ps, "%s", "syntax error");
+        if (last)
+            break;
+    }
+    fclose(f);
+}
+
+static void *parse_part(void *arg)
+{
+    parse_state *ps = arg;
+    const ck_load_options *o = ps->options;
+    raptor_world *world = raptor_new_world();
+    if (!world || raptor_world_open(world) != 0) {
+        fail_at(ps, "%s", "cannot start raptor");
+        if (world)
+            raptor_free_world(world);
+        return NULL;
+    }
+    raptor_world_set_log_handler(world, ps, log_handler);
+    ps->parser = raptor_new_parser(world, ps->format);
     raptor_uri *base = NULL;
     if (o->base)
         base = raptor_new_uri(world, (const unsigned char *)o->base);
-    else if (is_stdin)
+    else if (strcmp(ps->path, "-") == 0)
         base = raptor_new_uri(world, (const unsigned char *)"file:///dev/stdin");
     else
-        base = raptor_new_uri_from_uri_or_file_string(world, NULL, (const unsigned char *)path);
-    if (!ps->parser || !base) {
+        base = raptor_new_uri_from_uri_or_file_string(world, NULL, (const unsigned char *)ps->path);
+    unsigned char *buf = malloc(READ_BYTES);
+    for (int i = 0; i < 4; i++)
+        ps->prev_len[i] = (size_t)-1;
+    if (!ps->parser || !base || !buf) {
         fail_at(ps, "%s", "cannot start the parser");
     } else {
         raptor_parser_set_statement_handler(ps->parser, ps, statement_handler);
-        for (int i = 0; i < 4; i++)
-            ps->prev_len[i] = (size_t)-1;
-        unsigned char *buf = malloc(READ_BYTES);
         if (raptor_parser_parse_start(ps->parser, base) != 0)
             fail_at(ps, "%s", "cannot start the parser");
-        while (!ps->failed && buf) {
-            int n = gzread(in, buf, READ_BYTES);
-            if (n < 0) {
-                int zerr;
-                fail_at(ps, "read error: %s", gzerror(in, &zerr));
-                break;
-            }
-            if (raptor_parser_parse_chunk(ps->parser, buf, (size_t)n, n == 0) != 0 && !ps->failed)
-                fail_at(ps, "%s", "syntax error");
-            if (n == 0)
-                break;
-        }
-        free(buf);
+        else if (ps->end < 0)
+            feed_whole(ps, buf);
+        else
+            feed_range(ps, buf);
     }
+    chunk_flush(ps);
+    free(buf);
     if (base)
         raptor_free_uri(base);
     if (ps->parser)
         raptor_free_parser(ps->parser);
     ps->parser = NULL;
-    gzclose(in);
+    raptor_free_world(world);
+    for (int i = 0; i < 4; i++)
+        free(ps->prev[i]);
+    return NULL;
 }
+
+/* Splits an uncompressed line-based file into up to max_parts byte ranges
+ * that end at line ends. Returns the number of ranges (>= 1). */
+static int split_lines(const char *path, long long size, int max_parts, long long *bounds)
+{
+    bounds[0] = 0;
+    int parts = 1;
+    FILE *f = fopen(path, "rb");
+    for (int k = 1; f && k < max_parts; k++) {
+        long long pos = size * k / max_parts;
+        if (pos <= bounds[parts - 1] || fseeko(f, (off_t)pos, SEEK_SET) != 0)
+            continue;
+        int c;
+        while ((c = fgetc(f)) != EOF && c != '\n')
+            pos++;
+        if (c == EOF)
+            break;
+        bounds[parts++] = pos + 1;
+    }
+    if (f)
+        fclose(f);
+    bounds[parts] = size;
+    return parts;
+}
+
+/* Parses one file: N-Triples and N-Quads files of some size are split into
+ * line ranges parsed in parallel (one raptor parser each); everything else
+ * by one parser. Blank node labels stay file-scoped: all ranges of a file
+ * carry the same file index. */
+static void parse_file(parse_shared *shared, const ck_load_options *o, const char *path,
+                       int file_index)
+{
+    parse_state base = {.shared = shared, .options = o, .path = path, .file_index = file_index,
+                        .end = -1};
+    base.file_name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    bool is_stdin = strcmp(path, "-") == 0;
+    base.format = o->format ? ck_format_from_name(o->format) : is_stdin ? NULL : ck_format_from_name(path);
+    if (!base.format) {
+        if (o->format)
+            fail_at(&base, "unknown format '%s' (use ntriples, nquads, turtle, trig or rdfxml)",
+                    o->format);
+        else
+            fail_at(&base, "%s", "cannot tell the format from the file name: give --format");
+        return;
+    }
+    bool line_based = strcmp(base.format, "ntriples") == 0 || strcmp(base.format, "nquads") == 0;
+    size_t n = strlen(path);
+    bool gz = n > 3 && strcmp(path + n - 3, ".gz") == 0;
+    struct stat sb;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    if (getenv("CITYKG_PARSERS")) /* for measurements: force a parser count */
+        cpus = atol(getenv("CITYKG_PARSERS"));
+    int max_parts = cpus < 1 ? 1 : cpus > MAX_PARSERS ? MAX_PARSERS : (int)cpus;
+    long long bounds[MAX_PARSERS + 1];
+    int parts = 1;
+    if (line_based && !gz && !is_stdin && stat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+        sb.st_size >= SPLIT_MIN_BYTES && max_parts > 1)
+        parts = split_lines(path, (long long)sb.st_size, max_parts, bounds);
+    if (parts == 1) {
+        parse_part(&base);
+        return;
+    }
+    parse_state states[MAX_PARSERS];
+    pthread_t threads[MAX_PARSERS];
+    for (int k = 0; k < parts; k++) {
+        states[k] = base;
+        states[k].start = bounds[k];
+        states[k].end = bounds[k + 1];
+        if (pthread_create(&threads[k], NULL, parse_part, &states[k]) != 0) {
+            parts = k;
+            fail_at(&base, "%s", "cannot start a parser thread");
+            break;
+        }
+    }
+    for (int k = 0; k < parts; k++)
+        pthread_join(threads[k], NULL);
+}
+
+typedef struct {
+    parse_shared *shared;
+    const char *const *files;
+    int nfiles;
+    const ck_load_options *options;
+} parse_job;
 
 static void *parser_main(void *arg)
 {
-    parse_state *ps = arg;
-    raptor_world *world = raptor_new_world();
-    if (!world || raptor_world_open(world) != 0) {
-        ck_error_set(&ps->error, CK_ERR_NOMEM, "cannot start raptor");
-        ps->failed = true;
-    } else {
-        raptor_world_set_log_handler(world, ps, log_handler);
+    parse_job *job = arg;
+    for (int i = 0; i < job->nfiles; i++) {
+        pthread_mutex_lock(&job->shared->lock);
+        bool failed = job->shared->failed;
+        pthread_mutex_unlock(&job->shared->lock);
+        if (failed)
+            break;
+        parse_file(job->shared, job->options, job->files[i], i);
     }
-    for (int i = 0; i < ps->nfiles && !ps->failed; i++) {
-        ps->file_index = i;
-        ps->file_name = strcmp(ps->files[i], "-") == 0 ? "<stdin>" : ps->files[i];
-        parse_one_file(ps, world, ps->files[i]);
-        chunk_flush(ps); /* a chunk never spans two files: blank node scopes */
-    }
-    if (world)
-        raptor_free_world(world);
-    for (int i = 0; i < 4; i++)
-        free(ps->prev[i]);
-    pthread_mutex_lock(&ps->queue->lock);
-    ps->queue->producer_done = true;
-    pthread_cond_broadcast(&ps->queue->changed);
-    pthread_mutex_unlock(&ps->queue->lock);
+    chunk_queue *q = job->shared->queue;
+    pthread_mutex_lock(&q->lock);
+    q->producer_done = true;
+    pthread_cond_broadcast(&q->changed);
+    pthread_mutex_unlock(&q->lock);
     return NULL;
 }
 
@@ -546,9 +713,10 @@ ck_status ck_load_into(ck_txn *txn, const char *const *files, int nfiles,
     }
 
     chunk_queue queue = {.lock = PTHREAD_MUTEX_INITIALIZER, .changed = PTHREAD_COND_INITIALIZER};
-    parse_state ps = {.files = files, .nfiles = nfiles, .options = opts, .queue = &queue};
+    parse_shared shared = {.queue = &queue, .lock = PTHREAD_MUTEX_INITIALIZER};
+    parse_job job = {&shared, files, nfiles, opts};
     pthread_t parser;
-    if (pthread_create(&parser, NULL, parser_main, &ps) != 0) {
+    if (pthread_create(&parser, NULL, parser_main, &job) != 0) {
         free(ls.batch);
         return ck_error_set(err, CK_ERR_NOMEM, "cannot start the parser thread");
     }
@@ -577,10 +745,10 @@ ck_status ck_load_into(ck_txn *txn, const char *const *files, int nfiles,
         }
     }
     pthread_join(parser, NULL);
-    if (st == CK_OK && ps.failed) {
+    if (st == CK_OK && shared.failed) {
         if (err)
-            *err = ps.error;
-        st = ps.error.code ? ps.error.code : CK_ERR_SYNTAX;
+            *err = shared.error;
+        st = shared.error.code ? shared.error.code : CK_ERR_SYNTAX;
     }
     if (st == CK_OK && ls.batch_len)
         st = flush_batch(&ls, err);
