@@ -113,7 +113,7 @@ typedef struct {
 
 static bool ref_contains(const ref_set *s, const quad_row *r)
 {
-    return bsearch(r, s->rows, s->n, sizeof *r, cmp_rows) != NULL;
+    return s->n && bsearch(r, s->rows, s->n, sizeof *r, cmp_rows) != NULL;
 }
 
 static void ref_apply(ref_set *s, const quad_row *rows, size_t n, bool insert)
