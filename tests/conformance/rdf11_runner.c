@@ -10,12 +10,18 @@
  *                           show an empty store (nothing committed);
  *   eval                    load, `citykg dump --format nquads`, and the
  *                           dump must be isomorphic to mf:result
- *                           (rdf_iso.h: exact term equality, bijective
- *                           blank node mapping).
- * Inputs are loaded with `--base <assumedTestBase><path>` where the
- * manifest assumes a base. Prints per-suite counts and every failure;
- * writes a markdown summary with --report. Failures listed in the
- * known-failures file (`test-IRI  reason` lines) do not fail the run.
+ *                           (rdf_iso.h: exact term equality, except that
+ *                           language tags compare case-insensitively and
+ *                           "x" equals "x"^^xsd:string; bijective blank
+ *                           node mapping).
+ * Any sanitizer report on citykg's stderr fails the test. Inputs are
+ * loaded with `--base <assumedTestBase><path>` where the manifest assumes
+ * a base (N-Triples/N-Quads assume none: no --base). Prints per-suite
+ * counts and every failure; writes a markdown summary with --report.
+ * Failures listed in the known-failures file (`test-IRI  reason` lines) do
+ * not fail the run; listed tests that pass are reported (XPASS) but do not
+ * fail it either. Rejections whose message lacks `file:line:column:` are
+ * listed in the report as warnings.
  *
  *   rdf11-runner --citykg PATH --suite-dir DIR [--report FILE]
  *                [--known-failures FILE] [--suite NAME]... [--test TEXT]
@@ -115,6 +121,23 @@ static const char *first_line(const char *path, char *buf, size_t len)
     return buf;
 }
 
+/* First line of PATH that a sanitizer wrote (ASan, LSan, UBSan), or NULL.
+ * Needed because ASan exits with status 1, like a rejected input. */
+static const char *sanitizer_line(const char *path, char *buf, size_t len)
+{
+    FILE *f = fopen(path, "r");
+    const char *hit = NULL;
+    while (f && !hit && fgets(buf, (int)len, f)) {
+        if (strstr(buf, "Sanitizer") || strstr(buf, ": runtime error:")) {
+            buf[strcspn(buf, "\r\n")] = '\0';
+            hit = buf;
+        }
+    }
+    if (f)
+        fclose(f);
+    return hit;
+}
+
 /* Does LINE contain ":<line>:<column>: " as in `file:line:column: what`? */
 static int has_location(const char *line)
 {
@@ -160,7 +183,9 @@ static int load_known(runner *r)
         return -1;
     }
     char line[2048];
-    while (fgets(line, sizeof line, f)) {
+    int rc = 0, lineno = 0;
+    while (rc == 0 && fgets(line, sizeof line, f)) {
+        lineno++;
         line[strcspn(line, "\r\n")] = '\0';
         char *iri = line + strspn(line, " \t");
         if (!*iri || *iri == '#')
@@ -169,15 +194,22 @@ static int load_known(runner *r)
         char *reason = *end ? end + 1 + strspn(end + 1, " \t") : end;
         *end = '\0';
         known_failure *k = realloc(r->known, (r->nknown + 1) * sizeof *k);
-        if (!k)
+        if (!*reason || !k) {
+            fprintf(stderr, "rdf11-runner: %s:%d: %s\n", r->known_path,
+                    lineno, k ? "entry without a reason" : "out of memory");
+            rc = -1;
+            if (k)
+                r->known = k;
             break;
+        }
         r->known = k;
         k[r->nknown].iri = strdup(iri);
-        k[r->nknown].reason = strdup(*reason ? reason : "(no reason given)");
+        k[r->nknown].reason = strdup(reason);
+        k[r->nknown].seen = 0;
         r->nknown++;
     }
     fclose(f);
-    return 0;
+    return rc;
 }
 
 static const known_failure *find_known(runner *r, const char *iri)
@@ -230,18 +262,21 @@ static int scratch_make(runner *r, scratch *s)
 static int run_citykg(runner *r, const char *const *args, const char *out,
                       const char *err, proc_status *st, test_result *res)
 {
-    char *argv[16];
+    char *argv[16], line[512];
     int n = 0;
     argv[n++] = (char *)r->citykg;
-    while (*args && n < 15)
-        argv[n++] = (char *)*args++;
+    for (const char *const *a = args; *a && n < 15; a++)
+        argv[n++] = (char *)*a;
     argv[n] = NULL;
     if (proc_run(argv, out, err, r->timeout, st) != 0) {
         fail(res, "cannot fork to run %s", r->citykg);
         return -1;
     }
+    if (sanitizer_line(err, line, sizeof line)) {
+        fail(res, "citykg %s: %s", args[0], line);
+        return -1;
+    }
     if (st->exec_failed) {
-        char line[512];
         fail(res, "citykg could not be started: %s",
              first_line(err, line, sizeof line));
         return -1;
@@ -452,9 +487,10 @@ static void run_suite(runner *r, suite_run *sr)
         run_test(r, t, &sr->res[i]);
         record(r, sr, t, &sr->res[i]);
     }
-    printf("%-14s %4d passed, %4d failed (%d known), %4d run of %zu\n",
+    printf("%-14s %4d passed, %4d failed (%d known), %4d run of %zu; "
+           "%d rejection(s) without line:column\n",
            sr->m.suite, sr->pass + sr->xpass, sr->fail + sr->xfail,
-           sr->xfail, sr->run, sr->m.n);
+           sr->xfail, sr->run, sr->m.n, sr->noloc);
     fflush(stdout);
 }
 
@@ -516,7 +552,10 @@ static int write_report(const runner *r, const suite_run *runs, int n)
     strftime(date, sizeof date, "%Y-%m-%d %H:%M:%S %Z", localtime(&now));
     fprintf(f, "# W3C RDF 1.1 conformance of citykg\n\n"
                "- binary: `%s`\n- suites: `%s`\n- known failures: `%s`\n"
-               "- run: %s\n\n",
+               "- run: %s\n- eval tests: the N-Quads dump must be isomorphic "
+               "to mf:result; terms compare exactly, except that language "
+               "tags compare case-insensitively and \"x\" equals "
+               "\"x\"^^xsd:string (both allowed by RDF 1.1 Concepts)\n\n",
             r->citykg, r->suite_dir, r->known_path ? r->known_path : "none",
             date);
     report_table(f, runs, n);

@@ -2,6 +2,7 @@
  * rdf_iso.c — parse RDF with raptor into interned quad sets and decide
  * dataset isomorphism (see rdf_iso.h for the method and term equality).
  */
+#define _XOPEN_SOURCE 700 /* strdup */
 #include "rdf_iso.h"
 
 #include <ctype.h>
