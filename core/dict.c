@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define DATATYPE_MEMO 8
 #define CACHE_ARENA_BUDGET ((size_t)384 << 20) /* < 4 GiB: offsets are u32 */
 
 /* 16 bytes a slot: the arena entry holds the term's length and bytes, so a
@@ -50,6 +51,13 @@ struct term_cache {
      * empty when the transaction began and nothing was evicted since. Then a
      * cache miss means "new term" without asking LMDB. */
     bool complete;
+    /* recently used datatype IRIs -> ids */
+    struct {
+        char iri[120];
+        size_t len;
+        ck_id id;
+    } dt_memo[DATATYPE_MEMO];
+    int dt_memo_next;
 };
 
 term_cache *term_cache_new(void)
@@ -414,8 +422,26 @@ static ck_status find_or_create(ck_txn *txn, const term_bytes *tb, bool create, 
 static ck_status datatype_id(ck_txn *txn, const ck_term *t, bool create, ck_id *out,
                              ck_error *err)
 {
+    /* Typed literals of a load use a handful of datatypes: remember the last
+     * few instead of hashing the datatype IRI for every literal. */
+    term_cache *c = txn->cache;
+    if (c) {
+        for (int i = 0; i < DATATYPE_MEMO; i++)
+            if (c->dt_memo[i].id && c->dt_memo[i].len == t->datatype_len &&
+                memcmp(c->dt_memo[i].iri, t->datatype, t->datatype_len) == 0) {
+                *out = c->dt_memo[i].id;
+                return CK_OK;
+            }
+    }
     term_bytes dt = {(unsigned char *)t->datatype, t->datatype_len, NULL, CK_TAG_IRI};
-    return find_or_create(txn, &dt, create, out, err);
+    ck_status st = find_or_create(txn, &dt, create, out, err);
+    if (st == CK_OK && *out && c && t->datatype_len < sizeof c->dt_memo[0].iri) {
+        int slot = c->dt_memo_next++ % DATATYPE_MEMO;
+        memcpy(c->dt_memo[slot].iri, t->datatype, t->datatype_len);
+        c->dt_memo[slot].len = t->datatype_len;
+        c->dt_memo[slot].id = *out;
+    }
+    return st;
 }
 
 static ck_status lookup_or_intern(ck_txn *txn, const ck_term *term_in, bool create, ck_id *out,

@@ -88,9 +88,80 @@ static void radix_sort_bytes(quad_row *rows, quad_row *tmp, size_t n, int first_
     free(hist);
 }
 
+/* Sorts rows packed into 128-bit keys when their columns fit: each column
+ * becomes (value - column minimum) in just the bits its range needs, column
+ * 0 most significant, so key order is row order and unpacking is exact.
+ * Half the bytes of a 32-byte row move per pass, and fewer passes run.
+ * Returns false (nothing done) when the columns need more than 128 bits. */
+static bool packed_sort(quad_row *rows, quad_row *tmp, size_t n)
+{
+    typedef unsigned __int128 key;
+    uint64_t lo[4], hi[4];
+    for (int c = 0; c < 4; c++)
+        lo[c] = hi[c] = rows[0].c[c];
+    for (size_t i = 1; i < n; i++)
+        for (int c = 0; c < 4; c++) {
+            uint64_t v = rows[i].c[c];
+            lo[c] = v < lo[c] ? v : lo[c];
+            hi[c] = v > hi[c] ? v : hi[c];
+        }
+    int bits[4], total = 0;
+    for (int c = 0; c < 4; c++) {
+        uint64_t range = hi[c] - lo[c];
+        bits[c] = range ? 64 - __builtin_clzll(range) : 0;
+        total += bits[c];
+    }
+    if (total > 128)
+        return false;
+    key *keys = (key *)tmp, *scratch = keys + n; /* tmp holds 2n keys */
+    for (size_t i = 0; i < n; i++) {
+        key k = 0;
+        for (int c = 0; c < 4; c++)
+            if (bits[c])
+                k = (k << bits[c]) | (rows[i].c[c] - lo[c]);
+        keys[i] = k;
+    }
+    int nbytes = (total + 7) / 8;
+    key *src = keys, *dst = scratch;
+    for (int pos = 0; pos < nbytes; pos++) {
+        size_t count[256] = {0};
+        for (size_t i = 0; i < n; i++)
+            count[(unsigned)(src[i] >> (8 * pos)) & 0xFF]++;
+        bool constant = false;
+        for (int b = 0; b < 256; b++)
+            constant = constant || count[b] == n;
+        if (constant)
+            continue;
+        size_t sum = 0;
+        for (int b = 0; b < 256; b++) {
+            size_t c = count[b];
+            count[b] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            dst[count[(unsigned)(src[i] >> (8 * pos)) & 0xFF]++] = src[i];
+        key *t = src;
+        src = dst;
+        dst = t;
+    }
+    for (size_t i = 0; i < n; i++) {
+        key k = src[i];
+        for (int c = 3; c >= 0; c--) {
+            uint64_t mask = bits[c] == 64 ? ~0ULL : (1ULL << bits[c]) - 1;
+            rows[i].c[c] = lo[c] + (bits[c] ? (uint64_t)k & mask : 0);
+            if (bits[c])
+                k >>= bits[c];
+        }
+    }
+    return true;
+}
+
 size_t quad_rows_sort_unique(quad_row *rows, quad_row *tmp, size_t n)
 {
-    radix_sort_bytes(rows, tmp, n, 0, 31);
+    if (n < 2)
+        return n;
+    if (!packed_sort(rows, tmp, n))
+        radix_sort_bytes(rows, tmp, n, 0, 31);
     size_t out = 0;
     for (size_t i = 0; i < n; i++)
         if (out == 0 || quad_row_cmp(&rows[out - 1], &rows[i]) != 0)

@@ -224,14 +224,26 @@ char *ck_term_to_ntriples(const ck_term *t)
 
 uint64_t ck_hash_bytes(const void *data, size_t len, uint64_t seed)
 {
-    /* FNV-1a with a final avalanche (splitmix64) so that low bits are usable
-     * for open addressing. */
+    /* Eight bytes per step (multiply-rotate, as in the MurmurHash family)
+     * with a splitmix64 finish so that low bits are usable for open
+     * addressing. Term hashes are stored in term2id: changing this function
+     * changes the store format. */
     const unsigned char *p = data;
-    uint64_t h = 1469598103934665603ULL ^ seed;
-    for (size_t i = 0; i < len; i++) {
-        h ^= p[i];
-        h *= 1099511628211ULL;
+    uint64_t h = seed ^ (len * 0x9E3779B97F4A7C15ULL);
+    while (len >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        w *= 0x87C37B91114253D5ULL;
+        w = (w << 31) | (w >> 33);
+        h ^= w * 0x4CF5AD432745937FULL;
+        h = ((h << 27) | (h >> 37)) * 5 + 0x52DCE729;
+        p += 8;
+        len -= 8;
     }
+    uint64_t tail = 0;
+    for (size_t i = 0; i < len; i++)
+        tail |= (uint64_t)p[i] << (8 * i);
+    h ^= tail * 0x87C37B91114253D5ULL;
     h ^= h >> 30;
     h *= 0xbf58476d1ce4e5b9ULL;
     h ^= h >> 27;

@@ -92,7 +92,7 @@ bool ck_term_equal(const ck_term *a, const ck_term *b);
 /* Writes the term in N-Triples syntax into a malloc'd string. */
 char *ck_term_to_ntriples(const ck_term *term);
 
-/* 64-bit hash (FNV-1a variant over the fields), for dictionary lookups. */
+/* 64-bit hash of bytes, for dictionary lookups (stored: part of the format). */
 uint64_t ck_hash_bytes(const void *data, size_t len, uint64_t seed);
 
 #endif

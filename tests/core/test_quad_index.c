@@ -54,6 +54,39 @@ static void test_sort_unique_matches_qsort(void **state)
     free(tmp);
 }
 
+/* Narrow columns take the packed 128-bit path; one full-width column (and
+ * columns summing to more than 128 bits) the byte-wise path. */
+static void test_sort_unique_packed_paths(void **state)
+{
+    (void)state;
+    const uint64_t offsets[] = {0, (uint64_t)1 << 40, UINT64_MAX - 5000000};
+    const int widths[][4] = {{20, 5, 24, 3}, {32, 32, 32, 32}, {64, 1, 1, 1}, {40, 40, 40, 9}};
+    for (size_t o = 0; o < sizeof offsets / sizeof *offsets; o++)
+        for (size_t w = 0; w < sizeof widths / sizeof *widths; w++) {
+            size_t n = 20000;
+            quad_row *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b),
+                     *tmp = malloc(n * sizeof *tmp);
+            for (size_t i = 0; i < n; i++)
+                for (int c = 0; c < 4; c++) {
+                    int bits = widths[w][c];
+                    uint64_t v = rnd() % 7 == 0 ? 0 : rnd();
+                    v = bits == 64 ? v : v & (((uint64_t)1 << bits) - 1);
+                    a[i].c[c] = b[i].c[c] = bits == 64 ? v : offsets[o] + v % 5000000;
+                }
+            size_t m = quad_rows_sort_unique(a, tmp, n);
+            qsort(b, n, sizeof *b, cmp_rows);
+            size_t k = 0;
+            for (size_t i = 0; i < n; i++)
+                if (k == 0 || quad_row_cmp(&b[k - 1], &b[i]) != 0)
+                    b[k++] = b[i];
+            assert_int_equal(m, k);
+            assert_memory_equal(a, b, m * sizeof *a);
+            free(a);
+            free(b);
+            free(tmp);
+        }
+}
+
 static void test_sort_by_first_is_stable(void **state)
 {
     (void)state;
@@ -244,6 +277,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sort_unique_matches_qsort),
+        cmocka_unit_test(test_sort_unique_packed_paths),
         cmocka_unit_test(test_sort_by_first_is_stable),
         cmocka_unit_test_setup_teardown(test_insert_remove_scan, setup, teardown),
         cmocka_unit_test_setup_teardown(test_large_ids_round_trip, setup, teardown),
