@@ -1,12 +1,18 @@
 /*
- * loader.c — parse with raptor in one thread, intern and index in another.
+ * loader.c — parse with raptor in parser threads, intern and index in the
+ * calling thread.
  *
- * The parser thread copies each statement into a chunk (an arena of term
- * records) and passes full chunks through a small queue; the loading thread
+ * A parser thread copies each statement into a chunk (an arena of term
+ * records) and passes full chunks through a queue; the loading thread
  * interns the terms, collects quads into a batch and hands full batches to
  * ck_quads_add. A term equal to the same position of the previous statement
  * is sent as a one-byte "repeat" record: subjects and graphs repeat often,
- * and skipping them saves both copying and dictionary lookups.
+ * and skipping them saves copying, checking and dictionary lookups.
+ *
+ * raptor is the slowest stage (about 1 µs a statement), so N-Triples and
+ * N-Quads files of 16 MiB or more are cut into line ranges, one raptor parser
+ * per core. Files are parsed one after the other, so that the blank node
+ * labels of a file (shared by its ranges) never mix with another file's.
  */
 #include "loader.h"
 #include "blank_map.h"

@@ -3,8 +3,8 @@
  *
  * raptor parses (N-Triples, N-Quads, Turtle, TriG, RDF/XML; gzip transparently;
  * "-" is stdin), the loader interns terms and hands large sorted batches to
- * the store. Parsing runs in its own thread, interning and indexing in the
- * caller's, so both cores work. All files of one call go into one write
+ * the store. Parsing runs in parser threads (large N-Triples/N-Quads files
+ * in parallel line ranges), interning and indexing in the caller's thread. All files of one call go into one write
  * transaction: a syntax error anywhere gives "file:line:column: message" and
  * nothing is committed. Memory is bounded by the batch size and the
  * dictionary cache budget, not by the input size.

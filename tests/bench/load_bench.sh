@@ -353,22 +353,25 @@ EOF
 }
 
 # ---- run ---------------------------------------------------------------------------
-# REPEAT=N loads N times per engine and reports the median time (peak RSS and
-# disk of the last run, the largest disturbance seen).
+# REPEAT=N loads N times per engine and reports the median time, with the
+# disturbance measured in the median run(s); peak RSS and disk of the last run.
 for e in $ENGINES; do
-  runs=() worst=0
+  runs=()
   for ((r = 1; r <= REPEAT; r++)); do
     R_SECS[$e]=; R_NOTE[$e]=
     "run_$e"
     [ -n "${R_SECS[$e]}" ] || break
     log "$e: ${R_SECS[$e]} s, peak RSS ${R_RSS[$e]} KiB, other processes ${R_FOREIGN[$e]} cores"
-    runs+=("${R_SECS[$e]}")
-    worst=$(awk -v a="$worst" -v b="${R_FOREIGN[$e]}" 'BEGIN { print (b > a ? b : a) }')
+    runs+=("${R_SECS[$e]} ${R_FOREIGN[$e]}")
   done
   if [ -n "${R_SECS[$e]}" ] && [ "$REPEAT" -gt 1 ]; then
-    R_SECS[$e]=$(printf '%s\n' "${runs[@]}" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : sprintf("%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2)) }')
-    R_FOREIGN[$e]=$worst
-    R_NOTE[$e]="${R_NOTE[$e]:+${R_NOTE[$e]}; }median of ${runs[*]} s"
+    read -r R_SECS[$e] R_FOREIGN[$e] <<<"$(printf '%s\n' "${runs[@]}" | sort -g | awk '
+      { t[NR] = $1; f[NR] = $2 }
+      END {
+        if (NR % 2) { m = (NR + 1) / 2; print t[m], f[m] }
+        else { m = NR / 2; printf "%.2f %s\n", (t[m] + t[m + 1]) / 2, (f[m] > f[m + 1] ? f[m] : f[m + 1]) }
+      }')"
+    R_NOTE[$e]="${R_NOTE[$e]:+${R_NOTE[$e]}; }median of $(printf '%s\n' "${runs[@]}" | cut -d' ' -f1 | tr '\n' ' ')s"
   fi
 done
 
