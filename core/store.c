@@ -319,8 +319,13 @@ static ck_status apply_batch(ck_txn *t, const ck_quad *quads, size_t n, bool ins
         st = ck_error_set(err, CK_ERR_NOMEM, "out of memory for a batch of %zu quads", n);
         goto done;
     }
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
+        if (!quads[i].s || !quads[i].p || !quads[i].o) {
+            st = ck_error_set(err, CK_ERR_INVALID, "quad %zu of the batch has an unbound term", i);
+            goto done;
+        }
         quad_to_row(PERM_SPOG, &quads[i], &base[i]);
+    }
     size_t m = quad_rows_sort_unique(base, tmp, n), changed = 0;
     st = inserting ? quad_index_insert(t->mdb, t->store->index[PERM_SPOG], base, m, flags,
                                        &changed, err)

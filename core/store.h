@@ -101,6 +101,7 @@ ck_status ck_term_resolve(ck_txn *txn, ck_id id, ck_term *term, ck_term_buf *buf
 /* ---- quads ------------------------------------------------------------ */
 
 /* Adds quads (duplicates, in the batch or already stored, are ignored).
+ * s, p and o must be term ids (not 0); g may be CK_DEFAULT_GRAPH.
  * *added (may be NULL) receives how many were new. Larger batches are
  * cheaper per quad: each affected index block is rewritten once per call. */
 ck_status ck_quads_add(ck_txn *txn, const ck_quad *quads, size_t n, size_t *added,

@@ -283,6 +283,12 @@ static void test_write_needs_write_txn(void **state)
     assert_int_equal(ck_quads_add(r, &q, 1, NULL, &err), CK_ERR_INVALID);
     assert_true(strlen(err.message) > 0);
     ck_txn_abort(r);
+    ck_txn *w;
+    assert_int_equal(ck_txn_begin_write(f->store, &w, &err), CK_OK);
+    ck_quad unbound = {0, 16 | CK_TAG_IRI, 0, 48 | CK_TAG_IRI};
+    assert_int_equal(ck_quads_add(w, &unbound, 1, NULL, &err), CK_ERR_INVALID);
+    assert_non_null(strstr(err.message, "unbound"));
+    ck_txn_abort(w);
 }
 
 static void test_open_errors(void **state)
