@@ -6,7 +6,7 @@
  * Term bytes, by tag (the tag itself lives in the id):
  *   IRI     the IRI
  *   STRING  the lexical form
- *   LANG    one byte tag length, the language tag, the lexical form
+ *   LANG    one byte tag length, the language tag (lower case), the lexical form
  *   TYPED   LEB128 id of the datatype IRI, the lexical form
  *
  * A write transaction keeps a cache of the terms it has seen (hash table over
@@ -299,7 +299,13 @@ static ck_status term_to_bytes(ck_txn *txn, const ck_term *t, bool create, term_
         if (!p)
             return ck_error_set(err, CK_ERR_NOMEM, "out of memory");
         p[0] = (unsigned char)t->lang_len;
-        memcpy(p + 1, t->lang, t->lang_len);
+        /* language tags are case-insensitive; RDF 1.1 allows lower case as
+         * the stored form, and raptor's N-Triples parser lowercases while
+         * its Turtle parser does not: one form keeps "x"@de-DE one term */
+        for (size_t i = 0; i < t->lang_len; i++) {
+            unsigned char ch = (unsigned char)t->lang[i];
+            p[1 + i] = ch >= 'A' && ch <= 'Z' ? (unsigned char)(ch + 32) : ch;
+        }
         memcpy(p + 1 + t->lang_len, t->value, t->value_len);
         tb->data = p;
         tb->len = 1 + t->lang_len + t->value_len;

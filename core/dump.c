@@ -1,8 +1,13 @@
 /*
- * dump.c — serialise quads through raptor. Quads are read in gspo order, so
- * each graph comes as one run: N-Quads streams them directly; TriG (which
- * raptor 2.0.15 cannot write) is produced as one Turtle serialisation per
- * graph wrapped in "<g> { ... }".
+ * dump.c — serialise quads through raptor, graph by graph (gspo order).
+ *
+ * Statements are always written by raptor's N-Quads or N-Triples
+ * serializer: N-Triples lines are valid Turtle, and inside "<g> { ... }"
+ * blocks valid TriG (raptor 2.0.15 has no TriG writer). raptor's Turtle
+ * writer is not used because it is lossy: it writes "42702"^^xsd:decimal
+ * and "12"^^xsd:double as bare 42702 and 12 (which read back as integers),
+ * "0"^^xsd:boolean as false, and nests blank nodes used once as [ ... ],
+ * which splits a blank node that a TriG dump shares between graphs.
  */
 #include "dump.h"
 
@@ -99,7 +104,7 @@ static void collect_graph(void *ctx, ck_id g, uint64_t n)
     l->ids[l->len++] = g;
 }
 
-/* Writes one graph. For TriG, each graph is its own Turtle serialisation. */
+/* Writes one graph. For TriG, each named graph is a block of its own. */
 static ck_status dump_graph(dump_ctx *d, FILE *out, raptor_serializer *shared, bool trig,
                             bool quads, ck_id g, uint64_t *count)
 {
@@ -122,13 +127,9 @@ static ck_status dump_graph(dump_ctx *d, FILE *out, raptor_serializer *shared, b
                 block = true;
             }
         }
-        /* Turtle's @prefix lines may not stand inside a graph block, so
-         * named graphs get N-Triples lines (valid TriG), the default graph
-         * Turtle at top level. */
-        const char *name = block ? "ntriples" : "turtle";
-        ser = raptor_new_serializer(d->world, name);
+        ser = raptor_new_serializer(d->world, "ntriples");
         if (st == CK_OK && (!ser || raptor_serializer_start_to_file_handle(ser, NULL, out)))
-            st = ck_error_set(d->err, CK_ERR_IO, "cannot start the %s serializer", name);
+            st = ck_error_set(d->err, CK_ERR_IO, "cannot start the ntriples serializer");
     }
     ck_quad q;
     while (st == CK_OK && ck_scan_next(scan, &q)) {
@@ -192,7 +193,7 @@ ck_status ck_dump(ck_txn *txn, FILE *out, const char *format, const char *graph,
     dump_ctx d = {world, txn, err};
     raptor_serializer *ser = NULL;
     if (st == CK_OK && !trig) {
-        const char *name = quads ? "nquads" : format;
+        const char *name = quads ? "nquads" : "ntriples";
         ser = raptor_new_serializer(world, name);
         if (!ser || raptor_serializer_start_to_file_handle(ser, NULL, out))
             st = ck_error_set(err, CK_ERR_IO, "cannot start the %s serializer", name);

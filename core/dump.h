@@ -1,7 +1,8 @@
 /*
  * dump.h — write the store (or one graph) as RDF text through raptor's
  * serializers. Load -> dump -> load gives an isomorphic dataset with the same
- * terms; blank nodes are written as _:b<number>.
+ * terms; blank nodes are written as _:b<number>. Turtle and TriG are written
+ * in their N-Triples subset (one statement per line), see dump.c for why.
  */
 #ifndef CITYKG_DUMP_H
 #define CITYKG_DUMP_H

@@ -5,8 +5,9 @@
  * "-" is stdin), the loader interns terms and hands large sorted batches to
  * the store. Parsing runs in parser threads (large N-Triples/N-Quads files
  * in parallel line ranges), interning and indexing in the caller's thread. All files of one call go into one write
- * transaction: a syntax error anywhere gives "file:line:column: message" and
- * nothing is committed. Memory is bounded by the batch size and the
+ * transaction: a syntax error anywhere gives "file:line:column: message"
+ * ("file:line: message" from raptor's Turtle, TriG and RDF/XML parsers,
+ * which report no column) and nothing is committed. Memory is bounded by the batch size and the
  * dictionary cache budget, not by the input size.
  */
 #ifndef CITYKG_LOADER_H

@@ -28,7 +28,20 @@ typedef struct {
 
 /* Parses "--opt VALUE" and "--opt=VALUE" forms for the options a command
  * accepts (allowed: space-separated names). Returns 0 or prints an error. */
+static int parse_options_into(int argc, char **argv, const char *allowed, options *o);
+
+/* On failure the message is printed and nothing stays allocated. */
 static int parse_options(int argc, char **argv, const char *allowed, options *o)
+{
+    int rc = parse_options_into(argc, argv, allowed, o);
+    if (rc) {
+        free(o->args);
+        o->args = NULL;
+    }
+    return rc;
+}
+
+static int parse_options_into(int argc, char **argv, const char *allowed, options *o)
 {
     memset(o, 0, sizeof *o);
     o->data = getenv("CITYKG_DATA") ? getenv("CITYKG_DATA") : CITYKG_DEFAULT_DATA_DIR;
@@ -183,6 +196,28 @@ int cmd_dump(int argc, char **argv)
     return st ? cli_fail_error(&err) : 0;
 }
 
+typedef struct {
+    ck_txn *txn;
+    ck_error *err;
+    ck_status status;
+} graph_lines;
+
+static void print_graph(void *ctx, ck_id g, uint64_t quads)
+{
+    graph_lines *l = ctx;
+    if (l->status)
+        return;
+    if (g == CK_DEFAULT_GRAPH) {
+        printf("graph default: %llu quads\n", (unsigned long long)quads);
+        return;
+    }
+    ck_term t;
+    ck_term_buf buf;
+    l->status = ck_term_resolve(l->txn, g, &t, &buf, l->err);
+    if (l->status == CK_OK)
+        printf("graph <%.*s>: %llu quads\n", (int)t.value_len, t.value, (unsigned long long)quads);
+}
+
 int cmd_stats(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv)) {
@@ -211,6 +246,10 @@ int cmd_stats(int argc, char **argv)
         printf("bytes on disk: %llu\n", (unsigned long long)s.bytes_on_disk);
         printf("bytes in use: %llu\n", (unsigned long long)s.bytes_used);
         printf("bytes per quad: %.1f\n", s.quads ? (double)s.bytes_used / s.quads : 0.0);
+        graph_lines lines = {txn, &err, CK_OK};
+        st = ck_graphs_each(txn, print_graph, &lines, &err);
+        if (st == CK_OK)
+            st = lines.status;
     }
     ck_txn_abort(txn);
     ck_store_close(store);
