@@ -64,6 +64,7 @@ static void test_dictionary_round_trip(void **state)
     ck_term terms[] = {
         iri("https://regensburg.example/building/DEBY_LOD2_4959457"),
         lit("Steinerne Brücke", NULL, "de"),
+        lit("Steinerne Brücke", NULL, "de-at"),
         lit("Steinerne Brücke", NULL, "en"),
         lit("Steinerne Brücke", NULL, NULL),
         lit("12.5", CK_XSD "decimal", NULL),
@@ -89,11 +90,16 @@ static void test_dictionary_round_trip(void **state)
         assert_int_equal(ck_term_intern(w, &terms[i], &again, &err), CK_OK);
         assert_int_equal(again, ids[i]);
     }
+    /* language tags are case-insensitive and stored in lower case */
+    ck_term upper = lit("Steinerne Brücke", NULL, "DE-AT");
+    ck_id lower_id;
+    assert_int_equal(ck_term_intern(w, &upper, &lower_id, &err), CK_OK);
+    assert_int_equal(lower_id, ids[2]);
     /* xsd:string is the same term as a plain literal */
     ck_term explicit_string = lit("Steinerne Brücke", CK_XSD_STRING, NULL);
     ck_id same;
     assert_int_equal(ck_term_intern(w, &explicit_string, &same, &err), CK_OK);
-    assert_int_equal(same, ids[3]);
+    assert_int_equal(same, ids[4]);
     assert_int_equal(ck_txn_commit(w, &err), CK_OK);
 
     ck_txn *r;

@@ -5,7 +5,7 @@
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
-DATA_DIR=${CITYKG_TEST_DATA:?CITYKG_TEST_DATA must name shared/data}
+DATA_DIR=${CITYKG_TEST_DATA:?CITYKG_TEST_DATA must name the test data directory (tests/fixtures)}
 TTL="$DATA_DIR/dcat-ap-de/dcat_ap_de-RefImp_TTL_ADVANCED.ttl"
 RDF="$DATA_DIR/dcat-ap-de/dcat_ap_de-RefImp_RDF_ADVANCED.rdf"
 for f in "$TTL" "$RDF"; do

@@ -5,7 +5,7 @@
 #   CITYKG            path of the citykg binary (required)
 #   RDF_ISO           path of tests/tools' rdf-iso (optional; without it the
 #                     isomorphism checks fall back to counts + sorted lines)
-#   CITYKG_TEST_DATA  the shared data directory (../shared/data)
+#   CITYKG_TEST_DATA  the test data directory (tests/fixtures)
 #
 # A failed expectation is reported and counted; the script goes on so that one
 # run shows every failure, and `finish` exits 1 if anything failed.

@@ -10,7 +10,7 @@ source "$(dirname "$0")/lib.sh"
 command -v rdfproc >/dev/null || { echo "FAIL: rdfproc (redland-utils) is not installed" >&2; exit 1; }
 command -v rapper >/dev/null || { echo "FAIL: rapper (raptor2-utils) is not installed" >&2; exit 1; }
 
-DATA_DIR=${CITYKG_TEST_DATA:?CITYKG_TEST_DATA must name shared/data}
+DATA_DIR=${CITYKG_TEST_DATA:?CITYKG_TEST_DATA must name the test data directory (tests/fixtures)}
 TTL="$DATA_DIR/dcat-ap-de/dcat_ap_de-RefImp_TTL_ADVANCED.ttl"
 RDF="$DATA_DIR/dcat-ap-de/dcat_ap_de-RefImp_RDF_ADVANCED.rdf"
 for f in "$TTL" "$RDF"; do
