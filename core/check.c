@@ -219,9 +219,9 @@ static ck_status check_dictionary(check_state *cs, ck_error *err)
     ck_status st = CK_OK;
     for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
          rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        ck_id id = ck_read_be64(v.mv_data);
+        ck_id id = bytes_get_be64(v.mv_data);
         unsigned char ib[8];
-        ck_write_be64(ib, id);
+        bytes_put_be64(ib, id);
         MDB_val ik = {8, ib}, iv;
         if (mdb_get(txn, cs->txn->store->id2term, &ik, &iv) != 0) {
             st = ck_error_set(err, CK_ERR_CORRUPT, "hash entry points to missing term %llu",
@@ -230,7 +230,7 @@ static ck_status check_dictionary(check_state *cs, ck_error *err)
         }
         uint64_t h = ck_hash_bytes(iv.mv_data, iv.mv_size,
                                    (uint64_t)ck_id_tag(id) * 0x9E3779B97F4A7C15ULL);
-        if (h != ck_read_be64(k.mv_data)) {
+        if (h != bytes_get_be64(k.mv_data)) {
             st = ck_error_set(err, CK_ERR_CORRUPT, "term %llu is filed under a wrong hash",
                               (unsigned long long)id);
             break;
@@ -248,11 +248,11 @@ ck_status ck_store_check(ck_txn *txn, void (*progress)(const char *line), ck_err
     uint64_t next_dict = 1;
     MDB_val k = {12, "next_dict_id"}, v;
     if (mdb_get(txn->mdb, txn->store->meta, &k, &v) == 0 && v.mv_size == 8)
-        next_dict = ck_read_be64(v.mv_data);
+        next_dict = bytes_get_be64(v.mv_data);
     MDB_val kb = {13, "next_blank_id"};
     cs.next_blank = 1;
     if (mdb_get(txn->mdb, txn->store->meta, &kb, &v) == 0 && v.mv_size == 8)
-        cs.next_blank = ck_read_be64(v.mv_data);
+        cs.next_blank = bytes_get_be64(v.mv_data);
     cs.seen_bits = next_dict;
     cs.seen = calloc(next_dict / 8 + 1, 1);
     if (!cs.seen)

@@ -16,6 +16,7 @@
  * any size runs in bounded memory.
  */
 #include "store_internal.h"
+#include "bytes.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -206,8 +207,8 @@ ck_status dict_flush(ck_txn *txn, ck_error *err)
         return ck_lmdb_error(err, rc, "opening dictionary cursor");
     for (size_t i = 0; i < c->pending_len && !rc; i++) {
         unsigned char kb[8], vb[8];
-        ck_write_be64(kb, c->pending[i].hash);
-        ck_write_be64(vb, c->pending[i].id);
+        bytes_put_be64(kb, c->pending[i].hash);
+        bytes_put_be64(vb, c->pending[i].id);
         MDB_val k = {8, kb}, v = {8, vb};
         unsigned flags = 0;
         if (append)
@@ -223,31 +224,6 @@ ck_status dict_flush(ck_txn *txn, ck_error *err)
 }
 
 /* ---- term bytes ----------------------------------------------------------- */
-
-static size_t put_varint(unsigned char *p, uint64_t v)
-{
-    size_t n = 0;
-    while (v >= 0x80) {
-        p[n++] = (unsigned char)(v | 0x80);
-        v >>= 7;
-    }
-    p[n++] = (unsigned char)v;
-    return n;
-}
-
-static bool get_varint(const unsigned char **p, const unsigned char *end, uint64_t *v)
-{
-    uint64_t r = 0;
-    for (int shift = 0; shift < 64 && *p < end; shift += 7) {
-        unsigned char b = *(*p)++;
-        r |= (uint64_t)(b & 0x7F) << shift;
-        if (!(b & 0x80)) {
-            *v = r;
-            return true;
-        }
-    }
-    return false;
-}
 
 typedef struct {
     unsigned char *data;
@@ -329,7 +305,7 @@ static ck_status term_to_bytes(ck_txn *txn, const ck_term *t, bool create, term_
     unsigned char *p = bytes_reserve(txn, tb, 10 + t->value_len);
     if (!p)
         return ck_error_set(err, CK_ERR_NOMEM, "out of memory");
-    size_t n = put_varint(p, dt);
+    size_t n = bytes_put_varint(p, dt);
     memcpy(p + n, t->value, t->value_len);
     tb->data = p;
     tb->len = n + t->value_len;
@@ -354,7 +330,7 @@ static ck_status lmdb_lookup(ck_txn *txn, const term_bytes *tb, uint64_t hash, c
 {
     *out = 0;
     unsigned char kb[8];
-    ck_write_be64(kb, hash);
+    bytes_put_be64(kb, hash);
     MDB_val k = {8, kb}, v;
     MDB_cursor *cur;
     int rc = mdb_cursor_open(txn->mdb, txn->store->term2id, &cur);
@@ -362,11 +338,11 @@ static ck_status lmdb_lookup(ck_txn *txn, const term_bytes *tb, uint64_t hash, c
         return ck_lmdb_error(err, rc, "opening dictionary");
     for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET); rc == 0;
          rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_DUP)) {
-        ck_id id = ck_read_be64(v.mv_data);
+        ck_id id = bytes_get_be64(v.mv_data);
         if (ck_id_tag(id) != tb->tag)
             continue;
         unsigned char ib[8];
-        ck_write_be64(ib, id);
+        bytes_put_be64(ib, id);
         MDB_val ik = {8, ib}, iv;
         int rc2 = mdb_get(txn->mdb, txn->store->id2term, &ik, &iv);
         if (rc2 == 0 && iv.mv_size == tb->len && memcmp(iv.mv_data, tb->data, tb->len) == 0) {
@@ -400,7 +376,7 @@ static ck_status find_or_create(ck_txn *txn, const term_bytes *tb, bool create, 
     if (*out == 0 && create) {
         *out = ck_id_make(tb->tag, txn->next_dict_id++);
         unsigned char ib[8];
-        ck_write_be64(ib, *out);
+        bytes_put_be64(ib, *out);
         MDB_val k = {8, ib}, v = {tb->len, tb->data};
         int rc = mdb_put(txn->mdb, txn->store->id2term, &k, &v, MDB_APPEND);
         if (rc)
@@ -490,7 +466,7 @@ ck_id ck_blank_new(ck_txn *txn)
 static ck_status get_bytes(ck_txn *txn, ck_id id, MDB_val *v, ck_error *err)
 {
     unsigned char ib[8];
-    ck_write_be64(ib, id);
+    bytes_put_be64(ib, id);
     MDB_val k = {8, ib};
     int rc = mdb_get(txn->mdb, txn->store->id2term, &k, v);
     if (rc == MDB_NOTFOUND)
@@ -544,7 +520,7 @@ ck_status ck_term_resolve(ck_txn *txn, ck_id id, ck_term *t, ck_term_buf *buf, c
         return CK_OK;
     case CK_TAG_TYPED: {
         uint64_t dt;
-        if (!get_varint(&p, end, &dt) || ck_id_tag(dt) != CK_TAG_IRI)
+        if (!bytes_get_varint(&p, end, &dt) || ck_id_tag(dt) != CK_TAG_IRI)
             break;
         MDB_val dv;
         st = get_bytes(txn, dt, &dv, err);

@@ -3,6 +3,7 @@
  * The format is described in quad_index.h.
  */
 #include "quad_index.h"
+#include "bytes.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -176,57 +177,16 @@ void quad_rows_sort_by_first(quad_row *rows, quad_row *tmp, size_t n)
 
 /* ---- block codec -------------------------------------------------------- */
 
-static void put_be64(unsigned char *p, uint64_t v)
-{
-    for (int i = 7; i >= 0; i--) {
-        p[i] = (unsigned char)v;
-        v >>= 8;
-    }
-}
-
-static uint64_t get_be64(const unsigned char *p)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++)
-        v = (v << 8) | p[i];
-    return v;
-}
-
 static void row_to_key(const quad_row *r, unsigned char key[32])
 {
     for (int i = 0; i < 4; i++)
-        put_be64(key + 8 * i, r->c[i]);
+        bytes_put_be64(key + 8 * i, r->c[i]);
 }
 
 static void key_to_row(const unsigned char key[32], quad_row *r)
 {
     for (int i = 0; i < 4; i++)
-        r->c[i] = get_be64(key + 8 * i);
-}
-
-static size_t put_varint(unsigned char *p, uint64_t v)
-{
-    size_t n = 0;
-    while (v >= 0x80) {
-        p[n++] = (unsigned char)(v | 0x80);
-        v >>= 7;
-    }
-    p[n++] = (unsigned char)v;
-    return n;
-}
-
-static bool get_varint(const unsigned char **p, const unsigned char *end, uint64_t *v)
-{
-    uint64_t r = 0;
-    for (int shift = 0; shift < 64 && *p < end; shift += 7) {
-        unsigned char b = *(*p)++;
-        r |= (uint64_t)(b & 0x7F) << shift;
-        if (!(b & 0x80)) {
-            *v = r;
-            return true;
-        }
-    }
-    return false;
+        r->c[i] = bytes_get_be64(key + 8 * i);
 }
 
 static uint64_t zigzag(uint64_t delta) { return (delta << 1) ^ (uint64_t)((int64_t)delta >> 63); }
@@ -240,12 +200,12 @@ static size_t encode_row(const quad_row *prev, const quad_row *row, unsigned cha
         d++;
     size_t n = 1;
     unsigned header = (unsigned)d;
-    n += put_varint(p + n, row->c[d] - prev->c[d]);
+    n += bytes_put_varint(p + n, row->c[d] - prev->c[d]);
     for (int j = d + 1; j < 4; j++) {
         if (row->c[j] == prev->c[j])
             header |= 1u << (2 + (j - d - 1));
         else
-            n += put_varint(p + n, zigzag(row->c[j] - prev->c[j]));
+            n += bytes_put_varint(p + n, zigzag(row->c[j] - prev->c[j]));
     }
     p[0] = (unsigned char)header;
     return n;
@@ -265,13 +225,13 @@ size_t quad_block_decode(const MDB_val *key, const MDB_val *val, quad_row *rows)
         int d = header & 3;
         quad_row r = rows[n - 1];
         uint64_t v;
-        if (!get_varint(&p, end, &v) || v == 0)
+        if (!bytes_get_varint(&p, end, &v) || v == 0)
             return 0;
         r.c[d] += v;
         for (int j = d + 1; j < 4; j++) {
             if (header & (1u << (2 + (j - d - 1))))
                 continue;
-            if (!get_varint(&p, end, &v))
+            if (!bytes_get_varint(&p, end, &v))
                 return 0;
             r.c[j] += unzigzag(v);
         }

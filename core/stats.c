@@ -58,7 +58,7 @@ static bool count_map_add(count_map *m, uint64_t id, int64_t delta)
 static void stat_key(unsigned char key[9], char kind, uint64_t id)
 {
     key[0] = (unsigned char)kind;
-    ck_write_be64(key + 1, id);
+    bytes_put_be64(key + 1, id);
 }
 
 static uint64_t stat_get(ck_txn *t, char kind, uint64_t id)
@@ -68,7 +68,7 @@ static uint64_t stat_get(ck_txn *t, char kind, uint64_t id)
     MDB_val k = {9, kb}, v;
     if (mdb_get(t->mdb, t->store->stats, &k, &v) != 0 || v.mv_size != 8)
         return 0;
-    return ck_read_be64(v.mv_data);
+    return bytes_get_be64(v.mv_data);
 }
 
 static ck_status write_counts(ck_txn *t, char kind, count_map *m, ck_error *err)
@@ -89,7 +89,7 @@ static ck_status write_counts(ck_txn *t, char kind, count_map *m, ck_error *err)
             if (rc == MDB_NOTFOUND)
                 rc = 0;
         } else {
-            ck_write_be64(vb, (uint64_t)now);
+            bytes_put_be64(vb, (uint64_t)now);
             MDB_val v = {8, vb};
             rc = mdb_put(t->mdb, t->store->stats, &k, &v, 0);
         }
@@ -138,7 +138,7 @@ static ck_status each_stat(ck_txn *t, char kind, void (*fn)(void *, uint64_t, ui
         const unsigned char *key = k.mv_data;
         if (k.mv_size != 9 || key[0] != (unsigned char)kind)
             break;
-        fn(ctx, ck_read_be64(key + 1), v.mv_size == 8 ? ck_read_be64(v.mv_data) : 0);
+        fn(ctx, bytes_get_be64(key + 1), v.mv_size == 8 ? bytes_get_be64(v.mv_data) : 0);
     }
     mdb_cursor_close(cur);
     return rc && rc != MDB_NOTFOUND ? ck_lmdb_error(err, rc, "reading statistics") : CK_OK;
@@ -178,7 +178,7 @@ ck_status ck_store_stats_get(ck_txn *t, ck_store_stats *out, ck_error *err)
     uint64_t next_blank = 1;
     MDB_val k = {13, "next_blank_id"}, v;
     if (mdb_get(t->mdb, t->store->meta, &k, &v) == 0 && v.mv_size == 8)
-        next_blank = ck_read_be64(v.mv_data);
+        next_blank = bytes_get_be64(v.mv_data);
     out->blank_nodes = next_blank - 1;
     MDB_envinfo info;
     MDB_stat es;

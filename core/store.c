@@ -2,6 +2,7 @@
  * store.c — opening a store, transactions, adding/removing quads, scans.
  */
 #include "store_internal.h"
+#include "bytes.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -36,24 +37,6 @@ ck_status ck_lmdb_error(ck_error *err, int rc, const char *what)
     return ck_error_set(err, code, "%s: %s", what, mdb_strerror(rc));
 }
 
-uint64_t ck_read_be64(const void *p)
-{
-    const unsigned char *b = p;
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++)
-        v = (v << 8) | b[i];
-    return v;
-}
-
-void ck_write_be64(void *p, uint64_t v)
-{
-    unsigned char *b = p;
-    for (int i = 7; i >= 0; i--) {
-        b[i] = (unsigned char)v;
-        v >>= 8;
-    }
-}
-
 /* ---- opening ------------------------------------------------------------- */
 
 static int mkdir_p(const char *path)
@@ -85,14 +68,14 @@ static int meta_get_u64(MDB_txn *txn, MDB_dbi dbi, const char *key, uint64_t *ou
     MDB_val k = {strlen(key), (void *)key}, v;
     int rc = mdb_get(txn, dbi, &k, &v);
     if (rc == 0 && v.mv_size == 8)
-        *out = ck_read_be64(v.mv_data);
+        *out = bytes_get_be64(v.mv_data);
     return rc;
 }
 
 static int meta_put_u64(MDB_txn *txn, MDB_dbi dbi, const char *key, uint64_t value)
 {
     unsigned char b[8];
-    ck_write_be64(b, value);
+    bytes_put_be64(b, value);
     MDB_val k = {strlen(key), (void *)key}, v = {8, b};
     return mdb_put(txn, dbi, &k, &v, 0);
 }

@@ -13,6 +13,7 @@
 #define CITYKG_STORE_INTERNAL_H
 
 #include <lmdb.h>
+#include "bytes.h"
 #include "quad_index.h"
 #include "store.h"
 
@@ -38,8 +39,6 @@ struct ck_txn {
     term_cache *cache;
 };
 
-uint64_t ck_read_be64(const void *p);
-void ck_write_be64(void *p, uint64_t v);
 ck_status ck_lmdb_error(ck_error *err, int rc, const char *what);
 
 /* dict.c */
