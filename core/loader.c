@@ -796,6 +796,10 @@ ck_status ck_load_into(ck_txn *txn, const char *const *files, int nfiles,
             }
             st = load_chunk(&ls, c, err);
             if (st) {
+                /* stop the parsers: they check shared.failed between reads */
+                pthread_mutex_lock(&shared.lock);
+                shared.failed = true;
+                pthread_mutex_unlock(&shared.lock);
                 pthread_mutex_lock(&queue.lock);
                 queue.consumer_failed = true;
                 pthread_cond_broadcast(&queue.changed);
@@ -811,7 +815,7 @@ ck_status ck_load_into(ck_txn *txn, const char *const *files, int nfiles,
         }
     }
     pthread_join(parser, NULL);
-    if (st == CK_OK && shared.failed) {
+    if (st == CK_OK && shared.failed) { /* a parser's error, not the consumer's */
         if (err)
             *err = shared.error;
         st = shared.error.code ? shared.error.code : CK_ERR_SYNTAX;
