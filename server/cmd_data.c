@@ -122,6 +122,24 @@ static ck_status open_store(const char *dir, unsigned flags, ck_store **store, c
     return st;
 }
 
+/* Opens the store read-only, runs fn on one snapshot, closes everything.
+ * Returns fn's status (or the opening's) with err filled. */
+static ck_status with_snapshot(const char *dir, ck_status (*fn)(ck_txn *, void *, ck_error *),
+                               void *ctx, ck_error *err)
+{
+    ck_store *store;
+    ck_status st = open_store(dir, CK_OPEN_READONLY, &store, err);
+    if (st)
+        return st;
+    ck_txn *txn;
+    st = ck_txn_begin_read(store, &txn, err);
+    if (st == CK_OK)
+        st = fn(txn, ctx, err);
+    ck_txn_abort(txn);
+    ck_store_close(store);
+    return st;
+}
+
 int cmd_load(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv)) {
@@ -167,6 +185,12 @@ int cmd_load(int argc, char **argv)
     return 0;
 }
 
+static ck_status dump_snapshot(ck_txn *txn, void *ctx, ck_error *err)
+{
+    const options *o = ctx;
+    return ck_dump(txn, stdout, o->format, o->graph, NULL, err);
+}
+
 int cmd_dump(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv)) {
@@ -182,16 +206,7 @@ int cmd_dump(int argc, char **argv)
     if (o.nargs)
         return cli_fail("dump takes no file arguments (it writes to stdout)");
     ck_error err = {0};
-    ck_store *store;
-    if (open_store(o.data, CK_OPEN_READONLY, &store, &err))
-        return cli_fail_error(&err);
-    ck_txn *txn;
-    ck_status st = ck_txn_begin_read(store, &txn, &err);
-    if (st == CK_OK) {
-        st = ck_dump(txn, stdout, o.format, o.graph, NULL, &err);
-        ck_txn_abort(txn);
-    }
-    ck_store_close(store);
+    ck_status st = with_snapshot(o.data, dump_snapshot, &o, &err);
     free(o.args);
     return st ? cli_fail_error(&err) : 0;
 }
@@ -218,6 +233,25 @@ static void print_graph(void *ctx, ck_id g, uint64_t quads)
         printf("graph <%.*s>: %llu quads\n", (int)t.value_len, t.value, (unsigned long long)quads);
 }
 
+static ck_status print_stats(ck_txn *txn, void *ctx, ck_error *err)
+{
+    (void)ctx;
+    ck_store_stats s;
+    ck_status st = ck_store_stats_get(txn, &s, err);
+    if (st)
+        return st;
+    printf("quads: %llu\n", (unsigned long long)s.quads);
+    printf("graphs: %llu\n", (unsigned long long)s.graphs);
+    printf("terms: %llu\n", (unsigned long long)s.terms);
+    printf("blank nodes: %llu\n", (unsigned long long)s.blank_nodes);
+    printf("bytes on disk: %llu\n", (unsigned long long)s.bytes_on_disk);
+    printf("bytes in use: %llu\n", (unsigned long long)s.bytes_used);
+    printf("bytes per quad: %.1f\n", s.quads ? (double)s.bytes_used / s.quads : 0.0);
+    graph_lines lines = {txn, err, CK_OK};
+    st = ck_graphs_each(txn, print_graph, &lines, err);
+    return st ? st : lines.status;
+}
+
 int cmd_stats(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv)) {
@@ -230,33 +264,17 @@ int cmd_stats(int argc, char **argv)
         return 1;
     free(o.args);
     ck_error err = {0};
-    ck_store *store;
-    if (open_store(o.data, CK_OPEN_READONLY, &store, &err))
-        return cli_fail_error(&err);
-    ck_txn *txn;
-    ck_store_stats s;
-    ck_status st = ck_txn_begin_read(store, &txn, &err);
-    if (st == CK_OK)
-        st = ck_store_stats_get(txn, &s, &err);
-    if (st == CK_OK) {
-        printf("quads: %llu\n", (unsigned long long)s.quads);
-        printf("graphs: %llu\n", (unsigned long long)s.graphs);
-        printf("terms: %llu\n", (unsigned long long)s.terms);
-        printf("blank nodes: %llu\n", (unsigned long long)s.blank_nodes);
-        printf("bytes on disk: %llu\n", (unsigned long long)s.bytes_on_disk);
-        printf("bytes in use: %llu\n", (unsigned long long)s.bytes_used);
-        printf("bytes per quad: %.1f\n", s.quads ? (double)s.bytes_used / s.quads : 0.0);
-        graph_lines lines = {txn, &err, CK_OK};
-        st = ck_graphs_each(txn, print_graph, &lines, &err);
-        if (st == CK_OK)
-            st = lines.status;
-    }
-    ck_txn_abort(txn);
-    ck_store_close(store);
+    ck_status st = with_snapshot(o.data, print_stats, NULL, &err);
     return st ? cli_fail_error(&err) : 0;
 }
 
 static void print_line(const char *line) { fprintf(stderr, "citykg: check: %s\n", line); }
+
+static ck_status check_snapshot(ck_txn *txn, void *ctx, ck_error *err)
+{
+    const options *o = ctx;
+    return ck_store_check(txn, o->quiet ? NULL : print_line, err);
+}
 
 int cmd_check(int argc, char **argv)
 {
@@ -271,15 +289,7 @@ int cmd_check(int argc, char **argv)
         return 1;
     free(o.args);
     ck_error err = {0};
-    ck_store *store;
-    if (open_store(o.data, CK_OPEN_READONLY, &store, &err))
-        return cli_fail_error(&err);
-    ck_txn *txn;
-    ck_status st = ck_txn_begin_read(store, &txn, &err);
-    if (st == CK_OK)
-        st = ck_store_check(txn, o.quiet ? NULL : print_line, &err);
-    ck_txn_abort(txn);
-    ck_store_close(store);
+    ck_status st = with_snapshot(o.data, check_snapshot, &o, &err);
     if (st)
         return cli_fail("check failed: %s", err.message);
     printf("ok\n");
