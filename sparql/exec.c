@@ -1,0 +1,777 @@
+/*
+ * exec.c — physical operators over rows of ids (see exec.h).
+ *
+ * Each operator is a struct whose first member is exec_op; next() produces
+ * one row at a time. Joins compare ids only: two rows are compatible when
+ * every slot bound in both holds the same id.
+ */
+#include "exec.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct exec_op {
+    bool (*next)(exec_op *op, ck_id *row);
+    void (*destroy)(exec_op *op);
+    exec_ctx *ctx;
+    uint64_t rows_out;
+};
+
+static void *op_new(size_t size, exec_ctx *ctx, bool (*next)(exec_op *, ck_id *),
+                    void (*destroy)(exec_op *))
+{
+    exec_op *op = calloc(1, size);
+    if (!op) {
+        ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    op->next = next;
+    op->destroy = destroy;
+    op->ctx = ctx;
+    return op;
+}
+
+bool exec_next(exec_op *op, ck_id *row)
+{
+    if (!op || op->ctx->error.code)
+        return false;
+    if (op->ctx->cancelled) {
+        ck_error_set(&op->ctx->error, CK_ERR_CANCELLED, "query cancelled");
+        return false;
+    }
+    if (!op->next(op, row))
+        return false;
+    op->rows_out++;
+    return true;
+}
+
+void exec_free(exec_op *op)
+{
+    if (op) {
+        op->destroy(op);
+        free(op);
+    }
+}
+
+uint64_t exec_rows_out(const exec_op *op) { return op ? op->rows_out : 0; }
+
+static bool compatible(const ck_id *a, const ck_id *b, int width)
+{
+    for (int i = 0; i < width; i++)
+        if (a[i] && b[i] && a[i] != b[i])
+            return false;
+    return true;
+}
+
+/* out = a merged with b (the rows are compatible). */
+static void merge_rows(ck_id *out, const ck_id *a, const ck_id *b, int width)
+{
+    for (int i = 0; i < width; i++)
+        out[i] = a[i] ? a[i] : b[i];
+}
+
+/* ---- pattern cursor: one pattern, with some slots already bound ---------- */
+
+typedef struct {
+    exec_ctx *ctx;
+    exec_pattern pattern;
+    ck_scan *scan;
+    ck_id *base;        /* the bindings the scan started from */
+    bool empty;         /* a constant is unknown to the store: no matches */
+    bool dedupe;        /* union default graph: skip repeats of (s, p, o) */
+    ck_quad last;
+    bool have_last;
+} pattern_cursor;
+
+/* The id a position is fixed to by constants or the bindings, or 0. */
+static ck_id fixed_id(const exec_slot *slot, const ck_id *bindings, bool *unknown)
+{
+    if (!slot->is_var) {
+        if (slot->id == 0)
+            *unknown = true;
+        return slot->id;
+    }
+    return bindings[slot->slot];
+}
+
+static bool cursor_open(pattern_cursor *c, exec_ctx *ctx, const exec_pattern *p,
+                        const ck_id *bindings)
+{
+    memset(c, 0, sizeof *c);
+    c->ctx = ctx;
+    c->pattern = *p;
+    c->base = malloc(sizeof(ck_id) * (size_t)(ctx->width ? ctx->width : 1));
+    if (!c->base) {
+        ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory");
+        return false;
+    }
+    memcpy(c->base, bindings, sizeof(ck_id) * (size_t)ctx->width);
+    bool unknown = false;
+    ck_pattern q = {0};
+    q.s = fixed_id(&p->s, bindings, &unknown);
+    q.p = fixed_id(&p->p, bindings, &unknown);
+    q.o = fixed_id(&p->o, bindings, &unknown);
+    switch (p->graph_mode) {
+    case EXEC_GRAPH_DEFAULT:
+        q.g = CK_DEFAULT_GRAPH;
+        q.g_bound = true;
+        break;
+    case EXEC_GRAPH_UNION:
+        c->dedupe = true;
+        break;
+    case EXEC_GRAPH_NAMED:
+        q.g = fixed_id(&p->g, bindings, &unknown);
+        q.g_bound = q.g != 0;
+        break;
+    }
+    if (unknown) {
+        c->empty = true;
+        return true;
+    }
+    if (ck_scan_open(ctx->txn, &q, &c->scan, &ctx->error) != CK_OK)
+        return false;
+    return true;
+}
+
+/* Binds slot to id in row; false if the slot already holds another id
+ * (a variable repeated in the pattern). */
+static bool bind(ck_id *row, const exec_slot *slot, ck_id id)
+{
+    if (!slot->is_var)
+        return true;
+    if (row[slot->slot] && row[slot->slot] != id)
+        return false;
+    row[slot->slot] = id;
+    return true;
+}
+
+static bool cursor_next(pattern_cursor *c, ck_id *row)
+{
+    if (c->empty || !c->scan)
+        return false;
+    ck_quad q;
+    while (ck_scan_next(c->scan, &q)) {
+        if (c->pattern.graph_mode == EXEC_GRAPH_NAMED && q.g == CK_DEFAULT_GRAPH)
+            continue; /* GRAPH ranges over named graphs only */
+        if (c->dedupe) {
+            /* g is the last column of the permutations used without a graph,
+             * so copies of a triple in several graphs are adjacent */
+            if (c->have_last && q.s == c->last.s && q.p == c->last.p && q.o == c->last.o)
+                continue;
+            c->last = q;
+            c->have_last = true;
+        }
+        memcpy(row, c->base, sizeof(ck_id) * (size_t)c->ctx->width);
+        if (!bind(row, &c->pattern.s, q.s) || !bind(row, &c->pattern.p, q.p) ||
+            !bind(row, &c->pattern.o, q.o))
+            continue;
+        if (c->pattern.graph_mode == EXEC_GRAPH_NAMED && !bind(row, &c->pattern.g, q.g))
+            continue;
+        return true;
+    }
+    const ck_error *e = ck_scan_error(c->scan);
+    if (e->code && !c->ctx->error.code)
+        c->ctx->error = *e;
+    return false;
+}
+
+static void cursor_close(pattern_cursor *c)
+{
+    ck_scan_close(c->scan);
+    free(c->base);
+    c->scan = NULL;
+    c->base = NULL;
+}
+
+/* ---- scan ---------------------------------------------------------------- */
+
+typedef struct {
+    exec_op base;
+    exec_pattern pattern;
+    pattern_cursor cursor;
+    bool opened;
+} scan_op;
+
+static bool scan_next(exec_op *op, ck_id *row)
+{
+    scan_op *s = (scan_op *)op;
+    if (!s->opened) {
+        ck_id *none = calloc((size_t)op->ctx->width + 1, sizeof(ck_id));
+        bool ok = none && cursor_open(&s->cursor, op->ctx, &s->pattern, none);
+        free(none);
+        s->opened = true;
+        if (!ok)
+            return false;
+    }
+    return cursor_next(&s->cursor, row);
+}
+
+static void scan_destroy(exec_op *op) { cursor_close(&((scan_op *)op)->cursor); }
+
+exec_op *exec_scan_new(exec_ctx *ctx, const exec_pattern *pattern)
+{
+    scan_op *s = op_new(sizeof *s, ctx, scan_next, scan_destroy);
+    if (s)
+        s->pattern = *pattern;
+    return &s->base;
+}
+
+/* ---- values ---------------------------------------------------------------- */
+
+typedef struct {
+    exec_op base;
+    ck_id *rows;
+    size_t n, pos;
+} values_op;
+
+static bool values_next(exec_op *op, ck_id *row)
+{
+    values_op *v = (values_op *)op;
+    if (v->pos >= v->n)
+        return false;
+    memcpy(row, v->rows + v->pos * (size_t)op->ctx->width, sizeof(ck_id) * (size_t)op->ctx->width);
+    v->pos++;
+    return true;
+}
+
+static void values_destroy(exec_op *op) { free(((values_op *)op)->rows); }
+
+exec_op *exec_values_new(exec_ctx *ctx, const ck_id *rows, size_t n)
+{
+    values_op *v = op_new(sizeof *v, ctx, values_next, values_destroy);
+    if (!v)
+        return NULL;
+    size_t bytes = sizeof(ck_id) * (size_t)ctx->width * n;
+    v->rows = malloc(bytes ? bytes : 1);
+    if (!v->rows) {
+        free(v);
+        ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    if (bytes)
+        memcpy(v->rows, rows, bytes);
+    v->n = n;
+    return &v->base;
+}
+
+/* ---- index nested loop join ------------------------------------------------- */
+
+typedef struct {
+    exec_op base;
+    exec_op *left;
+    exec_pattern pattern;
+    pattern_cursor cursor;
+    bool cursor_open;
+    ck_id *left_row;
+} index_join_op;
+
+static bool index_join_next(exec_op *op, ck_id *row)
+{
+    index_join_op *j = (index_join_op *)op;
+    for (;;) {
+        if (j->cursor_open) {
+            if (cursor_next(&j->cursor, row))
+                return true;
+            cursor_close(&j->cursor);
+            j->cursor_open = false;
+            if (op->ctx->error.code)
+                return false;
+        }
+        if (!exec_next(j->left, j->left_row))
+            return false;
+        if (!cursor_open(&j->cursor, op->ctx, &j->pattern, j->left_row))
+            return false;
+        j->cursor_open = true;
+    }
+}
+
+static void index_join_destroy(exec_op *op)
+{
+    index_join_op *j = (index_join_op *)op;
+    if (j->cursor_open)
+        cursor_close(&j->cursor);
+    exec_free(j->left);
+    free(j->left_row);
+}
+
+exec_op *exec_index_join_new(exec_ctx *ctx, exec_op *left, const exec_pattern *pattern)
+{
+    index_join_op *j = op_new(sizeof *j, ctx, index_join_next, index_join_destroy);
+    if (!j) {
+        exec_free(left);
+        return NULL;
+    }
+    j->left = left;
+    j->pattern = *pattern;
+    j->left_row = calloc((size_t)ctx->width + 1, sizeof(ck_id));
+    return &j->base;
+}
+
+/* ---- materialised right side: hash join, left join, minus ------------------ */
+
+/* The right input's rows, hashed on the slots bound in all of them. A left
+ * row binding all those slots probes one bucket; otherwise it is compared
+ * with every right row. */
+typedef struct {
+    ck_id *rows;
+    size_t n, cap;
+    int *key_slots;
+    int nkeys;
+    size_t *heads, *chain; /* bucket heads (SIZE_MAX = empty) and chains */
+    size_t nbuckets;
+} row_table;
+
+/* Hash of the ids in the given slots, or of the first n slots when slots
+ * is NULL. */
+static uint64_t key_hash(const ck_id *row, const int *slots, int n)
+{
+    uint64_t h = 0x9E3779B97F4A7C15ULL;
+    for (int i = 0; i < n; i++) {
+        h ^= row[slots ? slots[i] : i];
+        h *= 0xbf58476d1ce4e5b9ULL;
+        h ^= h >> 31;
+    }
+    return h;
+}
+
+static bool table_build(row_table *t, exec_op *input, exec_ctx *ctx)
+{
+    int w = ctx->width;
+    ck_id *row = calloc((size_t)w + 1, sizeof(ck_id));
+    if (!row)
+        return false;
+    while (exec_next(input, row)) {
+        if (t->n == t->cap) {
+            size_t ncap = t->cap ? t->cap * 2 : 256;
+            ck_id *nr = realloc(t->rows, ncap * sizeof(ck_id) * (size_t)(w ? w : 1));
+            if (!nr) {
+                ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory joining %zu rows", t->n);
+                free(row);
+                return false;
+            }
+            t->rows = nr;
+            t->cap = ncap;
+        }
+        memcpy(t->rows + t->n * (size_t)w, row, sizeof(ck_id) * (size_t)w);
+        t->n++;
+    }
+    free(row);
+    if (ctx->error.code)
+        return false;
+    /* key: slots bound in every right row */
+    t->key_slots = malloc(sizeof(int) * (size_t)(w ? w : 1));
+    for (int s = 0; s < w && t->n; s++) {
+        bool all = true;
+        for (size_t i = 0; i < t->n && all; i++)
+            all = t->rows[i * (size_t)w + (size_t)s] != 0;
+        if (all)
+            t->key_slots[t->nkeys++] = s;
+    }
+    t->nbuckets = 1;
+    while (t->nbuckets < t->n * 2)
+        t->nbuckets *= 2;
+    t->heads = malloc(t->nbuckets * sizeof(size_t));
+    t->chain = malloc((t->n ? t->n : 1) * sizeof(size_t));
+    if (!t->heads || !t->chain || !t->key_slots) {
+        ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory");
+        return false;
+    }
+    for (size_t b = 0; b < t->nbuckets; b++)
+        t->heads[b] = SIZE_MAX;
+    for (size_t i = t->n; i-- > 0;) {
+        size_t b = key_hash(t->rows + i * (size_t)w, t->key_slots, t->nkeys) & (t->nbuckets - 1);
+        t->chain[i] = t->heads[b];
+        t->heads[b] = i;
+    }
+    return true;
+}
+
+static void table_free(row_table *t)
+{
+    free(t->rows);
+    free(t->key_slots);
+    free(t->heads);
+    free(t->chain);
+    memset(t, 0, sizeof *t);
+}
+
+/* Iterates the right rows that may be compatible with left. */
+typedef struct {
+    const row_table *t;
+    const ck_id *left;
+    int width;
+    bool probe;    /* following one bucket chain, else all rows */
+    size_t next;
+} table_probe;
+
+static void probe_start(table_probe *p, const row_table *t, const ck_id *left, int width)
+{
+    p->t = t;
+    p->left = left;
+    p->width = width;
+    p->probe = t->nkeys > 0;
+    for (int i = 0; i < t->nkeys && p->probe; i++)
+        p->probe = left[t->key_slots[i]] != 0;
+    if (p->probe)
+        p->next = t->n ? t->heads[key_hash(left, t->key_slots, t->nkeys) & (t->nbuckets - 1)]
+                       : SIZE_MAX;
+    else
+        p->next = t->n ? 0 : SIZE_MAX;
+}
+
+static const ck_id *probe_next(table_probe *p)
+{
+    while (p->next != SIZE_MAX) {
+        size_t i = p->next;
+        p->next = p->probe ? p->t->chain[i] : (i + 1 < p->t->n ? i + 1 : SIZE_MAX);
+        const ck_id *r = p->t->rows + i * (size_t)p->width;
+        if (compatible(p->left, r, p->width))
+            return r;
+    }
+    return NULL;
+}
+
+typedef enum { JOIN_INNER, JOIN_LEFT, JOIN_MINUS } join_kind;
+
+typedef struct {
+    exec_op base;
+    join_kind kind;
+    exec_op *left, *right;
+    row_table table;
+    bool built;
+    ck_id *left_row;
+    bool have_left, matched;
+    table_probe probe;
+    exec_row_test keep;
+    void *keep_arg;
+} table_join_op;
+
+static bool shares_bound_slot(const ck_id *a, const ck_id *b, int width)
+{
+    for (int i = 0; i < width; i++)
+        if (a[i] && b[i])
+            return true;
+    return false;
+}
+
+static bool table_join_next(exec_op *op, ck_id *row)
+{
+    table_join_op *j = (table_join_op *)op;
+    int w = op->ctx->width;
+    if (!j->built) {
+        j->built = true;
+        if (!table_build(&j->table, j->right, op->ctx))
+            return false;
+    }
+    for (;;) {
+        if (!j->have_left) {
+            if (!exec_next(j->left, j->left_row))
+                return false;
+            j->have_left = true;
+            j->matched = false;
+            probe_start(&j->probe, &j->table, j->left_row, w);
+        }
+        if (j->kind == JOIN_MINUS) {
+            const ck_id *r;
+            bool remove = false;
+            while (!remove && (r = probe_next(&j->probe)))
+                remove = shares_bound_slot(j->left_row, r, w);
+            j->have_left = false;
+            if (!remove) {
+                memcpy(row, j->left_row, sizeof(ck_id) * (size_t)w);
+                return true;
+            }
+            continue;
+        }
+        const ck_id *r;
+        while ((r = probe_next(&j->probe))) {
+            merge_rows(row, j->left_row, r, w);
+            if (j->kind == JOIN_LEFT && j->keep && !j->keep(j->keep_arg, row))
+                continue;
+            j->matched = true;
+            return true;
+        }
+        j->have_left = false;
+        if (j->kind == JOIN_LEFT && !j->matched) {
+            memcpy(row, j->left_row, sizeof(ck_id) * (size_t)w);
+            return true;
+        }
+    }
+}
+
+static void table_join_destroy(exec_op *op)
+{
+    table_join_op *j = (table_join_op *)op;
+    exec_free(j->left);
+    exec_free(j->right);
+    table_free(&j->table);
+    free(j->left_row);
+}
+
+static exec_op *table_join_new(exec_ctx *ctx, join_kind kind, exec_op *left, exec_op *right,
+                               exec_row_test keep, void *keep_arg)
+{
+    table_join_op *j = op_new(sizeof *j, ctx, table_join_next, table_join_destroy);
+    if (!j) {
+        exec_free(left);
+        exec_free(right);
+        return NULL;
+    }
+    j->kind = kind;
+    j->left = left;
+    j->right = right;
+    j->keep = keep;
+    j->keep_arg = keep_arg;
+    j->left_row = calloc((size_t)ctx->width + 1, sizeof(ck_id));
+    return &j->base;
+}
+
+exec_op *exec_hash_join_new(exec_ctx *ctx, exec_op *left, exec_op *right)
+{
+    return table_join_new(ctx, JOIN_INNER, left, right, NULL, NULL);
+}
+
+exec_op *exec_left_join_new(exec_ctx *ctx, exec_op *left, exec_op *right, exec_row_test keep,
+                            void *keep_arg)
+{
+    return table_join_new(ctx, JOIN_LEFT, left, right, keep, keep_arg);
+}
+
+exec_op *exec_minus_new(exec_ctx *ctx, exec_op *left, exec_op *right)
+{
+    return table_join_new(ctx, JOIN_MINUS, left, right, NULL, NULL);
+}
+
+/* ---- union -------------------------------------------------------------------- */
+
+typedef struct {
+    exec_op base;
+    exec_op *a, *b;
+    bool a_done;
+} union_op;
+
+static bool union_next(exec_op *op, ck_id *row)
+{
+    union_op *u = (union_op *)op;
+    if (!u->a_done) {
+        if (exec_next(u->a, row))
+            return true;
+        u->a_done = true;
+        if (op->ctx->error.code)
+            return false;
+    }
+    return exec_next(u->b, row);
+}
+
+static void union_destroy(exec_op *op)
+{
+    exec_free(((union_op *)op)->a);
+    exec_free(((union_op *)op)->b);
+}
+
+exec_op *exec_union_new(exec_ctx *ctx, exec_op *a, exec_op *b)
+{
+    union_op *u = op_new(sizeof *u, ctx, union_next, union_destroy);
+    if (!u) {
+        exec_free(a);
+        exec_free(b);
+        return NULL;
+    }
+    u->a = a;
+    u->b = b;
+    return &u->base;
+}
+
+/* ---- filter, project, slice ---------------------------------------------------- */
+
+typedef struct {
+    exec_op base;
+    exec_op *input;
+    exec_row_test test;
+    void *arg;
+} filter_op;
+
+static bool filter_next(exec_op *op, ck_id *row)
+{
+    filter_op *f = (filter_op *)op;
+    while (exec_next(f->input, row))
+        if (f->test(f->arg, row))
+            return true;
+    return false;
+}
+
+static void filter_destroy(exec_op *op) { exec_free(((filter_op *)op)->input); }
+
+exec_op *exec_filter_new(exec_ctx *ctx, exec_op *input, exec_row_test test, void *arg)
+{
+    filter_op *f = op_new(sizeof *f, ctx, filter_next, filter_destroy);
+    if (!f) {
+        exec_free(input);
+        return NULL;
+    }
+    f->input = input;
+    f->test = test;
+    f->arg = arg;
+    return &f->base;
+}
+
+typedef struct {
+    exec_op base;
+    exec_op *input;
+    bool *keep;
+} project_op;
+
+static bool project_next(exec_op *op, ck_id *row)
+{
+    project_op *p = (project_op *)op;
+    if (!exec_next(p->input, row))
+        return false;
+    for (int i = 0; i < op->ctx->width; i++)
+        if (!p->keep[i])
+            row[i] = 0;
+    return true;
+}
+
+static void project_destroy(exec_op *op)
+{
+    exec_free(((project_op *)op)->input);
+    free(((project_op *)op)->keep);
+}
+
+exec_op *exec_project_new(exec_ctx *ctx, exec_op *input, const int *slots, int nslots)
+{
+    project_op *p = op_new(sizeof *p, ctx, project_next, project_destroy);
+    if (!p) {
+        exec_free(input);
+        return NULL;
+    }
+    p->input = input;
+    p->keep = calloc((size_t)ctx->width + 1, sizeof(bool));
+    for (int i = 0; i < nslots && p->keep; i++)
+        if (slots[i] >= 0 && slots[i] < ctx->width)
+            p->keep[slots[i]] = true;
+    return &p->base;
+}
+
+typedef struct {
+    exec_op base;
+    exec_op *input;
+    uint64_t offset, limit, skipped, passed;
+} slice_op;
+
+static bool slice_next(exec_op *op, ck_id *row)
+{
+    slice_op *s = (slice_op *)op;
+    if (s->passed >= s->limit)
+        return false; /* stop early: the input is not pulled again */
+    while (s->skipped < s->offset) {
+        if (!exec_next(s->input, row))
+            return false;
+        s->skipped++;
+    }
+    if (!exec_next(s->input, row))
+        return false;
+    s->passed++;
+    return true;
+}
+
+static void slice_destroy(exec_op *op) { exec_free(((slice_op *)op)->input); }
+
+exec_op *exec_slice_new(exec_ctx *ctx, exec_op *input, uint64_t offset, uint64_t limit)
+{
+    slice_op *s = op_new(sizeof *s, ctx, slice_next, slice_destroy);
+    if (!s) {
+        exec_free(input);
+        return NULL;
+    }
+    s->input = input;
+    s->offset = offset;
+    s->limit = limit;
+    return &s->base;
+}
+
+/* ---- distinct --------------------------------------------------------------------- */
+
+typedef struct {
+    exec_op base;
+    exec_op *input;
+    ck_id *rows;      /* seen rows */
+    size_t *slots;    /* hash table of row indexes + 1 (0 = empty) */
+    size_t n, cap, nslots;
+} distinct_op;
+
+/* Doubles the row store and the table; the caller rehashes. */
+static bool distinct_grow(distinct_op *d, int w)
+{
+    size_t ncap = d->cap ? d->cap * 2 : 1024;
+    ck_id *nr = realloc(d->rows, ncap * sizeof(ck_id) * (size_t)(w ? w : 1));
+    size_t nslots = ncap * 2;
+    size_t *ns = calloc(nslots, sizeof *ns);
+    if (!nr || !ns) {
+        free(ns);
+        if (nr)
+            d->rows = nr;
+        return false;
+    }
+    d->rows = nr;
+    free(d->slots);
+    d->slots = ns;
+    d->nslots = nslots;
+    d->cap = ncap;
+    return true;
+}
+
+static bool distinct_next(exec_op *op, ck_id *row)
+{
+    distinct_op *d = (distinct_op *)op;
+    int w = op->ctx->width;
+    while (exec_next(d->input, row)) {
+        if (d->n == d->cap) {
+            if (!distinct_grow(d, w)) {
+                ck_error_set(&op->ctx->error, CK_ERR_NOMEM, "out of memory for DISTINCT");
+                return false;
+            }
+            /* rehash everything into the new table */
+            for (size_t i = 0; i < d->n; i++) {
+                size_t j = key_hash(d->rows + i * (size_t)w, NULL, w) & (d->nslots - 1);
+                while (d->slots[j])
+                    j = (j + 1) & (d->nslots - 1);
+                d->slots[j] = i + 1;
+            }
+        }
+        size_t j = key_hash(row, NULL, w) & (d->nslots - 1);
+        bool seen = false;
+        while (d->slots[j]) {
+            if (memcmp(d->rows + (d->slots[j] - 1) * (size_t)w, row, sizeof(ck_id) * (size_t)w) == 0) {
+                seen = true;
+                break;
+            }
+            j = (j + 1) & (d->nslots - 1);
+        }
+        if (seen)
+            continue;
+        memcpy(d->rows + d->n * (size_t)w, row, sizeof(ck_id) * (size_t)w);
+        d->slots[j] = ++d->n;
+        return true;
+    }
+    return false;
+}
+
+static void distinct_destroy(exec_op *op)
+{
+    distinct_op *d = (distinct_op *)op;
+    exec_free(d->input);
+    free(d->rows);
+    free(d->slots);
+}
+
+exec_op *exec_distinct_new(exec_ctx *ctx, exec_op *input)
+{
+    distinct_op *d = op_new(sizeof *d, ctx, distinct_next, distinct_destroy);
+    if (!d) {
+        exec_free(input);
+        return NULL;
+    }
+    d->input = input;
+    return &d->base;
+}

@@ -1,0 +1,115 @@
+/*
+ * exec.h — the physical operators of the SPARQL executor: iterators over
+ * rows of term ids.
+ *
+ * A row is an array of `width` ck_id, one slot per query variable; 0 means
+ * unbound. Operators pull rows from their inputs (Volcano style):
+ * exec_next(op, row) fills row and returns true, or returns false at the
+ * end or on an error (exec_error tells which). Every operator owns its
+ * inputs: exec_free(op) frees the whole tree below it.
+ *
+ * Operators here work on ids only; terms are decoded only by operators that
+ * evaluate expressions or write results (built on top of this file).
+ *
+ * The default graph: a triple pattern outside GRAPH reads either the default
+ * graph only (strict mode, the specification's separate default graph) or
+ * the union of all graphs (citykg's default: city data lives in one graph
+ * per dataset). The union is an RDF merge: a triple present in several
+ * graphs is produced once.
+ */
+#ifndef CITYKG_SPARQL_EXEC_H
+#define CITYKG_SPARQL_EXEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+
+typedef struct exec_op exec_op;
+
+/* One position of a quad pattern: a constant term id, or a variable slot. */
+typedef struct {
+    bool is_var;
+    int slot;    /* variable slot when is_var */
+    ck_id id;    /* constant otherwise; 0 = a constant the store does not know */
+} exec_slot;
+
+typedef enum {
+    EXEC_GRAPH_DEFAULT,       /* the specification's default graph only */
+    EXEC_GRAPH_UNION,         /* the merge of all graphs (default graph included) */
+    EXEC_GRAPH_NAMED          /* GRAPH g { }: graph is a slot (constant or variable) */
+} exec_graph_mode;
+
+typedef struct {
+    exec_slot s, p, o;
+    exec_graph_mode graph_mode;
+    exec_slot g;              /* for EXEC_GRAPH_NAMED */
+} exec_pattern;
+
+/* Shared by the operators of one query: the snapshot, limits, the error. */
+typedef struct {
+    ck_txn *txn;
+    int width;                /* variables per row */
+    volatile bool cancelled;  /* set from another thread to stop the query */
+    ck_error error;
+} exec_ctx;
+
+/* ---- leaves ------------------------------------------------------------- */
+
+/* All matches of a pattern. A variable used twice in the pattern (?x ?p ?x)
+ * only matches equal terms. */
+exec_op *exec_scan_new(exec_ctx *ctx, const exec_pattern *pattern);
+
+/* Rows given in advance (VALUES, the single empty row of an empty group).
+ * rows holds n * ctx->width ids and is copied. */
+exec_op *exec_values_new(exec_ctx *ctx, const ck_id *rows, size_t n);
+
+/* ---- joins ---------------------------------------------------------------- */
+
+/* For every left row, the pattern's matches compatible with it (index nested
+ * loop join: the left row's bindings become constants of the scan). */
+exec_op *exec_index_join_new(exec_ctx *ctx, exec_op *left, const exec_pattern *pattern);
+
+/* Join of two inputs on their shared variables (hash join; the right input
+ * is built into a table). Rows are compatible when every slot bound in both
+ * holds the same id; unbound slots join with anything (SPARQL semantics). */
+exec_op *exec_hash_join_new(exec_ctx *ctx, exec_op *left, exec_op *right);
+
+/* LeftJoin without filter: left rows extended by compatible right rows, or
+ * alone when there is none. (OPTIONAL; a filter, if any, is applied by the
+ * caller's keep callback on the merged row.) */
+typedef bool (*exec_row_test)(void *arg, const ck_id *row);
+exec_op *exec_left_join_new(exec_ctx *ctx, exec_op *left, exec_op *right, exec_row_test keep,
+                            void *keep_arg);
+
+/* MINUS: left rows with no compatible right row sharing a bound variable. */
+exec_op *exec_minus_new(exec_ctx *ctx, exec_op *left, exec_op *right);
+
+/* UNION: all rows of a, then all rows of b. */
+exec_op *exec_union_new(exec_ctx *ctx, exec_op *a, exec_op *b);
+
+/* ---- row operators ------------------------------------------------------- */
+
+/* Rows for which test returns true. */
+exec_op *exec_filter_new(exec_ctx *ctx, exec_op *input, exec_row_test test, void *arg);
+
+/* Keeps the listed slots, sets every other slot to unbound. */
+exec_op *exec_project_new(exec_ctx *ctx, exec_op *input, const int *slots, int nslots);
+
+/* Drops repeated rows (hash set of whole rows). */
+exec_op *exec_distinct_new(exec_ctx *ctx, exec_op *input);
+
+/* Skips offset rows, then passes at most limit (UINT64_MAX = no limit); stops
+ * pulling from its input as soon as the limit is reached. */
+exec_op *exec_slice_new(exec_ctx *ctx, exec_op *input, uint64_t offset, uint64_t limit);
+
+/* ---- driving ---------------------------------------------------------------- */
+
+bool exec_next(exec_op *op, ck_id *row);
+void exec_free(exec_op *op);
+
+/* Rows produced so far by this operator (for --explain's actual counts). */
+uint64_t exec_rows_out(const exec_op *op);
+
+#endif

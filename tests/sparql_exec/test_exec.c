@@ -1,0 +1,359 @@
+/* Unit tests of sparql/exec.c: every operator against a brute-force
+ * evaluation over the same real store. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "exec.h"
+
+#define W 4 /* row width: ?a ?b ?c ?g */
+enum { A, B, C, G };
+
+typedef struct {
+    char dir[64];
+    ck_store *store;
+    ck_txn *txn;
+    ck_id t[12];     /* terms t0..t11 */
+    ck_id g1, g2;    /* named graphs */
+    ck_quad *quads;  /* what was stored */
+    size_t n;
+} fixture;
+
+static ck_term iri(const char *s) { return (ck_term){CK_TERM_IRI, s, strlen(s), NULL, 0, NULL, 0}; }
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    strcpy(f->dir, "/tmp/citykg-test-exec-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    ck_error err;
+    assert_int_equal(ck_store_open(f->dir, CK_OPEN_CREATE, &f->store, &err), CK_OK);
+    ck_txn *w;
+    assert_int_equal(ck_txn_begin_write(f->store, &w, &err), CK_OK);
+    char name[64];
+    for (int i = 0; i < 12; i++) {
+        snprintf(name, sizeof name, "https://regensburg.example/t%d", i);
+        ck_term t = iri(name);
+        assert_int_equal(ck_term_intern(w, &t, &f->t[i], &err), CK_OK);
+    }
+    ck_term g1 = iri("https://regensburg.example/graph/1"), g2 = iri("https://regensburg.example/graph/2");
+    assert_int_equal(ck_term_intern(w, &g1, &f->g1, &err), CK_OK);
+    assert_int_equal(ck_term_intern(w, &g2, &f->g2, &err), CK_OK);
+    /* a deterministic pseudo-random dataset; some triples in two graphs */
+    f->quads = malloc(600 * sizeof *f->quads);
+    uint64_t x = 12345;
+    ck_id graphs[3] = {CK_DEFAULT_GRAPH, f->g1, f->g2};
+    for (int i = 0; i < 300; i++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        ck_quad q = {graphs[(x >> 20) % 3], f->t[(x >> 30) % 12], f->t[(x >> 40) % 3],
+                     f->t[(x >> 50) % 12]};
+        f->quads[f->n++] = q;
+        if (i % 5 == 0) {
+            q.g = graphs[(x >> 10) % 3];
+            f->quads[f->n++] = q;
+        }
+        if (i % 17 == 0) /* ?x ?p ?x shapes */
+            f->quads[f->n++] = (ck_quad){q.g, q.s, q.p, q.s};
+    }
+    size_t added;
+    assert_int_equal(ck_quads_add(w, f->quads, f->n, &added, &err), CK_OK);
+    assert_int_equal(ck_txn_commit(w, &err), CK_OK);
+    /* dedupe the model the same way the store does */
+    size_t k = 0;
+    for (size_t i = 0; i < f->n; i++) {
+        bool dup = false;
+        for (size_t j = 0; j < k && !dup; j++)
+            dup = memcmp(&f->quads[j], &f->quads[i], sizeof(ck_quad)) == 0;
+        if (!dup)
+            f->quads[k++] = f->quads[i];
+    }
+    f->n = k;
+    assert_int_equal(added, k);
+    assert_int_equal(ck_txn_begin_read(f->store, &f->txn, &err), CK_OK);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    ck_txn_abort(f->txn);
+    ck_store_close(f->store);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
+    assert_int_equal(system(cmd), 0);
+    free(f->quads);
+    free(f);
+    return 0;
+}
+
+/* ---- brute force ------------------------------------------------------- */
+
+typedef struct {
+    ck_id *rows;
+    size_t n, cap;
+} rowset;
+
+static void rowset_add(rowset *r, const ck_id *row)
+{
+    if (r->n == r->cap) {
+        r->cap = r->cap ? r->cap * 2 : 64;
+        r->rows = realloc(r->rows, r->cap * W * sizeof(ck_id));
+    }
+    memcpy(r->rows + r->n * W, row, W * sizeof(ck_id));
+    r->n++;
+}
+
+static int cmp_row(const void *a, const void *b) { return memcmp(a, b, W * sizeof(ck_id)); }
+
+static void drain(exec_op *op, rowset *out)
+{
+    ck_id row[W];
+    while (exec_next(op, row))
+        rowset_add(out, row);
+}
+
+/* Same multiset of rows. */
+static void assert_same_rows(rowset *a, rowset *b)
+{
+    assert_int_equal(a->n, b->n);
+    if (!a->n)
+        return;
+    qsort(a->rows, a->n, W * sizeof(ck_id), cmp_row);
+    qsort(b->rows, b->n, W * sizeof(ck_id), cmp_row);
+    assert_memory_equal(a->rows, b->rows, a->n * W * sizeof(ck_id));
+}
+
+static bool slot_matches(const exec_slot *s, ck_id v, ck_id *row)
+{
+    if (!s->is_var)
+        return s->id == v;
+    if (row[s->slot] && row[s->slot] != v)
+        return false;
+    row[s->slot] = v;
+    return true;
+}
+
+/* Brute-force evaluation of one pattern extending a given row. */
+static void brute_pattern(const fixture *f, const exec_pattern *p, const ck_id *base, rowset *out)
+{
+    for (size_t i = 0; i < f->n; i++) {
+        const ck_quad *q = &f->quads[i];
+        if (p->graph_mode == EXEC_GRAPH_DEFAULT && q->g != CK_DEFAULT_GRAPH)
+            continue;
+        if (p->graph_mode == EXEC_GRAPH_NAMED && q->g == CK_DEFAULT_GRAPH)
+            continue;
+        if (p->graph_mode == EXEC_GRAPH_UNION) { /* first copy of the triple only */
+            bool earlier = false;
+            for (size_t j = 0; j < i && !earlier; j++)
+                earlier = f->quads[j].s == q->s && f->quads[j].p == q->p && f->quads[j].o == q->o;
+            if (earlier)
+                continue;
+        }
+        ck_id row[W];
+        memcpy(row, base, sizeof row);
+        if (!slot_matches(&p->s, q->s, row) || !slot_matches(&p->p, q->p, row) ||
+            !slot_matches(&p->o, q->o, row))
+            continue;
+        if (p->graph_mode == EXEC_GRAPH_NAMED && !slot_matches(&p->g, q->g, row))
+            continue;
+        rowset_add(out, row);
+    }
+}
+
+static exec_slot var(int slot) { return (exec_slot){true, slot, 0}; }
+static exec_slot con(ck_id id) { return (exec_slot){false, 0, id}; }
+
+static void test_scan_patterns(void **state)
+{
+    fixture *f = *state;
+    exec_ctx ctx = {.txn = f->txn, .width = W};
+    exec_pattern patterns[] = {
+        {var(A), var(B), var(C), EXEC_GRAPH_UNION, {0}},
+        {var(A), var(B), var(C), EXEC_GRAPH_DEFAULT, {0}},
+        {var(A), var(B), var(C), EXEC_GRAPH_NAMED, var(G)},
+        {var(A), var(B), var(C), EXEC_GRAPH_NAMED, con(f->g1)},
+        {var(A), con(f->t[1]), var(C), EXEC_GRAPH_UNION, {0}},
+        {var(A), var(B), var(A), EXEC_GRAPH_UNION, {0}},
+        {con(f->t[3]), var(B), var(C), EXEC_GRAPH_NAMED, var(G)},
+        {var(A), var(B), con(f->t[5]), EXEC_GRAPH_DEFAULT, {0}},
+        {var(A), con(ck_id_make(CK_TAG_IRI, 999999)), var(C), EXEC_GRAPH_UNION, {0}},
+        {var(A), con(0), var(C), EXEC_GRAPH_UNION, {0}}, /* constant unknown to the store */
+    };
+    ck_id none[W] = {0};
+    for (size_t i = 0; i < sizeof patterns / sizeof *patterns; i++) {
+        rowset got = {0}, want = {0};
+        exec_op *op = exec_scan_new(&ctx, &patterns[i]);
+        drain(op, &got);
+        exec_free(op);
+        assert_int_equal(ctx.error.code, CK_OK);
+        brute_pattern(f, &patterns[i], none, &want);
+        assert_same_rows(&got, &want);
+        if (i < 3)
+            assert_true(got.n > 10); /* the data really exercises the pattern */
+        free(got.rows);
+        free(want.rows);
+    }
+}
+
+static void test_joins_agree(void **state)
+{
+    fixture *f = *state;
+    exec_ctx ctx = {.txn = f->txn, .width = W};
+    exec_pattern p1 = {var(A), con(f->t[0]), var(B), EXEC_GRAPH_UNION, {0}};
+    exec_pattern p2 = {var(B), var(C), var(A), EXEC_GRAPH_UNION, {0}};
+    /* brute force: p1 then p2 extending each row */
+    rowset first = {0}, want = {0};
+    ck_id none[W] = {0};
+    brute_pattern(f, &p1, none, &first);
+    for (size_t i = 0; i < first.n; i++)
+        brute_pattern(f, &p2, first.rows + i * W, &want);
+    assert_true(want.n > 0);
+
+    rowset by_index = {0}, by_hash = {0};
+    exec_op *ij = exec_index_join_new(&ctx, exec_scan_new(&ctx, &p1), &p2);
+    drain(ij, &by_index);
+    exec_free(ij);
+    exec_op *hj = exec_hash_join_new(&ctx, exec_scan_new(&ctx, &p1), exec_scan_new(&ctx, &p2));
+    drain(hj, &by_hash);
+    exec_free(hj);
+    assert_int_equal(ctx.error.code, CK_OK);
+    rowset want2 = {malloc(want.n * W * sizeof(ck_id)), want.n, want.n};
+    memcpy(want2.rows, want.rows, want.n * W * sizeof(ck_id));
+    assert_same_rows(&by_index, &want);
+    assert_same_rows(&by_hash, &want2);
+    free(first.rows);
+    free(want.rows);
+    free(want2.rows);
+    free(by_index.rows);
+    free(by_hash.rows);
+}
+
+static bool b_is_t2(void *arg, const ck_id *row) { return row[B] == *(ck_id *)arg; }
+
+static void test_left_join_minus_union(void **state)
+{
+    fixture *f = *state;
+    exec_ctx ctx = {.txn = f->txn, .width = W};
+    exec_pattern left = {var(A), con(f->t[0]), var(C), EXEC_GRAPH_DEFAULT, {0}};
+    exec_pattern right = {var(A), var(B), con(f->t[7]), EXEC_GRAPH_DEFAULT, {0}};
+    rowset l = {0}, r = {0}, want_opt = {0}, want_minus = {0};
+    ck_id none[W] = {0};
+    brute_pattern(f, &left, none, &l);
+    brute_pattern(f, &right, none, &r);
+    ck_id t2 = f->t[2];
+    for (size_t i = 0; i < l.n; i++) {
+        bool matched = false, removed = false;
+        for (size_t j = 0; j < r.n; j++) {
+            ck_id *a = l.rows + i * W, *b = r.rows + j * W;
+            bool ok = true, shared = false;
+            ck_id m[W];
+            for (int k = 0; k < W; k++) {
+                ok = ok && !(a[k] && b[k] && a[k] != b[k]);
+                shared = shared || (a[k] && b[k]);
+                m[k] = a[k] ? a[k] : b[k];
+            }
+            if (ok && m[B] == t2) {
+                rowset_add(&want_opt, m);
+                matched = true;
+            }
+            removed = removed || (ok && shared);
+        }
+        if (!matched)
+            rowset_add(&want_opt, l.rows + i * W);
+        if (!removed)
+            rowset_add(&want_minus, l.rows + i * W);
+    }
+    rowset got = {0};
+    exec_op *op = exec_left_join_new(&ctx, exec_scan_new(&ctx, &left), exec_scan_new(&ctx, &right),
+                                     b_is_t2, &t2);
+    drain(op, &got);
+    exec_free(op);
+    assert_same_rows(&got, &want_opt);
+    free(got.rows);
+    got = (rowset){0};
+    op = exec_minus_new(&ctx, exec_scan_new(&ctx, &left), exec_scan_new(&ctx, &right));
+    drain(op, &got);
+    exec_free(op);
+    assert_same_rows(&got, &want_minus);
+    free(got.rows);
+    /* union keeps duplicates; distinct removes them */
+    got = (rowset){0};
+    op = exec_union_new(&ctx, exec_scan_new(&ctx, &left), exec_scan_new(&ctx, &left));
+    drain(op, &got);
+    exec_free(op);
+    assert_int_equal(got.n, 2 * l.n);
+    free(got.rows);
+    got = (rowset){0};
+    op = exec_distinct_new(&ctx, exec_union_new(&ctx, exec_scan_new(&ctx, &left),
+                                                exec_scan_new(&ctx, &left)));
+    drain(op, &got);
+    exec_free(op);
+    assert_same_rows(&got, &l);
+    assert_int_equal(ctx.error.code, CK_OK);
+    free(got.rows);
+    free(l.rows);
+    free(r.rows);
+    free(want_opt.rows);
+    free(want_minus.rows);
+}
+
+static void test_project_slice_values(void **state)
+{
+    fixture *f = *state;
+    exec_ctx ctx = {.txn = f->txn, .width = W};
+    exec_pattern all = {var(A), var(B), var(C), EXEC_GRAPH_UNION, {0}};
+    exec_op *scan = exec_scan_new(&ctx, &all);
+    exec_op *op = exec_slice_new(&ctx, scan, 3, 5);
+    rowset got = {0};
+    drain(op, &got);
+    assert_int_equal(got.n, 5);
+    assert_int_equal(exec_rows_out(scan), 8); /* LIMIT stopped the scan early */
+    exec_free(op);
+    free(got.rows);
+    int keep[] = {A};
+    op = exec_project_new(&ctx, exec_scan_new(&ctx, &all), keep, 1);
+    ck_id row[W];
+    while (exec_next(op, row))
+        assert_true(row[A] && !row[B] && !row[C]);
+    exec_free(op);
+    ck_id rows[2 * W] = {f->t[0], 0, 0, 0, f->t[1], 0, 0, 0};
+    exec_pattern p = {var(A), var(B), var(C), EXEC_GRAPH_UNION, {0}};
+    op = exec_index_join_new(&ctx, exec_values_new(&ctx, rows, 2), &p);
+    got = (rowset){0};
+    drain(op, &got);
+    exec_free(op);
+    size_t want = 0;
+    for (size_t i = 0; i < got.n; i++)
+        assert_true(got.rows[i * W + A] == f->t[0] || got.rows[i * W + A] == f->t[1]);
+    rowset b = {0};
+    ck_id base0[W] = {f->t[0]}, base1[W] = {f->t[1]};
+    brute_pattern(f, &p, base0, &b);
+    brute_pattern(f, &p, base1, &b);
+    want = b.n;
+    assert_int_equal(got.n, want);
+    free(got.rows);
+    free(b.rows);
+    ctx.cancelled = true;
+    op = exec_scan_new(&ctx, &all);
+    assert_false(exec_next(op, row));
+    assert_int_equal(ctx.error.code, CK_ERR_CANCELLED);
+    exec_free(op);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_scan_patterns, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_joins_agree, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_left_join_minus_union, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_project_slice_values, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
