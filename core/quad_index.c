@@ -454,6 +454,7 @@ ck_status quad_index_cursor_open(quad_index_cursor *c, MDB_txn *txn, MDB_dbi dbi
     if (rc)
         return lmdb_fail(err, rc, "seeking scan start");
     c->count = quad_block_decode(&k, &v, c->rows);
+    c->blocks = 1;
     if (c->count == 0)
         return ck_error_set(err, CK_ERR_CORRUPT, "corrupt index block");
     /* skip rows before the prefix (rows are sorted; the prefix row padded
@@ -468,8 +469,10 @@ const quad_row *quad_index_cursor_next(quad_index_cursor *c)
     while (!c->done) {
         if (c->pos < c->count) {
             const quad_row *r = &c->rows[c->pos++];
-            if (row_has_prefix(r, &c->prefix, c->prefix_len))
+            if (row_has_prefix(r, &c->prefix, c->prefix_len)) {
+                c->returned++;
                 return r;
+            }
             if (row_after_prefix(r, &c->prefix, c->prefix_len))
                 c->done = true;
             continue;
@@ -487,12 +490,44 @@ const quad_row *quad_index_cursor_next(quad_index_cursor *c)
         }
         c->count = quad_block_decode(&k, &v, c->rows);
         c->pos = 0;
+        c->blocks++;
         if (c->count == 0) {
             ck_error_set(&c->error, CK_ERR_CORRUPT, "corrupt index block");
             c->done = true;
         }
     }
     return NULL;
+}
+
+uint64_t quad_index_cursor_estimate_rest(quad_index_cursor *c)
+{
+    /* rows left in the current block, exactly */
+    uint64_t rest = 0;
+    const quad_row *r;
+    while (c->pos < c->count && !c->done) {
+        r = &c->rows[c->pos++];
+        if (row_has_prefix(r, &c->prefix, c->prefix_len))
+            rest++;
+        else if (row_after_prefix(r, &c->prefix, c->prefix_len))
+            c->done = true;
+    }
+    if (c->done)
+        return rest;
+    /* then whole blocks by their keys only: no decoding */
+    uint64_t blocks = 0;
+    MDB_val k, v;
+    while (mdb_cursor_get(c->cursor, &k, &v, MDB_NEXT) == 0 && k.mv_size == 32) {
+        quad_row first;
+        key_to_row(k.mv_data, &first);
+        if (!row_has_prefix(&first, &c->prefix, c->prefix_len))
+            break;
+        blocks++;
+    }
+    c->done = true;
+    /* density of the blocks decoded so far (returned rows over blocks) */
+    uint64_t seen = c->returned + rest;
+    double per_block = (double)seen / (double)(c->blocks ? c->blocks : 1);
+    return rest + (uint64_t)((double)blocks * per_block);
 }
 
 void quad_index_cursor_close(quad_index_cursor *c)

@@ -69,6 +69,8 @@ typedef struct {
     int prefix_len;
     quad_row *rows;   /* current block, QUAD_BLOCK_MAX_ROWS */
     size_t count, pos;
+    uint64_t blocks;   /* blocks decoded */
+    uint64_t returned; /* rows returned */
     bool done;
     ck_error error;
 } quad_index_cursor;
@@ -77,6 +79,11 @@ ck_status quad_index_cursor_open(quad_index_cursor *c, MDB_txn *txn, MDB_dbi dbi
                                  const quad_row *prefix, int prefix_len, ck_error *err);
 /* Returns the next row, or NULL at the end (or on error: c->error.code set). */
 const quad_row *quad_index_cursor_next(quad_index_cursor *c);
+/* Ends an iteration with an estimate of the matching rows not yet returned:
+ * exact within the current block, then the following blocks whose first row
+ * has the prefix, counted by key only (no decoding) and multiplied by the
+ * rows per block seen so far. The cursor is exhausted afterwards. */
+uint64_t quad_index_cursor_estimate_rest(quad_index_cursor *c);
 void quad_index_cursor_close(quad_index_cursor *c);
 
 #endif

@@ -443,6 +443,29 @@ void ck_scan_close(ck_scan *sc)
     free(sc);
 }
 
+ck_status ck_estimate(ck_txn *t, const ck_pattern *p, uint64_t exact_up_to, uint64_t *out,
+                      bool *exact, ck_error *err)
+{
+    *out = 0;
+    *exact = true;
+    ck_scan *sc;
+    ck_status st = ck_scan_open(t, p, &sc, err);
+    if (st)
+        return st;
+    ck_quad q;
+    while (*out < exact_up_to && ck_scan_next(sc, &q))
+        (*out)++;
+    if (*out == exact_up_to && !sc->cursor.done) {
+        *exact = false;
+        *out += quad_index_cursor_estimate_rest(&sc->cursor);
+    }
+    st = sc->cursor.error.code;
+    if (st && err)
+        *err = sc->cursor.error;
+    ck_scan_close(sc);
+    return st;
+}
+
 ck_status ck_count(ck_txn *t, const ck_pattern *p, uint64_t *out, ck_error *err)
 {
     *out = 0;

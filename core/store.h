@@ -130,6 +130,12 @@ void ck_scan_close(ck_scan *scan);
 /* Number of quads matching a pattern (a scan, but without decoding terms). */
 ck_status ck_count(ck_txn *txn, const ck_pattern *pattern, uint64_t *out, ck_error *err);
 
+/* Number of quads matching a pattern for the optimizer: exact up to
+ * exact_up_to matches (*exact = true), beyond that an estimate from the
+ * number of index blocks in the range, read without decoding them. */
+ck_status ck_estimate(ck_txn *txn, const ck_pattern *pattern, uint64_t exact_up_to,
+                      uint64_t *out, bool *exact, ck_error *err);
+
 /* ---- statistics --------------------------------------------------------- */
 
 typedef struct {

@@ -279,6 +279,49 @@ static void test_patterns_against_model(void **state)
     free(m.q);
 }
 
+/* ck_estimate: exact below its threshold, close above it. */
+static void test_estimate(void **state)
+{
+    fixture *f = *state;
+    ck_error err;
+    ck_txn *w;
+    assert_int_equal(ck_txn_begin_write(f->store, &w, &err), CK_OK);
+    ck_id p[3];
+    const char *names[] = {"https://w3id.org/citykg/ontology#height", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
+                           "http://www.w3.org/2000/01/rdf-schema#label"};
+    for (int i = 0; i < 3; i++) {
+        ck_term t = iri(names[i]);
+        assert_int_equal(ck_term_intern(w, &t, &p[i], &err), CK_OK);
+    }
+    size_t n = 200000;
+    ck_quad *q = malloc(n * sizeof *q);
+    for (size_t i = 0; i < n; i++) {
+        /* subjects are blank nodes (cheap ids); predicate 0 on 60% of quads */
+        ck_id s = ck_id_make(CK_TAG_BLANK, 1 + i / 3);
+        q[i] = (ck_quad){0, s, p[i % 5 < 3 ? 0 : i % 5 == 3 ? 1 : 2],
+                         ck_id_make(CK_TAG_INT, (uint64_t)(rnd() % 100000))};
+    }
+    size_t added;
+    assert_int_equal(ck_quads_add(w, q, n, &added, &err), CK_OK);
+    assert_int_equal(ck_txn_commit(w, &err), CK_OK);
+    ck_txn *r;
+    assert_int_equal(ck_txn_begin_read(f->store, &r, &err), CK_OK);
+    for (int i = 0; i < 3; i++) {
+        ck_pattern pat = {.p = p[i]};
+        uint64_t count, est;
+        bool exact;
+        assert_int_equal(ck_count(r, &pat, &count, &err), CK_OK);
+        assert_int_equal(ck_estimate(r, &pat, UINT64_MAX, &est, &exact, &err), CK_OK);
+        assert_true(exact);
+        assert_int_equal(est, count);
+        assert_int_equal(ck_estimate(r, &pat, 1000, &est, &exact, &err), CK_OK);
+        assert_false(exact);
+        assert_true(est > count * 7 / 10 && est < count * 13 / 10);
+    }
+    ck_txn_abort(r);
+    free(q);
+}
+
 static void test_write_needs_write_txn(void **state)
 {
     fixture *f = *state;
@@ -313,6 +356,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_dictionary_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_patterns_against_model, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_estimate, setup, teardown),
         cmocka_unit_test_setup_teardown(test_write_needs_write_txn, setup, teardown),
         cmocka_unit_test(test_open_errors),
     };
