@@ -17,6 +17,7 @@ static const struct {
     {"stats", cmd_stats, "print quads, graphs, terms, bytes on disk"},
     {"check", cmd_check, "verify the store's integrity"},
     {"import", cmd_import, "copy a Redland (librdf) storage into the store"},
+    {"query", cmd_query, "run a SPARQL 1.1 query (results as table, JSON, XML, CSV, TSV)"},
 };
 
 int cli_fail(const char *fmt, ...)

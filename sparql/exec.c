@@ -10,14 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct exec_op {
-    bool (*next)(exec_op *op, ck_id *row);
-    void (*destroy)(exec_op *op);
-    exec_ctx *ctx;
-    uint64_t rows_out;
-};
-
-static void *op_new(size_t size, exec_ctx *ctx, bool (*next)(exec_op *, ck_id *),
+void *exec_op_new(size_t size, exec_ctx *ctx, bool (*next)(exec_op *, ck_id *),
                     void (*destroy)(exec_op *))
 {
     exec_op *op = calloc(1, size);
@@ -210,7 +203,7 @@ static void scan_destroy(exec_op *op) { cursor_close(&((scan_op *)op)->cursor); 
 
 exec_op *exec_scan_new(exec_ctx *ctx, const exec_pattern *pattern)
 {
-    scan_op *s = op_new(sizeof *s, ctx, scan_next, scan_destroy);
+    scan_op *s = exec_op_new(sizeof *s, ctx, scan_next, scan_destroy);
     if (s)
         s->pattern = *pattern;
     return &s->base;
@@ -238,7 +231,7 @@ static void values_destroy(exec_op *op) { free(((values_op *)op)->rows); }
 
 exec_op *exec_values_new(exec_ctx *ctx, const ck_id *rows, size_t n)
 {
-    values_op *v = op_new(sizeof *v, ctx, values_next, values_destroy);
+    values_op *v = exec_op_new(sizeof *v, ctx, values_next, values_destroy);
     if (!v)
         return NULL;
     size_t bytes = sizeof(ck_id) * (size_t)ctx->width * n;
@@ -296,7 +289,7 @@ static void index_join_destroy(exec_op *op)
 
 exec_op *exec_index_join_new(exec_ctx *ctx, exec_op *left, const exec_pattern *pattern)
 {
-    index_join_op *j = op_new(sizeof *j, ctx, index_join_next, index_join_destroy);
+    index_join_op *j = exec_op_new(sizeof *j, ctx, index_join_next, index_join_destroy);
     if (!j) {
         exec_free(left);
         return NULL;
@@ -511,7 +504,7 @@ static void table_join_destroy(exec_op *op)
 static exec_op *table_join_new(exec_ctx *ctx, join_kind kind, exec_op *left, exec_op *right,
                                exec_row_test keep, void *keep_arg)
 {
-    table_join_op *j = op_new(sizeof *j, ctx, table_join_next, table_join_destroy);
+    table_join_op *j = exec_op_new(sizeof *j, ctx, table_join_next, table_join_destroy);
     if (!j) {
         exec_free(left);
         exec_free(right);
@@ -571,7 +564,7 @@ static void union_destroy(exec_op *op)
 
 exec_op *exec_union_new(exec_ctx *ctx, exec_op *a, exec_op *b)
 {
-    union_op *u = op_new(sizeof *u, ctx, union_next, union_destroy);
+    union_op *u = exec_op_new(sizeof *u, ctx, union_next, union_destroy);
     if (!u) {
         exec_free(a);
         exec_free(b);
@@ -604,7 +597,7 @@ static void filter_destroy(exec_op *op) { exec_free(((filter_op *)op)->input); }
 
 exec_op *exec_filter_new(exec_ctx *ctx, exec_op *input, exec_row_test test, void *arg)
 {
-    filter_op *f = op_new(sizeof *f, ctx, filter_next, filter_destroy);
+    filter_op *f = exec_op_new(sizeof *f, ctx, filter_next, filter_destroy);
     if (!f) {
         exec_free(input);
         return NULL;
@@ -640,7 +633,7 @@ static void project_destroy(exec_op *op)
 
 exec_op *exec_project_new(exec_ctx *ctx, exec_op *input, const int *slots, int nslots)
 {
-    project_op *p = op_new(sizeof *p, ctx, project_next, project_destroy);
+    project_op *p = exec_op_new(sizeof *p, ctx, project_next, project_destroy);
     if (!p) {
         exec_free(input);
         return NULL;
@@ -679,7 +672,7 @@ static void slice_destroy(exec_op *op) { exec_free(((slice_op *)op)->input); }
 
 exec_op *exec_slice_new(exec_ctx *ctx, exec_op *input, uint64_t offset, uint64_t limit)
 {
-    slice_op *s = op_new(sizeof *s, ctx, slice_next, slice_destroy);
+    slice_op *s = exec_op_new(sizeof *s, ctx, slice_next, slice_destroy);
     if (!s) {
         exec_free(input);
         return NULL;
@@ -767,7 +760,7 @@ static void distinct_destroy(exec_op *op)
 
 exec_op *exec_distinct_new(exec_ctx *ctx, exec_op *input)
 {
-    distinct_op *d = op_new(sizeof *d, ctx, distinct_next, distinct_destroy);
+    distinct_op *d = exec_op_new(sizeof *d, ctx, distinct_next, distinct_destroy);
     if (!d) {
         exec_free(input);
         return NULL;

@@ -28,6 +28,16 @@
 
 typedef struct exec_op exec_op;
 
+/* The operator interface. Operators defined elsewhere (those evaluating
+ * expressions, ORDER BY, GROUP BY, property paths) embed it as their first
+ * member and are made with exec_op_new. */
+struct exec_op {
+    bool (*next)(exec_op *op, ck_id *row);
+    void (*destroy)(exec_op *op); /* frees what the operator owns, not op itself */
+    struct exec_ctx *ctx;
+    uint64_t rows_out;
+};
+
 /* One position of a quad pattern: a constant term id, or a variable slot. */
 typedef struct {
     bool is_var;
@@ -48,12 +58,16 @@ typedef struct {
 } exec_pattern;
 
 /* Shared by the operators of one query: the snapshot, limits, the error. */
-typedef struct {
+typedef struct exec_ctx {
     ck_txn *txn;
     int width;                /* variables per row */
     volatile bool cancelled;  /* set from another thread to stop the query */
     ck_error error;
 } exec_ctx;
+
+/* Allocates a zeroed operator struct of size bytes (>= sizeof(exec_op)). */
+void *exec_op_new(size_t size, exec_ctx *ctx, bool (*next)(exec_op *, ck_id *),
+                  void (*destroy)(exec_op *));
 
 /* ---- leaves ------------------------------------------------------------- */
 

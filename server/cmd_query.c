@@ -1,0 +1,108 @@
+/*
+ * cmd_query.c — `citykg query`: run a SPARQL query on a store snapshot.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "plan.h"
+
+static char *read_all(FILE *f)
+{
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    size_t n;
+    while (buf && (n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+        len += n;
+        if (len + 1 == cap) {
+            char *nb = realloc(buf, cap *= 2);
+            if (!nb) {
+                free(buf);
+                return NULL;
+            }
+            buf = nb;
+        }
+    }
+    if (buf)
+        buf[len] = 0;
+    return buf;
+}
+
+int cmd_query(int argc, char **argv)
+{
+    if (cli_wants_help(argc, argv)) {
+        printf("usage: citykg query [--data DIR] [--format json|xml|csv|tsv|table]\n"
+               "                    [--explain] [--strict-default-graph] (QUERY | -f FILE)\n\n"
+               "Runs a SPARQL 1.1 query on a snapshot of the store. SELECT and ASK results\n"
+               "are written in the format (default table); CONSTRUCT and DESCRIBE as\n"
+               "N-Triples. The default graph is the union of all graphs unless\n"
+               "--strict-default-graph is given. --explain prints the algebra and the plan\n"
+               "with estimated and actual rows per operator to stderr.\n");
+        return 0;
+    }
+    const char *data = getenv("CITYKG_DATA") ? getenv("CITYKG_DATA") : CITYKG_DEFAULT_DATA_DIR;
+    const char *format_name = "table", *file = NULL, *text_arg = NULL;
+    sparql_run_options opts = {0};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--explain") == 0)
+            opts.explain = true;
+        else if (strcmp(a, "--strict-default-graph") == 0)
+            opts.strict_default_graph = true;
+        else if ((strcmp(a, "--data") == 0 || strcmp(a, "--format") == 0 || strcmp(a, "-f") == 0) &&
+                 i + 1 < argc) {
+            const char *v = argv[++i];
+            if (a[2] == 'd')
+                data = v;
+            else if (a[1] == 'f')
+                file = v;
+            else
+                format_name = v;
+        } else if (strncmp(a, "--data=", 7) == 0)
+            data = a + 7;
+        else if (strncmp(a, "--format=", 9) == 0)
+            format_name = a + 9;
+        else if (a[0] == '-' && a[1])
+            return cli_fail("unknown option '%s' for query (see --help)", a);
+        else if (!text_arg)
+            text_arg = a;
+        else
+            return cli_fail("query takes one QUERY argument (quote it)");
+    }
+    results_format format;
+    if (!results_format_from_name(format_name, &format))
+        return cli_fail("unknown result format '%s' (use json, xml, csv, tsv or table)", format_name);
+    if (!text_arg == !file)
+        return cli_fail("give the query as an argument or with -f FILE (- for stdin)");
+    char *text = NULL;
+    if (file) {
+        FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "rb");
+        if (!f)
+            return cli_fail("%s: cannot read the query file", file);
+        text = read_all(f);
+        if (f != stdin)
+            fclose(f);
+    } else {
+        text = strdup(text_arg);
+    }
+    if (!text)
+        return cli_fail("out of memory");
+    opts.explain_out = stderr;
+    ck_error err = {0};
+    ck_store *store;
+    ck_status st = ck_store_open(data, CK_OPEN_READONLY, &store, &err);
+    if (st == CK_OK) {
+        ck_txn *txn;
+        st = ck_txn_begin_read(store, &txn, &err);
+        if (st == CK_OK) {
+            st = sparql_run(txn, text, NULL, format, &opts, stdout, &err);
+            ck_txn_abort(txn);
+        }
+        ck_store_close(store);
+    }
+    free(text);
+    if (st == CK_ERR_SYNTAX)
+        return cli_fail("syntax error at %s", err.message);
+    return st ? cli_fail_error(&err) : 0;
+}

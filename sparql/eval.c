@@ -1,0 +1,235 @@
+/*
+ * eval.c — expression evaluation (see eval.h). The built-ins themselves are
+ * in functions.c; this file does what needs the row or laziness: variables,
+ * BOUND, ||, &&, IF, COALESCE, IN, EXISTS.
+ */
+#include "eval.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* algebra built-in -> functions.c call, found by name once */
+static enum sparql_call call_of[SPARQL_FN__COUNT];
+static bool call_known[SPARQL_FN__COUNT];
+static bool calls_mapped;
+
+static void map_calls(void)
+{
+    if (calls_mapped)
+        return;
+    for (int i = 0; i < SPARQL_FN__COUNT; i++) {
+        const char *name = sparql_builtin_name((sparql_builtin)i);
+        call_known[i] = name && sparql_builtin_by_name(name, strlen(name), &call_of[i]);
+    }
+    calls_mapped = true;
+}
+
+bool eval_ctx_init(eval_ctx *ctx, const sparql_query *query, termspace *terms)
+{
+    memset(ctx, 0, sizeof *ctx);
+    map_calls();
+    ctx->query = query;
+    ctx->terms = terms;
+    return sparql_func_ctx_init(&ctx->functions, query ? query->base : NULL);
+}
+
+void eval_ctx_free(eval_ctx *ctx) { sparql_func_ctx_free(&ctx->functions); }
+
+void eval_slot_value(eval_ctx *ctx, const ck_id *row, int slot, sparql_value *out)
+{
+    memset(out, 0, sizeof *out);
+    if (slot < 0 || !row[slot])
+        return;
+    ck_term t;
+    ck_term_buf buf;
+    ck_error err;
+    if (termspace_resolve(ctx->terms, row[slot], &t, &buf, &err) != CK_OK) {
+        if (!ctx->error.code)
+            ctx->error = err;
+        return;
+    }
+    if (!sparql_value_from_term(out, &t) && !ctx->error.code)
+        ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory");
+}
+
+ck_id eval_value_id(eval_ctx *ctx, const sparql_value *v)
+{
+    ck_term t;
+    if (sparql_value_is_error(v) || !sparql_value_as_term(v, &t))
+        return 0;
+    ck_error err;
+    ck_id id = termspace_intern(ctx->terms, &t, &err);
+    if (!id && !ctx->error.code)
+        ctx->error = err;
+    return id;
+}
+
+static void set_bool(sparql_value *out, bool b) { sparql_value_set_bool(out, b); }
+
+/* Evaluates all arguments eagerly into vals (caller clears). */
+static void eval_args(eval_ctx *ctx, const sparql_expr *e, const ck_id *row, sparql_value *vals)
+{
+    for (size_t i = 0; i < e->n_args; i++)
+        eval_expr(ctx, e->args[i], row, &vals[i]);
+}
+
+static void clear_all(sparql_value *vals, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        sparql_value_clear(&vals[i]);
+}
+
+/* Calls a functions.c entry with eagerly evaluated arguments. */
+static void call(eval_ctx *ctx, enum sparql_call id, const sparql_expr *e, const ck_id *row,
+                 sparql_value *out)
+{
+    sparql_value stack[8], *vals = e->n_args <= 8 ? stack : calloc(e->n_args, sizeof *vals);
+    if (!vals) {
+        ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory");
+        return;
+    }
+    memset(vals, 0, sizeof(sparql_value) * (e->n_args <= 8 ? 8 : e->n_args));
+    eval_args(ctx, e, row, vals);
+    if (!sparql_function_call(id, vals, (int)e->n_args, out, &ctx->functions) &&
+        !ctx->error.code && !sparql_value_is_error(out))
+        ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory");
+    clear_all(vals, e->n_args);
+    if (vals != stack)
+        free(vals);
+}
+
+static int ebv_of(eval_ctx *ctx, const sparql_expr *e, const ck_id *row)
+{
+    sparql_value v;
+    eval_expr(ctx, e, row, &v);
+    int b = sparql_value_ebv(&v);
+    sparql_value_clear(&v);
+    return b;
+}
+
+static const enum sparql_call binary_calls[] = {
+    [SPARQL_EXPR_EQ] = SPARQL_CALL_OP_EQ,   [SPARQL_EXPR_NE] = SPARQL_CALL_OP_NE,
+    [SPARQL_EXPR_LT] = SPARQL_CALL_OP_LT,   [SPARQL_EXPR_GT] = SPARQL_CALL_OP_GT,
+    [SPARQL_EXPR_LE] = SPARQL_CALL_OP_LE,   [SPARQL_EXPR_GE] = SPARQL_CALL_OP_GE,
+    [SPARQL_EXPR_ADD] = SPARQL_CALL_OP_ADD, [SPARQL_EXPR_SUB] = SPARQL_CALL_OP_SUB,
+    [SPARQL_EXPR_MUL] = SPARQL_CALL_OP_MUL, [SPARQL_EXPR_DIV] = SPARQL_CALL_OP_DIV,
+    [SPARQL_EXPR_NOT] = SPARQL_CALL_OP_NOT, [SPARQL_EXPR_UPLUS] = SPARQL_CALL_OP_PLUS,
+    [SPARQL_EXPR_UMINUS] = SPARQL_CALL_OP_MINUS,
+};
+
+void eval_expr(eval_ctx *ctx, const sparql_expr *e, const ck_id *row, sparql_value *out)
+{
+    memset(out, 0, sizeof *out);
+    switch (e->kind) {
+    case SPARQL_EXPR_VAR:
+        eval_slot_value(ctx, row, e->var, out);
+        return;
+    case SPARQL_EXPR_TERM:
+        if (!sparql_value_from_term(out, &e->term))
+            ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory");
+        return;
+    case SPARQL_EXPR_OR:
+    case SPARQL_EXPR_AND: {
+        /* §17.2: an error on one side is masked by true (||) or false (&&) */
+        bool is_or = e->kind == SPARQL_EXPR_OR;
+        int a = ebv_of(ctx, e->args[0], row);
+        if (a == (is_or ? 1 : 0)) {
+            set_bool(out, is_or);
+            return;
+        }
+        int b = ebv_of(ctx, e->args[1], row);
+        if (b == (is_or ? 1 : 0))
+            set_bool(out, is_or);
+        else if (a < 0 || b < 0)
+            return; /* error */
+        else
+            set_bool(out, !is_or);
+        return;
+    }
+    case SPARQL_EXPR_IN:
+    case SPARQL_EXPR_NOT_IN: {
+        /* true if equal to some member; an error member only matters when
+         * no member is equal (§17.4.1.9) */
+        sparql_value x;
+        eval_expr(ctx, e->args[0], row, &x);
+        if (sparql_value_is_error(&x))
+            return;
+        bool found = false, error = false;
+        for (size_t i = 1; i < e->n_args && !found; i++) {
+            sparql_value m;
+            eval_expr(ctx, e->args[i], row, &m);
+            int eq = sparql_value_is_error(&m) ? -1 : sparql_compare_op(SPARQL_CALL_OP_EQ, &x, &m);
+            if (eq == 1)
+                found = true;
+            else if (eq < 0)
+                error = true;
+            sparql_value_clear(&m);
+        }
+        sparql_value_clear(&x);
+        if (found)
+            set_bool(out, e->kind == SPARQL_EXPR_IN);
+        else if (!error)
+            set_bool(out, e->kind == SPARQL_EXPR_NOT_IN);
+        return;
+    }
+    case SPARQL_EXPR_EXISTS:
+    case SPARQL_EXPR_NOT_EXISTS: {
+        int r = ctx->exists ? ctx->exists(ctx->exists_arg, e->pattern, row) : -1;
+        if (r < 0) {
+            if (!ctx->error.code)
+                ck_error_set(&ctx->error, CK_ERR_INVALID, "EXISTS could not be evaluated");
+            return;
+        }
+        set_bool(out, (r == 1) == (e->kind == SPARQL_EXPR_EXISTS));
+        return;
+    }
+    case SPARQL_EXPR_BUILTIN:
+        switch (e->builtin) {
+        case SPARQL_FN_BOUND:
+            set_bool(out, e->n_args == 1 && e->args[0]->kind == SPARQL_EXPR_VAR &&
+                              e->args[0]->var >= 0 && row[e->args[0]->var] != 0);
+            return;
+        case SPARQL_FN_IF: {
+            int c = ebv_of(ctx, e->args[0], row);
+            if (c >= 0)
+                eval_expr(ctx, e->args[c ? 1 : 2], row, out);
+            return;
+        }
+        case SPARQL_FN_COALESCE:
+            for (size_t i = 0; i < e->n_args; i++) {
+                eval_expr(ctx, e->args[i], row, out);
+                if (!sparql_value_is_error(out))
+                    return;
+                sparql_value_clear(out);
+            }
+            return;
+        default:
+            if (e->builtin < SPARQL_FN__COUNT && call_known[e->builtin]) {
+                sparql_func_ctx_set_row(&ctx->functions, ctx->rows_seen);
+                call(ctx, call_of[e->builtin], e, row, out);
+            }
+            return; /* unknown: error value */
+        }
+    case SPARQL_EXPR_FUNCTION: {
+        sparql_value stack[8] = {0};
+        if (e->n_args > 8)
+            return;
+        eval_args(ctx, e, row, stack);
+        sparql_function_call_iri(e->iri, stack, (int)e->n_args, out, &ctx->functions);
+        clear_all(stack, e->n_args);
+        return; /* an unknown function leaves an error value */
+    }
+    default:
+        if ((size_t)e->kind < sizeof binary_calls / sizeof *binary_calls)
+            call(ctx, binary_calls[e->kind], e, row, out);
+        return;
+    }
+}
+
+bool eval_filter(eval_ctx *ctx, sparql_expr *const *exprs, size_t n, const ck_id *row)
+{
+    for (size_t i = 0; i < n; i++)
+        if (ebv_of(ctx, exprs[i], row) != 1)
+            return false;
+    return true;
+}

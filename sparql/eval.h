@@ -1,0 +1,46 @@
+/*
+ * eval.h — evaluating algebra expressions on a row of ids.
+ *
+ * Terms are decoded from the row (through the termspace) only for the
+ * variables an expression reads. Errors follow §17: an unbound variable or
+ * a type error makes the value an error (SPARQL_VALUE_ERROR), which ||, &&,
+ * IF, COALESCE and BOUND treat as the specification says; a FILTER keeps a
+ * row only when its effective boolean value is true.
+ */
+#ifndef CITYKG_SPARQL_EVAL_H
+#define CITYKG_SPARQL_EVAL_H
+
+#include "algebra.h"
+#include "functions.h"
+#include "termspace.h"
+#include "value.h"
+
+typedef struct {
+    const sparql_query *query;
+    termspace *terms;
+    sparql_func_ctx functions;
+    /* EXISTS { pattern } for a row: the planner provides it. Returns 1 when
+     * the pattern has a solution compatible with the row, 0 when not, -1 on
+     * an error (which lands in *err). */
+    int (*exists)(void *arg, const sparql_pattern *pattern, const ck_id *row);
+    void *exists_arg;
+    uint64_t rows_seen; /* numbers rows for BNODE()'s per-solution scope */
+    ck_error error;     /* first hard error (out of memory, store failure) */
+} eval_ctx;
+
+bool eval_ctx_init(eval_ctx *ctx, const sparql_query *query, termspace *terms);
+void eval_ctx_free(eval_ctx *ctx);
+
+/* Evaluates e on row into out (cleared first; free with sparql_value_clear). */
+void eval_expr(eval_ctx *ctx, const sparql_expr *e, const ck_id *row, sparql_value *out);
+
+/* True when every expression's effective boolean value is true. */
+bool eval_filter(eval_ctx *ctx, sparql_expr *const *exprs, size_t n, const ck_id *row);
+
+/* The id of a value (interned in the termspace); 0 for an error value. */
+ck_id eval_value_id(eval_ctx *ctx, const sparql_value *v);
+
+/* The value of a row slot (error value when unbound). */
+void eval_slot_value(eval_ctx *ctx, const ck_id *row, int slot, sparql_value *out);
+
+#endif

@@ -1,0 +1,1268 @@
+/*
+ * plan.c — compiles the algebra into physical operators and runs queries.
+ *
+ * plan_pattern(p, input) returns an operator producing the solutions of p
+ * joined with the rows of input (NULL: the one empty row). Only basic graph
+ * patterns take the input into their scans (index nested loops, which is
+ * safe: matching a triple pattern does not depend on the group it is in);
+ * every other operator is planned on its own and joined with the input by a
+ * hash join, so FILTER and OPTIONAL keep the scoping of §18.
+ *
+ * Operators that evaluate expressions (Extend, Filter, LeftJoin filters,
+ * ORDER BY, GROUP BY) and property paths live here, on top of exec.h.
+ */
+#define _GNU_SOURCE /* qsort_r */
+#include "plan.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "eval.h"
+#include "exec.h"
+#include "termspace.h"
+
+/* ---- the planner ---------------------------------------------------------- */
+
+typedef struct {
+    exec_graph_mode mode;
+    exec_slot g;
+} graph_ctx;
+
+typedef struct {
+    int depth;
+    char label[200];
+    double estimate; /* < 0: none */
+    exec_op *op;
+} plan_line;
+
+typedef struct {
+    const sparql_query *query;
+    ck_txn *txn;
+    exec_ctx exec;
+    eval_ctx eval;
+    termspace *terms;
+    sparql_run_options options;
+    graph_ctx default_graph;
+    plan_line *lines;
+    size_t nlines, cap;
+    int depth;
+    struct filter_args *filters;
+} planner;
+
+static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_ctx *g,
+                             exec_op *input);
+
+static void note(planner *pl, exec_op *op, double estimate, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void note(planner *pl, exec_op *op, double estimate, const char *fmt, ...)
+{
+    if (!pl->options.explain || !op)
+        return;
+    if (pl->nlines == pl->cap) {
+        pl->cap = pl->cap ? pl->cap * 2 : 32;
+        pl->lines = realloc(pl->lines, pl->cap * sizeof *pl->lines);
+    }
+    plan_line *l = &pl->lines[pl->nlines++];
+    l->depth = pl->depth;
+    l->estimate = estimate;
+    l->op = op;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(l->label, sizeof l->label, fmt, ap);
+    va_end(ap);
+}
+
+static ck_id node_id(planner *pl, const ck_term *t)
+{
+    ck_error err;
+    ck_id id = termspace_intern(pl->terms, t, &err);
+    if (!id && !pl->exec.error.code)
+        pl->exec.error = err;
+    return id;
+}
+
+static exec_slot node_slot(planner *pl, const sparql_node *n)
+{
+    if (n->var >= 0)
+        return (exec_slot){true, n->var, 0};
+    return (exec_slot){false, 0, node_id(pl, &n->term)};
+}
+
+static exec_op *unit_row(planner *pl)
+{
+    ck_id *row = calloc((size_t)pl->exec.width + 1, sizeof(ck_id));
+    exec_op *op = exec_values_new(&pl->exec, row, 1);
+    free(row);
+    return op;
+}
+
+/* Joins input (may be NULL) with an independently planned operator. */
+static exec_op *join_input(planner *pl, exec_op *input, exec_op *op)
+{
+    if (!input)
+        return op;
+    exec_op *j = exec_hash_join_new(&pl->exec, input, op);
+    note(pl, j, -1, "hash join");
+    return j;
+}
+
+/* ---- basic graph patterns ----------------------------------------------------- */
+
+static exec_pattern triple_pattern(planner *pl, const sparql_triple *t, const graph_ctx *g)
+{
+    exec_pattern ep = {node_slot(pl, &t->s), node_slot(pl, &t->p), node_slot(pl, &t->o),
+                       g->mode, g->g};
+    return ep;
+}
+
+/* Matches of the triple with its constants only (variables free). */
+static double estimate_triple(planner *pl, const exec_pattern *ep)
+{
+    ck_pattern q = {0};
+    if (!ep->s.is_var)
+        q.s = ep->s.id;
+    if (!ep->p.is_var)
+        q.p = ep->p.id;
+    if (!ep->o.is_var)
+        q.o = ep->o.id;
+    if (ep->graph_mode == EXEC_GRAPH_DEFAULT) {
+        q.g_bound = true;
+    } else if (ep->graph_mode == EXEC_GRAPH_NAMED && !ep->g.is_var) {
+        q.g = ep->g.id;
+        q.g_bound = true;
+    }
+    if ((!ep->s.is_var && !q.s) || (!ep->p.is_var && !q.p) || (!ep->o.is_var && !q.o))
+        return 0;
+    if ((!ep->s.is_var && ck_id_tag(q.s) == SPARQL_TAG_LOCAL) ||
+        (!ep->p.is_var && ck_id_tag(q.p) == SPARQL_TAG_LOCAL) ||
+        (!ep->o.is_var && ck_id_tag(q.o) == SPARQL_TAG_LOCAL))
+        return 0; /* a term the store does not hold */
+    uint64_t n;
+    bool exact;
+    ck_error err;
+    if (ck_estimate(pl->txn, &q, 1000, &n, &exact, &err) != CK_OK)
+        return 1e12;
+    return (double)n;
+}
+
+static bool slot_bound(const exec_slot *s, const bool *bound)
+{
+    return !s->is_var || bound[s->slot];
+}
+
+static exec_op *plan_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *g, exec_op *input,
+                         const bool *input_bound)
+{
+    size_t n = p->n_triples;
+    if (n == 0)
+        return input ? input : unit_row(pl);
+    exec_pattern *eps = calloc(n, sizeof *eps);
+    double *est = calloc(n, sizeof *est);
+    bool *used = calloc(n, sizeof *used);
+    bool *bound = calloc((size_t)pl->exec.width + 1, sizeof *bound);
+    if (input_bound)
+        memcpy(bound, input_bound, (size_t)pl->exec.width * sizeof *bound);
+    for (size_t i = 0; i < n; i++) {
+        eps[i] = triple_pattern(pl, &p->triples[i], g);
+        est[i] = estimate_triple(pl, &eps[i]);
+    }
+    exec_op *op = input;
+    for (size_t step = 0; step < n; step++) {
+        /* most selective next triple; positions bound by earlier triples
+         * make a triple far cheaper (one lookup per row instead of a scan),
+         * and a triple sharing no variable is a cross product: last */
+        size_t best = SIZE_MAX;
+        double best_cost = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (used[i])
+                continue;
+            int joined = slot_bound(&eps[i].s, bound) + slot_bound(&eps[i].p, bound) +
+                         slot_bound(&eps[i].o, bound);
+            int constants = !eps[i].s.is_var + !eps[i].p.is_var + !eps[i].o.is_var;
+            bool connected = joined > constants || (step == 0 && !input);
+            double cost = est[i];
+            for (int k = constants; k < joined; k++)
+                cost /= 1000;
+            if (!connected && (step > 0 || input))
+                cost *= 1e9;
+            if (best == SIZE_MAX || cost < best_cost) {
+                best = i;
+                best_cost = cost;
+            }
+        }
+        used[best] = true;
+        char *s = NULL;
+        size_t len = 0;
+        FILE *mem = pl->options.explain ? open_memstream(&s, &len) : NULL;
+        if (mem) {
+            sparql_pattern one = *p;
+            one.triples = &p->triples[best];
+            one.n_triples = 1;
+            sparql_pattern_print(mem, pl->query, &one);
+            fclose(mem);
+        }
+        if (op) {
+            op = exec_index_join_new(&pl->exec, op, &eps[best]);
+            note(pl, op, est[best], "index join %s", s ? s : "");
+        } else {
+            op = exec_scan_new(&pl->exec, &eps[best]);
+            note(pl, op, est[best], "scan %s", s ? s : "");
+        }
+        free(s);
+        const exec_slot *slots[4] = {&eps[best].s, &eps[best].p, &eps[best].o,
+                                     eps[best].graph_mode == EXEC_GRAPH_NAMED ? &eps[best].g : NULL};
+        for (int k = 0; k < 4; k++)
+            if (slots[k] && slots[k]->is_var)
+                bound[slots[k]->slot] = true;
+    }
+    free(eps);
+    free(est);
+    free(used);
+    free(bound);
+    return op;
+}
+
+/* ---- operators with expressions --------------------------------------------- */
+
+typedef struct filter_args {
+    struct filter_args *next; /* all of a query's, freed with the planner */
+    planner *pl;
+    sparql_expr *const *exprs;
+    size_t n;
+} filter_args;
+
+static bool filter_test(void *arg, const ck_id *row)
+{
+    filter_args *f = arg;
+    f->pl->eval.rows_seen++;
+    return eval_filter(&f->pl->eval, f->exprs, f->n, row);
+}
+
+/* Filter arguments must outlive the operator: listed in the planner. */
+static filter_args *new_filter_args(planner *pl, sparql_expr *const *exprs, size_t n)
+{
+    filter_args *f = calloc(1, sizeof *f);
+    if (!f)
+        return NULL;
+    f->pl = pl;
+    f->exprs = exprs;
+    f->n = n;
+    f->next = pl->filters;
+    pl->filters = f;
+    return f;
+}
+
+typedef struct {
+    exec_op base;
+    exec_op *input;
+    planner *pl;
+    int var;
+    const sparql_expr *expr;
+} extend_op;
+
+static bool extend_next(exec_op *op, ck_id *row)
+{
+    extend_op *x = (extend_op *)op;
+    if (!exec_next(x->input, row))
+        return false;
+    x->pl->eval.rows_seen++;
+    sparql_value v;
+    eval_expr(&x->pl->eval, x->expr, row, &v);
+    ck_id id = eval_value_id(&x->pl->eval, &v);
+    sparql_value_clear(&v);
+    if (x->pl->eval.error.code) {
+        op->ctx->error = x->pl->eval.error;
+        return false;
+    }
+    if (x->var >= 0 && !row[x->var])
+        row[x->var] = id; /* an error leaves the variable unbound (§18.5) */
+    return true;
+}
+
+static void extend_destroy(exec_op *op) { exec_free(((extend_op *)op)->input); }
+
+static exec_op *extend_new(planner *pl, exec_op *input, int var, const sparql_expr *e)
+{
+    extend_op *x = exec_op_new(sizeof *x, &pl->exec, extend_next, extend_destroy);
+    if (!x) {
+        exec_free(input);
+        return NULL;
+    }
+    x->input = input;
+    x->pl = pl;
+    x->var = var;
+    x->expr = e;
+    return &x->base;
+}
+
+/* Materialises all rows of an input. */
+typedef struct {
+    ck_id *rows;
+    size_t n, cap;
+} row_buffer;
+
+static bool buffer_all(exec_op *input, exec_ctx *ctx, row_buffer *b)
+{
+    int w = ctx->width ? ctx->width : 1;
+    ck_id *row = calloc((size_t)w, sizeof(ck_id));
+    while (row && exec_next(input, row)) {
+        if (b->n == b->cap) {
+            size_t ncap = b->cap ? b->cap * 2 : 256;
+            ck_id *nr = realloc(b->rows, ncap * (size_t)w * sizeof(ck_id));
+            if (!nr) {
+                ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory after %zu rows", b->n);
+                break;
+            }
+            b->rows = nr;
+            b->cap = ncap;
+        }
+        memcpy(b->rows + b->n * (size_t)w, row, (size_t)w * sizeof(ck_id));
+        b->n++;
+    }
+    free(row);
+    return !ctx->error.code;
+}
+
+/* ORDER BY: all rows, sorted by the keys' values (§15.1 order). */
+typedef struct {
+    exec_op base;
+    exec_op *input;
+    planner *pl;
+    const sparql_order_key *keys;
+    size_t nkeys;
+    row_buffer rows;
+    size_t *order;
+    sparql_value *values; /* n rows x nkeys */
+    size_t pos;
+    bool sorted;
+} order_op;
+
+static int order_cmp(const void *a, const void *b, void *arg)
+{
+    const order_op *sorting = arg;
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    for (size_t k = 0; k < sorting->nkeys; k++) {
+        int c = sparql_value_order(&sorting->values[i * sorting->nkeys + k],
+                                   &sorting->values[j * sorting->nkeys + k]);
+        if (c)
+            return sorting->keys[k].descending ? -c : c;
+    }
+    return i < j ? -1 : i > j; /* stable */
+}
+
+static bool order_next(exec_op *op, ck_id *row)
+{
+    order_op *o = (order_op *)op;
+    int w = op->ctx->width;
+    if (!o->sorted) {
+        o->sorted = true;
+        if (!buffer_all(o->input, op->ctx, &o->rows))
+            return false;
+        o->order = malloc((o->rows.n + 1) * sizeof *o->order);
+        o->values = calloc(o->rows.n * o->nkeys + 1, sizeof *o->values);
+        if (!o->order || !o->values) {
+            ck_error_set(&op->ctx->error, CK_ERR_NOMEM, "out of memory for ORDER BY");
+            return false;
+        }
+        for (size_t i = 0; i < o->rows.n; i++) {
+            o->order[i] = i;
+            for (size_t k = 0; k < o->nkeys; k++)
+                eval_expr(&o->pl->eval, o->keys[k].expr, o->rows.rows + i * (size_t)w,
+                          &o->values[i * o->nkeys + k]);
+        }
+        qsort_r(o->order, o->rows.n, sizeof *o->order, order_cmp, o);
+    }
+    if (o->pos >= o->rows.n)
+        return false;
+    memcpy(row, o->rows.rows + o->order[o->pos++] * (size_t)w, (size_t)w * sizeof(ck_id));
+    return true;
+}
+
+static void order_destroy(exec_op *op)
+{
+    order_op *o = (order_op *)op;
+    exec_free(o->input);
+    if (o->values)
+        for (size_t i = 0; i < o->rows.n * o->nkeys; i++)
+            sparql_value_clear(&o->values[i]);
+    free(o->values);
+    free(o->order);
+    free(o->rows.rows);
+}
+
+/* ---- GROUP BY and aggregates --------------------------------------------------- */
+
+typedef struct {
+    exec_op base;
+    exec_op *input;
+    planner *pl;
+    const sparql_pattern *p;
+    row_buffer rows;
+    ck_id *keys;        /* n rows x nkeys */
+    size_t *order;      /* rows sorted by key */
+    size_t pos;         /* next row of order to start a group at */
+    bool started, empty_done;
+} group_op;
+
+static int key_cmp(const void *a, const void *b, void *arg)
+{
+    const group_op *grouping = arg;
+    size_t i = *(const size_t *)a, j = *(const size_t *)b, n = grouping->p->n_keys;
+    int c = n ? memcmp(grouping->keys + i * n, grouping->keys + j * n, n * sizeof(ck_id)) : 0;
+    return c ? c : (i < j ? -1 : i > j);
+}
+
+/* Computes one aggregate over rows order[from..to). */
+static void aggregate(group_op *gop, const sparql_aggregate *a, size_t from, size_t to,
+                      sparql_value *out)
+{
+    eval_ctx *ev = &gop->pl->eval;
+    int w = gop->base.ctx->width;
+    memset(out, 0, sizeof *out);
+    uint64_t count = 0;
+    bool error = false;
+    sparql_value acc = {0};
+    ck_id *seen = a->distinct ? calloc(to - from + 1, sizeof(ck_id)) : NULL;
+    size_t nseen = 0;
+    char *concat = NULL;
+    size_t clen = 0;
+    if (a->kind == SPARQL_AGG_SUM || a->kind == SPARQL_AGG_AVG)
+        sparql_value_set_int(&acc, 0);
+    for (size_t r = from; r < to; r++) {
+        const ck_id *row = gop->rows.rows + gop->order[r] * (size_t)w;
+        if (!a->expr) { /* COUNT(*) */
+            if (a->distinct) {
+                /* distinct whole solutions: compare with earlier rows */
+                bool dup = false;
+                for (size_t q = from; q < r && !dup; q++)
+                    dup = memcmp(gop->rows.rows + gop->order[q] * (size_t)w, row,
+                                 (size_t)w * sizeof(ck_id)) == 0;
+                if (dup)
+                    continue;
+            }
+            count++;
+            continue;
+        }
+        sparql_value v;
+        eval_expr(ev, a->expr, row, &v);
+        if (sparql_value_is_error(&v)) {
+            error = true;
+            continue;
+        }
+        if (a->distinct) {
+            ck_id id = eval_value_id(ev, &v);
+            bool dup = false;
+            for (size_t q = 0; q < nseen && !dup; q++)
+                dup = seen[q] == id;
+            if (dup) {
+                sparql_value_clear(&v);
+                continue;
+            }
+            seen[nseen++] = id;
+        }
+        count++;
+        switch (a->kind) {
+        case SPARQL_AGG_SUM:
+        case SPARQL_AGG_AVG: {
+            sparql_value args[2] = {acc, v}, sum;
+            sparql_function_call(SPARQL_CALL_OP_ADD, args, 2, &sum, &ev->functions);
+            sparql_value_clear(&acc);
+            acc = sum;
+            break;
+        }
+        case SPARQL_AGG_MIN:
+        case SPARQL_AGG_MAX:
+            if (count == 1 || (a->kind == SPARQL_AGG_MIN ? sparql_value_order(&v, &acc) < 0
+                                                          : sparql_value_order(&v, &acc) > 0)) {
+                sparql_value_clear(&acc);
+                sparql_value_copy(&acc, &v);
+            }
+            break;
+        case SPARQL_AGG_SAMPLE:
+            if (count == 1)
+                sparql_value_copy(&acc, &v);
+            break;
+        case SPARQL_AGG_GROUP_CONCAT: {
+            const char *sep = a->separator ? a->separator : " ";
+            size_t add = v.lex_len + (count > 1 ? strlen(sep) : 0);
+            char *nc = realloc(concat, clen + add + 1);
+            if (nc) {
+                concat = nc;
+                if (count > 1) {
+                    memcpy(concat + clen, sep, strlen(sep));
+                    clen += strlen(sep);
+                }
+                memcpy(concat + clen, v.lex, v.lex_len);
+                clen += v.lex_len;
+                concat[clen] = 0;
+            }
+            break;
+        }
+        default:
+            break;
+        }
+        sparql_value_clear(&v);
+    }
+    free(seen);
+    switch (a->kind) {
+    case SPARQL_AGG_COUNT:
+        sparql_value_set_int(out, (int64_t)count);
+        break;
+    case SPARQL_AGG_SUM:
+        if (!error)
+            *out = acc, acc = (sparql_value){0};
+        break;
+    case SPARQL_AGG_AVG:
+        if (!error && count == 0) {
+            sparql_value_set_int(out, 0);
+        } else if (!error) {
+            sparql_value args[2] = {acc, {0}};
+            sparql_value_set_int(&args[1], (int64_t)count);
+            sparql_function_call(SPARQL_CALL_OP_DIV, args, 2, out, &ev->functions);
+            sparql_value_clear(&args[1]);
+        }
+        break;
+    case SPARQL_AGG_MIN:
+    case SPARQL_AGG_MAX:
+    case SPARQL_AGG_SAMPLE:
+        if (count)
+            *out = acc, acc = (sparql_value){0};
+        break;
+    case SPARQL_AGG_GROUP_CONCAT:
+        if (!error)
+            sparql_value_set_string(out, concat ? concat : "", clen);
+        break;
+    }
+    sparql_value_clear(&acc);
+    free(concat);
+}
+
+static void group_emit(group_op *gop, size_t from, size_t to, ck_id *row)
+{
+    const sparql_pattern *p = gop->p;
+    int w = gop->base.ctx->width;
+    memset(row, 0, (size_t)w * sizeof(ck_id));
+    if (from < to) {
+        const ck_id *key = gop->keys + gop->order[from] * p->n_keys;
+        for (size_t k = 0; k < p->n_keys; k++)
+            if (p->keys[k].var >= 0)
+                row[p->keys[k].var] = key[k];
+    }
+    for (size_t a = 0; a < p->n_aggregates; a++) {
+        sparql_value v;
+        aggregate(gop, &p->aggregates[a], from, to, &v);
+        row[p->aggregates[a].var] = eval_value_id(&gop->pl->eval, &v);
+        sparql_value_clear(&v);
+    }
+}
+
+static bool group_next(exec_op *op, ck_id *row)
+{
+    group_op *g = (group_op *)op;
+    const sparql_pattern *p = g->p;
+    int w = op->ctx->width;
+    if (!g->started) {
+        g->started = true;
+        if (!buffer_all(g->input, op->ctx, &g->rows))
+            return false;
+        g->keys = calloc(g->rows.n * p->n_keys + 1, sizeof(ck_id));
+        g->order = malloc((g->rows.n + 1) * sizeof(size_t));
+        if (!g->keys || !g->order) {
+            ck_error_set(&op->ctx->error, CK_ERR_NOMEM, "out of memory for GROUP BY");
+            return false;
+        }
+        for (size_t i = 0; i < g->rows.n; i++) {
+            g->order[i] = i;
+            for (size_t k = 0; k < p->n_keys; k++) {
+                sparql_value v;
+                eval_expr(&g->pl->eval, p->keys[k].expr, g->rows.rows + i * (size_t)w, &v);
+                g->keys[i * p->n_keys + k] = eval_value_id(&g->pl->eval, &v);
+                sparql_value_clear(&v);
+            }
+        }
+        qsort_r(g->order, g->rows.n, sizeof(size_t), key_cmp, g);
+    }
+    if (g->rows.n == 0) {
+        /* no rows: one empty group without GROUP BY, none with it */
+        if (p->n_keys || g->empty_done)
+            return false;
+        g->empty_done = true;
+        group_emit(g, 0, 0, row);
+        return !op->ctx->error.code;
+    }
+    if (g->pos >= g->rows.n)
+        return false;
+    size_t from = g->pos, to = from + 1, n = p->n_keys;
+    while (to < g->rows.n &&
+           (n == 0 || memcmp(g->keys + g->order[to] * n, g->keys + g->order[from] * n,
+                             n * sizeof(ck_id)) == 0))
+        to++;
+    g->pos = to;
+    group_emit(g, from, to, row);
+    return !op->ctx->error.code;
+}
+
+static void group_destroy(exec_op *op)
+{
+    group_op *g = (group_op *)op;
+    exec_free(g->input);
+    free(g->rows.rows);
+    free(g->keys);
+    free(g->order);
+}
+
+/* ---- property paths ------------------------------------------------------------ */
+
+typedef struct {
+    ck_id *ids;
+    size_t n, cap;
+    size_t *slots;
+    size_t nslots;
+} id_set;
+
+static bool id_set_add(id_set *s, ck_id id)
+{
+    if ((s->n + 1) * 2 > s->nslots) {
+        size_t ns = s->nslots ? s->nslots * 2 : 64;
+        size_t *nsl = calloc(ns, sizeof *nsl);
+        if (!nsl)
+            return false;
+        for (size_t i = 0; i < s->n; i++) {
+            size_t j = ck_hash_bytes(&s->ids[i], 8, 5) & (ns - 1);
+            while (nsl[j])
+                j = (j + 1) & (ns - 1);
+            nsl[j] = i + 1;
+        }
+        free(s->slots);
+        s->slots = nsl;
+        s->nslots = ns;
+    }
+    size_t j = ck_hash_bytes(&id, 8, 5) & (s->nslots - 1);
+    while (s->slots[j]) {
+        if (s->ids[s->slots[j] - 1] == id)
+            return false;
+        j = (j + 1) & (s->nslots - 1);
+    }
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 64;
+        s->ids = realloc(s->ids, s->cap * sizeof *s->ids);
+    }
+    s->ids[s->n] = id;
+    s->slots[j] = ++s->n;
+    return true;
+}
+
+static void id_set_free(id_set *s)
+{
+    free(s->ids);
+    free(s->slots);
+    memset(s, 0, sizeof *s);
+}
+
+/* Scans the triples around node in the graph context: forward gives objects
+ * of (node p ?), backward subjects of (? p node); p == 0 is any predicate. */
+static void step(planner *pl, const graph_ctx *g, ck_id node, ck_id p, bool forward,
+                 const sparql_path *negated, id_set *out)
+{
+    ck_pattern q = {0};
+    if (forward)
+        q.s = node;
+    else
+        q.o = node;
+    q.p = p;
+    if (g->mode == EXEC_GRAPH_DEFAULT) {
+        q.g_bound = true;
+    } else if (g->mode == EXEC_GRAPH_NAMED && !g->g.is_var) {
+        q.g = g->g.id;
+        q.g_bound = true;
+    }
+    ck_scan *sc;
+    if (ck_scan_open(pl->txn, &q, &sc, &pl->exec.error) != CK_OK)
+        return;
+    ck_quad quad;
+    while (ck_scan_next(sc, &quad)) {
+        if (g->mode == EXEC_GRAPH_NAMED && quad.g == CK_DEFAULT_GRAPH)
+            continue;
+        if (negated) {
+            bool excluded = false;
+            for (size_t i = 0; i < negated->n_neg && !excluded; i++) {
+                if (negated->neg_inverse[i] == forward)
+                    continue;
+                ck_term t = {CK_TERM_IRI, negated->neg_iris[i], strlen(negated->neg_iris[i]),
+                             NULL, 0, NULL, 0};
+                excluded = node_id(pl, &t) == quad.p;
+            }
+            if (excluded)
+                continue;
+        }
+        id_set_add(out, forward ? quad.o : quad.s);
+    }
+    ck_scan_close(sc);
+}
+
+static void path_targets(planner *pl, const graph_ctx *g, const sparql_path *path, ck_id start,
+                         bool forward, id_set *out);
+
+static void closure(planner *pl, const graph_ctx *g, const sparql_path *a, ck_id start,
+                    bool forward, bool include_start, id_set *out)
+{
+    id_set seen = {0};
+    ck_id *queue = malloc(sizeof(ck_id) * 64);
+    size_t qn = 0, qcap = 64, qpos = 0;
+    if (include_start && id_set_add(&seen, start))
+        id_set_add(out, start);
+    queue[qn++] = start;
+    while (qpos < qn && !pl->exec.error.code && !pl->exec.cancelled) {
+        id_set next = {0};
+        path_targets(pl, g, a, queue[qpos++], forward, &next);
+        for (size_t i = 0; i < next.n; i++) {
+            if (!id_set_add(&seen, next.ids[i]))
+                continue;
+            id_set_add(out, next.ids[i]);
+            if (qn == qcap) {
+                qcap *= 2;
+                queue = realloc(queue, qcap * sizeof *queue);
+            }
+            queue[qn++] = next.ids[i];
+        }
+        id_set_free(&next);
+    }
+    free(queue);
+    id_set_free(&seen);
+}
+
+static void path_targets(planner *pl, const graph_ctx *g, const sparql_path *path, ck_id start,
+                         bool forward, id_set *out)
+{
+    switch (path->kind) {
+    case SPARQL_PATH_LINK: {
+        ck_term t = {CK_TERM_IRI, path->iri, strlen(path->iri), NULL, 0, NULL, 0};
+        ck_id p = node_id(pl, &t);
+        if (p && ck_id_tag(p) != SPARQL_TAG_LOCAL)
+            step(pl, g, start, p, forward, NULL, out);
+        return;
+    }
+    case SPARQL_PATH_INVERSE:
+        path_targets(pl, g, path->a, start, !forward, out);
+        return;
+    case SPARQL_PATH_SEQ: {
+        id_set mid = {0};
+        path_targets(pl, g, forward ? path->a : path->b, start, forward, &mid);
+        for (size_t i = 0; i < mid.n; i++)
+            path_targets(pl, g, forward ? path->b : path->a, mid.ids[i], forward, out);
+        id_set_free(&mid);
+        return;
+    }
+    case SPARQL_PATH_ALT:
+        path_targets(pl, g, path->a, start, forward, out);
+        path_targets(pl, g, path->b, start, forward, out);
+        return;
+    case SPARQL_PATH_ZERO_OR_ONE:
+        id_set_add(out, start);
+        path_targets(pl, g, path->a, start, forward, out);
+        return;
+    case SPARQL_PATH_ONE_OR_MORE:
+        closure(pl, g, path->a, start, forward, false, out);
+        return;
+    case SPARQL_PATH_ZERO_OR_MORE:
+        closure(pl, g, path->a, start, forward, true, out);
+        return;
+    case SPARQL_PATH_NEGATED: {
+        bool has_fwd = false, has_inv = false;
+        for (size_t i = 0; i < path->n_neg; i++)
+            *(path->neg_inverse[i] ? &has_inv : &has_fwd) = true;
+        if (has_fwd || !has_inv)
+            step(pl, g, start, 0, forward, path, out);
+        if (has_inv)
+            step(pl, g, start, 0, !forward, path, out);
+        return;
+    }
+    }
+}
+
+/* All subjects and objects of the graph context (start nodes when both ends
+ * of a path are variables). */
+static void all_nodes(planner *pl, const graph_ctx *g, id_set *out)
+{
+    ck_pattern q = {0};
+    if (g->mode == EXEC_GRAPH_DEFAULT)
+        q.g_bound = true;
+    else if (g->mode == EXEC_GRAPH_NAMED && !g->g.is_var) {
+        q.g = g->g.id;
+        q.g_bound = true;
+    }
+    ck_scan *sc;
+    if (ck_scan_open(pl->txn, &q, &sc, &pl->exec.error) != CK_OK)
+        return;
+    ck_quad quad;
+    while (ck_scan_next(sc, &quad)) {
+        if (g->mode == EXEC_GRAPH_NAMED && quad.g == CK_DEFAULT_GRAPH)
+            continue;
+        id_set_add(out, quad.s);
+        id_set_add(out, quad.o);
+    }
+    ck_scan_close(sc);
+}
+
+static exec_op *plan_path(planner *pl, const sparql_pattern *p, const graph_ctx *g)
+{
+    /* materialised: every (start, end) pair into a values operator */
+    int w = pl->exec.width;
+    size_t n = 0, cap = 64;
+    ck_id *rows = calloc(cap * (size_t)(w ? w : 1), sizeof(ck_id));
+    exec_slot s = node_slot(pl, &p->path_s), o = node_slot(pl, &p->path_o);
+    bool forward = !s.is_var || o.is_var;
+    id_set starts = {0};
+    if (!(forward ? s : o).is_var)
+        id_set_add(&starts, (forward ? s : o).id);
+    else
+        all_nodes(pl, g, &starts);
+    graph_ctx gc = *g;
+    for (size_t i = 0; i < starts.n && rows; i++) {
+        id_set ends = {0};
+        path_targets(pl, &gc, p->path, starts.ids[i], forward, &ends);
+        for (size_t k = 0; k < ends.n; k++) {
+            ck_id from = starts.ids[i], to = ends.ids[k];
+            ck_id sid = forward ? from : to, oid = forward ? to : from;
+            const exec_slot *end = forward ? &o : &s;
+            if (!end->is_var && end->id != (forward ? oid : sid))
+                continue;
+            if (s.is_var && o.is_var && s.slot == o.slot && sid != oid)
+                continue;
+            if (n == cap) {
+                cap *= 2;
+                rows = realloc(rows, cap * (size_t)w * sizeof(ck_id));
+                if (!rows)
+                    break;
+            }
+            ck_id *r = rows + n * (size_t)w;
+            memset(r, 0, (size_t)w * sizeof(ck_id));
+            if (s.is_var)
+                r[s.slot] = sid;
+            if (o.is_var)
+                r[o.slot] = oid;
+            n++;
+        }
+        id_set_free(&ends);
+    }
+    id_set_free(&starts);
+    exec_op *op = rows ? exec_values_new(&pl->exec, rows, n) : NULL;
+    free(rows);
+    note(pl, op, (double)n, "path (%zu pairs)", n);
+    return op;
+}
+
+/* ---- patterns ------------------------------------------------------------------- */
+
+static exec_op *plan_table(planner *pl, const sparql_pattern *p)
+{
+    int w = pl->exec.width;
+    ck_id *rows = calloc(p->n_rows * (size_t)(w ? w : 1) + 1, sizeof(ck_id));
+    for (size_t r = 0; r < p->n_rows && rows; r++)
+        for (size_t v = 0; v < p->n_vars; v++) {
+            const sparql_node *cell = &p->rows[r * p->n_vars + v];
+            if (cell->var == -1 && cell->term.kind != 0)
+                rows[r * (size_t)w + (size_t)p->vars[v]] = node_id(pl, &cell->term);
+        }
+    exec_op *op = rows ? exec_values_new(&pl->exec, rows, p->n_rows) : NULL;
+    free(rows);
+    note(pl, op, (double)p->n_rows, "values (%zu rows)", p->n_rows);
+    return op;
+}
+
+static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_ctx *g,
+                             exec_op *input)
+{
+    if (pl->exec.error.code) {
+        exec_free(input);
+        return NULL;
+    }
+    pl->depth++;
+    exec_op *op = NULL;
+    switch (p->op) {
+    case SPARQL_OP_BGP:
+        op = plan_bgp(pl, p, g, input, NULL);
+        input = NULL;
+        break;
+    case SPARQL_OP_JOIN:
+        if (p->right->op == SPARQL_OP_BGP) {
+            /* the right BGP's scans take the left rows as bindings */
+            bool *bound = calloc((size_t)pl->exec.width + 1, sizeof *bound);
+            sparql_pattern_scope(p->left, bound);
+            op = plan_bgp(pl, p->right, g, plan_pattern(pl, p->left, g, input), bound);
+            free(bound);
+            input = NULL;
+        } else {
+            op = exec_hash_join_new(&pl->exec, plan_pattern(pl, p->left, g, input),
+                                    plan_pattern(pl, p->right, g, NULL));
+            input = NULL;
+            note(pl, op, -1, "hash join");
+        }
+        break;
+    case SPARQL_OP_LEFTJOIN: {
+        filter_args *fa = p->n_exprs ? new_filter_args(pl, p->exprs, p->n_exprs) : NULL;
+        op = exec_left_join_new(&pl->exec, plan_pattern(pl, p->left, g, input),
+                                plan_pattern(pl, p->right, g, NULL), fa ? filter_test : NULL, fa);
+        input = NULL;
+        note(pl, op, -1, "left join%s", fa ? " with filter" : "");
+        break;
+    }
+    case SPARQL_OP_FILTER: {
+        filter_args *fa = new_filter_args(pl, p->exprs, p->n_exprs);
+        op = exec_filter_new(&pl->exec, plan_pattern(pl, p->left, g, NULL), filter_test, fa);
+        note(pl, op, -1, "filter");
+        break;
+    }
+    case SPARQL_OP_UNION:
+        op = exec_union_new(&pl->exec, plan_pattern(pl, p->left, g, NULL),
+                            plan_pattern(pl, p->right, g, NULL));
+        note(pl, op, -1, "union");
+        break;
+    case SPARQL_OP_MINUS:
+        op = exec_minus_new(&pl->exec, plan_pattern(pl, p->left, g, input),
+                            plan_pattern(pl, p->right, g, NULL));
+        input = NULL;
+        note(pl, op, -1, "minus");
+        break;
+    case SPARQL_OP_GRAPH: {
+        graph_ctx inner = {EXEC_GRAPH_NAMED, node_slot(pl, &p->name)};
+        op = plan_pattern(pl, p->left, &inner, NULL);
+        break;
+    }
+    case SPARQL_OP_EXTEND:
+        op = extend_new(pl, plan_pattern(pl, p->left, g, input), p->var, p->exprs[0]);
+        input = NULL;
+        note(pl, op, -1, "extend ?%s", pl->query->var_names[p->var]);
+        break;
+    case SPARQL_OP_TABLE:
+        op = plan_table(pl, p);
+        break;
+    case SPARQL_OP_PATH:
+        op = plan_path(pl, p, g);
+        break;
+    case SPARQL_OP_GROUP: {
+        group_op *gop = exec_op_new(sizeof *gop, &pl->exec, group_next, group_destroy);
+        if (gop) {
+            gop->input = plan_pattern(pl, p->left, g, NULL);
+            gop->pl = pl;
+            gop->p = p;
+        }
+        op = gop ? &gop->base : NULL;
+        note(pl, op, -1, "group (%zu keys, %zu aggregates)", p->n_keys, p->n_aggregates);
+        break;
+    }
+    case SPARQL_OP_ORDER: {
+        order_op *o = exec_op_new(sizeof *o, &pl->exec, order_next, order_destroy);
+        if (o) {
+            o->input = plan_pattern(pl, p->left, g, NULL);
+            o->pl = pl;
+            o->keys = p->order;
+            o->nkeys = p->n_order;
+        }
+        op = o ? &o->base : NULL;
+        note(pl, op, -1, "order by (%zu keys)", p->n_order);
+        break;
+    }
+    case SPARQL_OP_PROJECT:
+        op = exec_project_new(&pl->exec, plan_pattern(pl, p->left, g, NULL), p->vars,
+                              (int)p->n_vars);
+        note(pl, op, -1, "project");
+        break;
+    case SPARQL_OP_DISTINCT:
+    case SPARQL_OP_REDUCED:
+        op = exec_distinct_new(&pl->exec, plan_pattern(pl, p->left, g, NULL));
+        note(pl, op, -1, p->op == SPARQL_OP_DISTINCT ? "distinct" : "reduced");
+        break;
+    case SPARQL_OP_SLICE:
+        op = exec_slice_new(&pl->exec, plan_pattern(pl, p->left, g, NULL),
+                            p->offset > 0 ? (uint64_t)p->offset : 0,
+                            p->limit >= 0 ? (uint64_t)p->limit : UINT64_MAX);
+        note(pl, op, -1, "slice offset %lld limit %lld", (long long)p->offset,
+             (long long)p->limit);
+        break;
+    case SPARQL_OP_SERVICE:
+        if (p->silent) {
+            op = unit_row(pl); /* SILENT: the service's failure is one empty solution */
+        } else {
+            ck_error_set(&pl->exec.error, CK_ERR_INVALID,
+                         "SERVICE is not available in this version of citykg");
+        }
+        break;
+    }
+    pl->depth--;
+    if (!op && !pl->exec.error.code)
+        ck_error_set(&pl->exec.error, CK_ERR_NOMEM, "out of memory while planning");
+    return join_input(pl, input, op);
+}
+
+/* EXISTS for one row: the pattern joined with the row. */
+static int exists_for_row(void *arg, const sparql_pattern *p, const ck_id *row)
+{
+    planner *pl = arg;
+    bool explain = pl->options.explain;
+    pl->options.explain = false; /* not one plan line per row */
+    exec_op *seed = exec_values_new(&pl->exec, row, 1);
+    exec_op *op = plan_pattern(pl, p, &pl->default_graph, seed);
+    pl->options.explain = explain;
+    ck_id *out = calloc((size_t)pl->exec.width + 1, sizeof(ck_id));
+    int found = out && exec_next(op, out) ? 1 : 0;
+    free(out);
+    exec_free(op);
+    return pl->exec.error.code ? -1 : found;
+}
+
+/* ---- running a query ---------------------------------------------------------------- */
+
+static void print_plan(planner *pl)
+{
+    FILE *out = pl->options.explain_out ? pl->options.explain_out : stderr;
+    fputs("algebra:\n  ", out);
+    sparql_algebra_print(out, pl->query);
+    fputs("plan (operator: estimated rows -> actual rows):\n", out);
+    for (size_t i = 0; i < pl->nlines; i++) {
+        const plan_line *l = &pl->lines[i];
+        fprintf(out, "%*s%s: ", 2 * l->depth, "", l->label);
+        if (l->estimate >= 0)
+            fprintf(out, "est %.0f -> ", l->estimate);
+        else
+            fputs("est - -> ", out);
+        fprintf(out, "%llu\n", (unsigned long long)exec_rows_out(l->op));
+    }
+}
+
+static bool visible(const sparql_query *q, size_t slot) { return !q->var_hidden[slot]; }
+
+static ck_status write_select(planner *pl, exec_op *root, results_format format, FILE *out)
+{
+    const sparql_query *q = pl->query;
+    /* the projected variables: the top Project's, in order */
+    const sparql_pattern *p = q->pattern;
+    while (p && p->op != SPARQL_OP_PROJECT && p->left)
+        p = p->left;
+    int *slots = NULL;
+    size_t n = 0;
+    if (p && p->op == SPARQL_OP_PROJECT) {
+        slots = malloc((p->n_vars + 1) * sizeof *slots);
+        for (size_t i = 0; i < p->n_vars; i++)
+            slots[n++] = p->vars[i];
+    } else {
+        slots = malloc((q->n_vars + 1) * sizeof *slots);
+        for (size_t i = 0; i < q->n_vars; i++)
+            if (visible(q, i))
+                slots[n++] = (int)i;
+    }
+    const char **names = malloc((n + 1) * sizeof *names);
+    const ck_term **terms = calloc(n + 1, sizeof *terms);
+    ck_term *cells = calloc(n + 1, sizeof *cells);
+    ck_term_buf *bufs = calloc(n + 1, sizeof *bufs);
+    for (size_t i = 0; i < n; i++)
+        names[i] = q->var_names[slots[i]];
+    results_writer *w = results_begin(out, format, names, (int)n);
+    ck_id *row = calloc((size_t)pl->exec.width + 1, sizeof(ck_id));
+    while (w && row && exec_next(root, row)) {
+        for (size_t i = 0; i < n; i++) {
+            terms[i] = NULL;
+            if (!row[slots[i]])
+                continue;
+            ck_error err;
+            if (termspace_resolve(pl->terms, row[slots[i]], &cells[i], &bufs[i], &err) == CK_OK)
+                terms[i] = &cells[i];
+        }
+        if (!results_row(w, terms)) {
+            ck_error_set(&pl->exec.error, CK_ERR_IO, "writing results failed");
+            break;
+        }
+    }
+    if (w && !results_end(w) && !pl->exec.error.code)
+        ck_error_set(&pl->exec.error, CK_ERR_IO, "writing results failed");
+    free(row);
+    free(slots);
+    free(names);
+    free(terms);
+    free(cells);
+    free(bufs);
+    return pl->exec.error.code;
+}
+
+static void write_triple(FILE *out, const ck_term *s, const ck_term *p, const ck_term *o)
+{
+    char *a = ck_term_to_ntriples(s), *b = ck_term_to_ntriples(p), *c = ck_term_to_ntriples(o);
+    if (a && b && c)
+        fprintf(out, "%s %s %s .\n", a, b, c);
+    free(a);
+    free(b);
+    free(c);
+}
+
+/* A template node for one solution: variables from the row, blank nodes
+ * fresh per solution. False when a variable is unbound (triple skipped). */
+static bool template_term(planner *pl, const sparql_node *n, const ck_id *row, uint64_t solution,
+                          ck_term *t, ck_term_buf *buf, char *label)
+{
+    if (n->var >= 0) {
+        ck_error err;
+        return row[n->var] && termspace_resolve(pl->terms, row[n->var], t, buf, &err) == CK_OK;
+    }
+    *t = n->term;
+    if (t->kind == CK_TERM_BLANK) {
+        snprintf(label, 64, "c%llu_%.40s", (unsigned long long)solution, n->term.value);
+        t->value = label;
+        t->value_len = strlen(label);
+    }
+    return true;
+}
+
+static ck_status write_construct(planner *pl, exec_op *root, FILE *out)
+{
+    const sparql_query *q = pl->query;
+    ck_id *row = calloc((size_t)pl->exec.width + 1, sizeof(ck_id));
+    uint64_t solution = 0;
+    while (row && exec_next(root, row)) {
+        solution++;
+        for (size_t i = 0; i < q->n_construct; i++) {
+            const sparql_triple *tr = &q->construct_template[i];
+            ck_term s, p, o;
+            ck_term_buf bs, bp, bo;
+            char ls[64], lp[64], lo[64];
+            if (!template_term(pl, &tr->s, row, solution, &s, &bs, ls) ||
+                !template_term(pl, &tr->p, row, solution, &p, &bp, lp) ||
+                !template_term(pl, &tr->o, row, solution, &o, &bo, lo))
+                continue;
+            /* only valid RDF: IRI or blank subject, IRI predicate */
+            if (s.kind == CK_TERM_LITERAL || p.kind != CK_TERM_IRI)
+                continue;
+            write_triple(out, &s, &p, &o);
+        }
+    }
+    free(row);
+    return pl->exec.error.code;
+}
+
+/* Concise bounded description: the triples of a resource, and recursively
+ * those of blank nodes they lead to. */
+static void describe_node(planner *pl, ck_id id, id_set *done, FILE *out)
+{
+    if (!id_set_add(done, id))
+        return;
+    ck_pattern q = {.s = id};
+    if (pl->default_graph.mode == EXEC_GRAPH_DEFAULT)
+        q.g_bound = true;
+    ck_scan *sc;
+    if (ck_id_tag(id) == SPARQL_TAG_LOCAL || ck_scan_open(pl->txn, &q, &sc, &pl->exec.error) != CK_OK)
+        return;
+    ck_quad quad, last = {0};
+    id_set blanks = {0};
+    while (ck_scan_next(sc, &quad)) {
+        if (quad.s == last.s && quad.p == last.p && quad.o == last.o)
+            continue; /* the same triple in another graph */
+        last = quad;
+        ck_term s, p, o;
+        ck_term_buf bs, bp, bo;
+        ck_error err;
+        if (termspace_resolve(pl->terms, quad.s, &s, &bs, &err) ||
+            termspace_resolve(pl->terms, quad.p, &p, &bp, &err) ||
+            termspace_resolve(pl->terms, quad.o, &o, &bo, &err))
+            continue;
+        write_triple(out, &s, &p, &o);
+        if (ck_id_tag(quad.o) == CK_TAG_BLANK)
+            id_set_add(&blanks, quad.o);
+    }
+    ck_scan_close(sc);
+    for (size_t i = 0; i < blanks.n; i++)
+        describe_node(pl, blanks.ids[i], done, out);
+    id_set_free(&blanks);
+}
+
+static ck_status write_describe(planner *pl, exec_op *root, FILE *out)
+{
+    const sparql_query *q = pl->query;
+    id_set done = {0};
+    for (size_t i = 0; i < q->n_describe; i++)
+        if (q->describe[i].var < 0)
+            describe_node(pl, node_id(pl, &q->describe[i].term), &done, out);
+    ck_id *row = calloc((size_t)pl->exec.width + 1, sizeof(ck_id));
+    while (root && row && exec_next(root, row))
+        for (size_t v = 0; v < q->n_vars; v++) {
+            bool wanted = q->describe_all && !q->var_hidden[v];
+            for (size_t i = 0; i < q->n_describe && !wanted; i++)
+                wanted = q->describe[i].var == (int)v;
+            if (wanted && row[v])
+                describe_node(pl, row[v], &done, out);
+        }
+    free(row);
+    id_set_free(&done);
+    return pl->exec.error.code;
+}
+
+ck_status sparql_run(ck_txn *txn, const char *text, const char *base_iri, results_format format,
+                     const sparql_run_options *options, FILE *out, ck_error *err)
+{
+    sparql_query *q;
+    ck_status st = sparql_query_parse(text, base_iri, &q, err);
+    if (st)
+        return st;
+    planner pl = {.query = q, .txn = txn};
+    if (options)
+        pl.options = *options;
+    pl.exec.txn = txn;
+    pl.exec.width = (int)q->n_vars;
+    pl.terms = termspace_new(txn);
+    if (!pl.terms || !eval_ctx_init(&pl.eval, q, pl.terms)) {
+        termspace_free(pl.terms);
+        sparql_query_free(q);
+        return ck_error_set(err, CK_ERR_NOMEM, "out of memory");
+    }
+    pl.eval.exists = exists_for_row;
+    pl.eval.exists_arg = &pl;
+    pl.default_graph.mode = pl.options.strict_default_graph ? EXEC_GRAPH_DEFAULT : EXEC_GRAPH_UNION;
+    if (q->n_from == 1) {
+        ck_term g = {CK_TERM_IRI, q->from[0], strlen(q->from[0]), NULL, 0, NULL, 0};
+        pl.default_graph = (graph_ctx){EXEC_GRAPH_NAMED, {false, 0, node_id(&pl, &g)}};
+    } else if (q->n_from > 1 || q->n_from_named) {
+        ck_error_set(&pl.exec.error, CK_ERR_INVALID,
+                     "FROM with several graphs and FROM NAMED are not supported yet");
+    }
+    exec_op *root = pl.exec.error.code ? NULL : plan_pattern(&pl, q->pattern, &pl.default_graph, NULL);
+    if (!pl.exec.error.code) {
+        switch (q->form) {
+        case SPARQL_FORM_SELECT:
+            write_select(&pl, root, format, out);
+            break;
+        case SPARQL_FORM_ASK: {
+            ck_id *row = calloc((size_t)pl.exec.width + 1, sizeof(ck_id));
+            bool any = row && exec_next(root, row);
+            free(row);
+            if (!pl.exec.error.code && !results_write_boolean(out, format, any))
+                ck_error_set(&pl.exec.error, CK_ERR_IO, "writing results failed");
+            break;
+        }
+        case SPARQL_FORM_CONSTRUCT:
+            write_construct(&pl, root, out);
+            break;
+        case SPARQL_FORM_DESCRIBE:
+            write_describe(&pl, root, out);
+            break;
+        }
+    }
+    if (pl.options.explain && !pl.exec.error.code)
+        print_plan(&pl);
+    if (!pl.exec.error.code && pl.eval.error.code)
+        pl.exec.error = pl.eval.error;
+    st = pl.exec.error.code;
+    if (st && err)
+        *err = pl.exec.error;
+    exec_free(root);
+    while (pl.filters) {
+        struct filter_args *next = pl.filters->next;
+        free(pl.filters);
+        pl.filters = next;
+    }
+    free(pl.lines);
+    eval_ctx_free(&pl.eval);
+    termspace_free(pl.terms);
+    sparql_query_free(q);
+    return st;
+}

@@ -1,0 +1,33 @@
+/*
+ * plan.h — from the algebra (algebra.h) to a tree of physical operators
+ * (exec.h), and running a whole query.
+ *
+ * Join order of a basic graph pattern comes from the store: each triple's
+ * match count is estimated with ck_estimate (exact for small ranges), the
+ * most selective triple goes first and every following one is the most
+ * selective of those sharing a variable with what is already bound, joined
+ * by index nested loops. Other joins are hash joins.
+ */
+#ifndef CITYKG_SPARQL_PLAN_H
+#define CITYKG_SPARQL_PLAN_H
+
+#include <stdio.h>
+
+#include "algebra.h"
+#include "results.h"
+#include "store.h"
+
+typedef struct {
+    bool strict_default_graph; /* the specification's separate default graph */
+    bool explain;              /* print the algebra and the plan to explain_out */
+    FILE *explain_out;
+    uint64_t timeout_ms;       /* 0 = none */
+} sparql_run_options;
+
+/* Parses and runs query text on a snapshot and writes the results: for
+ * SELECT and ASK in format, for CONSTRUCT and DESCRIBE as N-Triples. */
+ck_status sparql_run(ck_txn *txn, const char *text, const char *base_iri,
+                     results_format format, const sparql_run_options *options, FILE *out,
+                     ck_error *err);
+
+#endif

@@ -1,0 +1,638 @@
+/*
+ * value.c — SPARQL expression values (value.h): building them from text and
+ * terms, parsing typed literals, canonical forms, EBV and the comparisons of
+ * the operators and of ORDER BY.
+ */
+#include "value.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* ---- datatypes ------------------------------------------------------------ */
+
+typedef struct {
+    const char *iri;
+    sparql_type type;
+    bool bounded;          /* integer types with a range facet */
+    sparql_int128 min, max;
+} datatype_info;
+
+#define I64(x) ((sparql_int128)(x))
+#define U64_MAX_I128 ((sparql_int128)UINT64_MAX)
+#define BIG ((sparql_int128)1 << 126)
+
+static const datatype_info datatypes[] = {
+    {CK_XSD_STRING, SPARQL_TYPE_STRING, false, 0, 0},
+    {CK_RDF_LANGSTRING, SPARQL_TYPE_LANGSTRING, false, 0, 0},
+    {CK_XSD_INTEGER, SPARQL_TYPE_INTEGER, false, 0, 0},
+    {SPARQL_XSD_DECIMAL, SPARQL_TYPE_DECIMAL, false, 0, 0},
+    {SPARQL_XSD_FLOAT, SPARQL_TYPE_FLOAT, false, 0, 0},
+    {SPARQL_XSD_DOUBLE, SPARQL_TYPE_DOUBLE, false, 0, 0},
+    {CK_XSD_BOOLEAN, SPARQL_TYPE_BOOLEAN, false, 0, 0},
+    {SPARQL_XSD_DATETIME, SPARQL_TYPE_DATETIME, false, 0, 0},
+    {SPARQL_XSD_DATE, SPARQL_TYPE_DATE, false, 0, 0},
+    {SPARQL_XSD_TIME, SPARQL_TYPE_TIME, false, 0, 0},
+    {CK_XSD "long", SPARQL_TYPE_INTEGER, true, I64(INT64_MIN), I64(INT64_MAX)},
+    {CK_XSD "int", SPARQL_TYPE_INTEGER, true, I64(INT32_MIN), I64(INT32_MAX)},
+    {CK_XSD "short", SPARQL_TYPE_INTEGER, true, I64(INT16_MIN), I64(INT16_MAX)},
+    {CK_XSD "byte", SPARQL_TYPE_INTEGER, true, I64(INT8_MIN), I64(INT8_MAX)},
+    {CK_XSD "nonNegativeInteger", SPARQL_TYPE_INTEGER, true, 0, BIG},
+    {CK_XSD "positiveInteger", SPARQL_TYPE_INTEGER, true, 1, BIG},
+    {CK_XSD "nonPositiveInteger", SPARQL_TYPE_INTEGER, true, -BIG, 0},
+    {CK_XSD "negativeInteger", SPARQL_TYPE_INTEGER, true, -BIG, -1},
+    {CK_XSD "unsignedLong", SPARQL_TYPE_INTEGER, true, 0, U64_MAX_I128},
+    {CK_XSD "unsignedInt", SPARQL_TYPE_INTEGER, true, 0, I64(UINT32_MAX)},
+    {CK_XSD "unsignedShort", SPARQL_TYPE_INTEGER, true, 0, I64(UINT16_MAX)},
+    {CK_XSD "unsignedByte", SPARQL_TYPE_INTEGER, true, 0, I64(UINT8_MAX)},
+};
+
+static const datatype_info *datatype_find(const char *iri)
+{
+    if (strncmp(iri, CK_XSD, strlen(CK_XSD)) != 0 && strcmp(iri, CK_RDF_LANGSTRING) != 0)
+        return NULL;
+    for (size_t i = 0; i < sizeof datatypes / sizeof datatypes[0]; i++)
+        if (strcmp(datatypes[i].iri, iri) == 0)
+            return &datatypes[i];
+    return NULL;
+}
+
+/* ---- numbers as text --------------------------------------------------------- */
+
+/* xsd:double lexical form: no whitespace, no hex, INF/-INF/+INF/NaN. */
+static bool double_lexical_ok(const char *s, size_t n)
+{
+    size_t i = 0;
+    if (n == 3 && memcmp(s, "NaN", 3) == 0)
+        return true;
+    if (i < n && (s[i] == '+' || s[i] == '-'))
+        i++;
+    if (n - i == 3 && memcmp(s + i, "INF", 3) == 0)
+        return true;
+    size_t digits = 0;
+    while (i < n && s[i] >= '0' && s[i] <= '9')
+        i++, digits++;
+    if (i < n && s[i] == '.') {
+        i++;
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            i++, digits++;
+    }
+    if (digits == 0)
+        return false;
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-'))
+            i++;
+        size_t ed = 0;
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            i++, ed++;
+        if (ed == 0)
+            return false;
+    }
+    return i == n;
+}
+
+static bool parse_double(const char *s, size_t n, double *out)
+{
+    if (!double_lexical_ok(s, n))
+        return false;
+    char stack[64];
+    char *buf = n < sizeof stack ? stack : malloc(n + 1);
+    if (!buf)
+        return false;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    const char *p = buf + (buf[0] == '+' || buf[0] == '-');
+    if (strcmp(p, "INF") == 0)
+        *out = buf[0] == '-' ? -INFINITY : INFINITY;
+    else if (strcmp(p, "NaN") == 0)
+        *out = NAN;
+    else
+        *out = strtod(buf, NULL);
+    if (buf != stack)
+        free(buf);
+    return true;
+}
+
+size_t sparql_format_double(double d, bool is_float, char *buf)
+{
+    if (isnan(d))
+        return (size_t)sprintf(buf, "NaN");
+    if (isinf(d))
+        return (size_t)sprintf(buf, d < 0 ? "-INF" : "INF");
+    if (d == 0)
+        return (size_t)sprintf(buf, signbit(d) ? "-0.0E0" : "0.0E0");
+    char tmp[40];
+    int maxprec = is_float ? 9 : 17;
+    for (int prec = 1; prec <= maxprec; prec++) {
+        snprintf(tmp, sizeof tmp, "%.*e", prec - 1, d);
+        double back = strtod(tmp, NULL);
+        if (is_float ? (float)back == (float)d : back == d)
+            break;
+    }
+    /* tmp is "[-]D.DDDe[+-]XX" or "[-]De[+-]XX" */
+    char *e = strchr(tmp, 'e');
+    int exp = atoi(e + 1);
+    *e = '\0';
+    char *dot = strchr(tmp, '.');
+    char frac[24] = "0";
+    if (dot) {
+        *dot = '\0';
+        size_t fl = strlen(dot + 1);
+        while (fl > 0 && dot[fl] == '0')
+            fl--;
+        if (fl > 0) {
+            memcpy(frac, dot + 1, fl);
+            frac[fl] = '\0';
+        }
+    }
+    return (size_t)sprintf(buf, "%s.%sE%d", tmp, frac, exp);
+}
+
+/* ---- life cycle ------------------------------------------------------------------ */
+
+void sparql_value_clear(sparql_value *v)
+{
+    free(v->owned);
+    memset(v, 0, sizeof *v);
+}
+
+/* Copies lex (and lang, and a non-static datatype) into one block. */
+static bool set_strings(sparql_value *out, sparql_value_kind kind, const char *lex, size_t len,
+                        const char *datatype, bool copy_datatype, const char *lang, size_t lang_len)
+{
+    size_t dt_len = copy_datatype ? strlen(datatype) : 0;
+    memset(out, 0, sizeof *out);
+    char *block = malloc(len + 1 + (lang ? lang_len + 1 : 0) + (copy_datatype ? dt_len + 1 : 0));
+    if (!block)
+        return false;
+    char *p = block;
+    if (len)
+        memcpy(p, lex, len);
+    p[len] = '\0';
+    out->lex = p;
+    out->lex_len = len;
+    p += len + 1;
+    if (lang) {
+        memcpy(p, lang, lang_len);
+        p[lang_len] = '\0';
+        out->lang = p;
+        out->lang_len = lang_len;
+        p += lang_len + 1;
+    }
+    if (copy_datatype) {
+        memcpy(p, datatype, dt_len + 1);
+        out->datatype = p;
+    } else {
+        out->datatype = datatype;
+    }
+    out->owned = block;
+    out->kind = kind;
+    return true;
+}
+
+bool sparql_value_set_iri(sparql_value *out, const char *iri, size_t len)
+{
+    return set_strings(out, SPARQL_VALUE_IRI, iri, len, NULL, false, NULL, 0);
+}
+
+bool sparql_value_set_blank(sparql_value *out, const char *label, size_t len)
+{
+    return set_strings(out, SPARQL_VALUE_BLANK, label, len, NULL, false, NULL, 0);
+}
+
+/* Parses the value of a literal whose type is known. */
+static void parse_literal_value(sparql_value *v, const datatype_info *info)
+{
+    const char *s = v->lex;
+    size_t n = v->lex_len;
+    switch (v->type) {
+    case SPARQL_TYPE_STRING:
+    case SPARQL_TYPE_LANGSTRING:
+        v->valid = true;
+        break;
+    case SPARQL_TYPE_INTEGER:
+        v->valid = sparql_decimal_parse(s, n, true, &v->v.dec) &&
+                   (!info->bounded || (v->v.dec.m >= info->min && v->v.dec.m <= info->max));
+        break;
+    case SPARQL_TYPE_DECIMAL:
+        v->valid = sparql_decimal_parse(s, n, false, &v->v.dec);
+        break;
+    case SPARQL_TYPE_FLOAT:
+    case SPARQL_TYPE_DOUBLE:
+        v->valid = parse_double(s, n, &v->v.d);
+        if (v->valid && v->type == SPARQL_TYPE_FLOAT)
+            v->v.d = (float)v->v.d;
+        break;
+    case SPARQL_TYPE_BOOLEAN:
+        v->valid = true;
+        if (strcmp(s, "true") == 0 || strcmp(s, "1") == 0)
+            v->v.b = true;
+        else if (strcmp(s, "false") == 0 || strcmp(s, "0") == 0)
+            v->v.b = false;
+        else
+            v->valid = false;
+        break;
+    case SPARQL_TYPE_DATETIME:
+        v->valid = sparql_datetime_parse(s, n, SPARQL_DT_DATETIME, &v->v.dt);
+        break;
+    case SPARQL_TYPE_DATE:
+        v->valid = sparql_datetime_parse(s, n, SPARQL_DT_DATE, &v->v.dt);
+        break;
+    case SPARQL_TYPE_TIME:
+        v->valid = sparql_datetime_parse(s, n, SPARQL_DT_TIME, &v->v.dt);
+        break;
+    default:
+        v->valid = false;
+    }
+    if (strlen(s) != n) /* an embedded NUL is never a valid typed value */
+        v->valid = v->valid && (v->type == SPARQL_TYPE_STRING || v->type == SPARQL_TYPE_LANGSTRING);
+}
+
+bool sparql_value_set_literal(sparql_value *out, const char *lex, size_t len, const char *datatype,
+                              const char *lang, size_t lang_len)
+{
+    if (lang && datatype && strcmp(datatype, CK_RDF_LANGSTRING) != 0) {
+        memset(out, 0, sizeof *out);
+        return false;
+    }
+    if (lang)
+        datatype = CK_RDF_LANGSTRING;
+    else if (!datatype)
+        datatype = CK_XSD_STRING;
+    const datatype_info *info = datatype_find(datatype);
+    if (info && info->type == SPARQL_TYPE_LANGSTRING && !lang) {
+        memset(out, 0, sizeof *out); /* rdf:langString needs a tag */
+        return false;
+    }
+    if (!set_strings(out, SPARQL_VALUE_LITERAL, lex, len, info ? info->iri : datatype, !info, lang,
+                     lang_len))
+        return false;
+    out->type = info ? info->type : SPARQL_TYPE_OTHER;
+    if (info)
+        parse_literal_value(out, info);
+    return true;
+}
+
+bool sparql_value_set_string(sparql_value *out, const char *s, size_t len)
+{
+    return sparql_value_set_literal(out, s, len, NULL, NULL, 0);
+}
+
+bool sparql_value_set_bool(sparql_value *out, bool b)
+{
+    return sparql_value_set_literal(out, b ? "true" : "false", b ? 4 : 5, CK_XSD_BOOLEAN, NULL, 0);
+}
+
+bool sparql_value_set_integer(sparql_value *out, sparql_decimal i)
+{
+    char buf[SPARQL_DECIMAL_TEXT_MAX];
+    size_t n = sparql_decimal_format_integer(i, buf);
+    return sparql_value_set_literal(out, buf, n, CK_XSD_INTEGER, NULL, 0);
+}
+
+bool sparql_value_set_int(sparql_value *out, int64_t i)
+{
+    return sparql_value_set_integer(out, sparql_decimal_from_int(i));
+}
+
+bool sparql_value_set_decimal(sparql_value *out, sparql_decimal d)
+{
+    char buf[SPARQL_DECIMAL_TEXT_MAX];
+    size_t n = sparql_decimal_format(d, buf);
+    return sparql_value_set_literal(out, buf, n, SPARQL_XSD_DECIMAL, NULL, 0);
+}
+
+bool sparql_value_set_double(sparql_value *out, double d)
+{
+    char buf[40];
+    size_t n = sparql_format_double(d, false, buf);
+    return sparql_value_set_literal(out, buf, n, SPARQL_XSD_DOUBLE, NULL, 0);
+}
+
+bool sparql_value_set_float(sparql_value *out, double f)
+{
+    char buf[40];
+    size_t n = sparql_format_double((float)f, true, buf);
+    return sparql_value_set_literal(out, buf, n, SPARQL_XSD_FLOAT, NULL, 0);
+}
+
+bool sparql_value_set_datetime(sparql_value *out, const sparql_datetime *dt)
+{
+    char buf[SPARQL_DATETIME_TEXT_MAX];
+    size_t n = sparql_datetime_format(dt, buf);
+    const char *type = dt->kind == SPARQL_DT_DATETIME ? SPARQL_XSD_DATETIME
+                       : dt->kind == SPARQL_DT_DATE   ? SPARQL_XSD_DATE
+                                                      : SPARQL_XSD_TIME;
+    return sparql_value_set_literal(out, buf, n, type, NULL, 0);
+}
+
+bool sparql_value_copy(sparql_value *dst, const sparql_value *src)
+{
+    switch (src->kind) {
+    case SPARQL_VALUE_IRI:
+        return sparql_value_set_iri(dst, src->lex, src->lex_len);
+    case SPARQL_VALUE_BLANK:
+        return sparql_value_set_blank(dst, src->lex, src->lex_len);
+    case SPARQL_VALUE_LITERAL:
+        return sparql_value_set_literal(dst, src->lex, src->lex_len,
+                                        src->lang ? NULL : src->datatype, src->lang, src->lang_len);
+    default:
+        memset(dst, 0, sizeof *dst);
+        return true;
+    }
+}
+
+/* ---- terms ------------------------------------------------------------------ */
+
+bool sparql_value_from_term(sparql_value *out, const ck_term *t)
+{
+    switch (t->kind) {
+    case CK_TERM_IRI:
+        return sparql_value_set_iri(out, t->value, t->value_len);
+    case CK_TERM_BLANK:
+        return sparql_value_set_blank(out, t->value, t->value_len);
+    case CK_TERM_LITERAL: {
+        char stack[128];
+        char *dt = NULL;
+        if (t->datatype) {
+            dt = t->datatype_len < sizeof stack ? stack : malloc(t->datatype_len + 1);
+            if (!dt) {
+                memset(out, 0, sizeof *out);
+                return false;
+            }
+            memcpy(dt, t->datatype, t->datatype_len);
+            dt[t->datatype_len] = '\0';
+        }
+        bool ok = sparql_value_set_literal(out, t->value, t->value_len, t->lang ? NULL : dt,
+                                           t->lang, t->lang_len);
+        if (dt && dt != stack)
+            free(dt);
+        return ok;
+    }
+    }
+    memset(out, 0, sizeof *out);
+    return false;
+}
+
+bool sparql_value_as_term(const sparql_value *v, ck_term *t)
+{
+    memset(t, 0, sizeof *t);
+    switch (v->kind) {
+    case SPARQL_VALUE_IRI:
+        t->kind = CK_TERM_IRI;
+        break;
+    case SPARQL_VALUE_BLANK:
+        t->kind = CK_TERM_BLANK;
+        break;
+    case SPARQL_VALUE_LITERAL:
+        t->kind = CK_TERM_LITERAL;
+        if (v->lang) {
+            t->lang = v->lang;
+            t->lang_len = v->lang_len;
+        } else if (v->type != SPARQL_TYPE_STRING) {
+            t->datatype = v->datatype;
+            t->datatype_len = strlen(v->datatype);
+        }
+        break;
+    default:
+        return false;
+    }
+    t->value = v->lex;
+    t->value_len = v->lex_len;
+    return true;
+}
+
+/* ---- tests ------------------------------------------------------------------- */
+
+static bool is_numeric_type(sparql_type t)
+{
+    return t == SPARQL_TYPE_INTEGER || t == SPARQL_TYPE_DECIMAL || t == SPARQL_TYPE_FLOAT ||
+           t == SPARQL_TYPE_DOUBLE;
+}
+
+bool sparql_value_is_numeric(const sparql_value *v)
+{
+    return v->kind == SPARQL_VALUE_LITERAL && v->valid && is_numeric_type(v->type);
+}
+
+bool sparql_value_is_string_literal(const sparql_value *v)
+{
+    return v->kind == SPARQL_VALUE_LITERAL &&
+           (v->type == SPARQL_TYPE_STRING || v->type == SPARQL_TYPE_LANGSTRING);
+}
+
+double sparql_value_to_double(const sparql_value *v)
+{
+    if (v->type == SPARQL_TYPE_FLOAT || v->type == SPARQL_TYPE_DOUBLE)
+        return v->v.d;
+    return sparql_decimal_to_double(v->v.dec);
+}
+
+int sparql_value_ebv(const sparql_value *v)
+{
+    if (v->kind != SPARQL_VALUE_LITERAL)
+        return -1;
+    switch (v->type) {
+    case SPARQL_TYPE_BOOLEAN:
+        return v->valid && v->v.b;
+    case SPARQL_TYPE_STRING:
+    case SPARQL_TYPE_LANGSTRING:
+        return v->lex_len > 0;
+    case SPARQL_TYPE_INTEGER:
+    case SPARQL_TYPE_DECIMAL:
+        return v->valid && sparql_decimal_sign(v->v.dec) != 0;
+    case SPARQL_TYPE_FLOAT:
+    case SPARQL_TYPE_DOUBLE:
+        return v->valid && !isnan(v->v.d) && v->v.d != 0;
+    default:
+        return -1;
+    }
+}
+
+static bool lang_equal(const sparql_value *a, const sparql_value *b)
+{
+    if (!a->lang || !b->lang)
+        return a->lang == b->lang;
+    return a->lang_len == b->lang_len && strncasecmp(a->lang, b->lang, a->lang_len) == 0;
+}
+
+bool sparql_value_same_term(const sparql_value *a, const sparql_value *b)
+{
+    if (a->kind != b->kind || a->kind == SPARQL_VALUE_ERROR || a->lex_len != b->lex_len ||
+        memcmp(a->lex, b->lex, a->lex_len) != 0)
+        return false;
+    if (a->kind != SPARQL_VALUE_LITERAL)
+        return true;
+    return strcmp(a->datatype, b->datatype) == 0 && lang_equal(a, b);
+}
+
+/* ---- comparison -------------------------------------------------------------- */
+
+static int bytes_cmp(const char *a, size_t an, const char *b, size_t bn)
+{
+    /* UTF-8 byte order is code point order. */
+    int c = memcmp(a, b, an < bn ? an : bn);
+    if (c != 0)
+        return c < 0 ? -1 : 1;
+    return an < bn ? -1 : an > bn ? 1 : 0;
+}
+
+/* Both numeric. NaN compares unordered (NE). */
+static sparql_cmp numeric_cmp(const sparql_value *a, const sparql_value *b)
+{
+    bool exact = (a->type == SPARQL_TYPE_INTEGER || a->type == SPARQL_TYPE_DECIMAL) &&
+                 (b->type == SPARQL_TYPE_INTEGER || b->type == SPARQL_TYPE_DECIMAL);
+    if (exact)
+        return (sparql_cmp)sparql_decimal_cmp(a->v.dec, b->v.dec);
+    double x = sparql_value_to_double(a), y = sparql_value_to_double(b);
+    if (isnan(x) || isnan(y))
+        return SPARQL_CMP_NE;
+    return x < y ? SPARQL_CMP_LT : x > y ? SPARQL_CMP_GT : SPARQL_CMP_EQ;
+}
+
+/* The comparison category of a valid literal; equal categories compare. */
+static int category(const sparql_value *v)
+{
+    switch (v->type) {
+    case SPARQL_TYPE_INTEGER:
+    case SPARQL_TYPE_DECIMAL:
+    case SPARQL_TYPE_FLOAT:
+    case SPARQL_TYPE_DOUBLE:
+        return 1;
+    case SPARQL_TYPE_BOOLEAN:
+        return 2;
+    case SPARQL_TYPE_DATETIME:
+        return 3;
+    case SPARQL_TYPE_DATE:
+        return 4;
+    case SPARQL_TYPE_TIME:
+        return 5;
+    case SPARQL_TYPE_STRING:
+        return 6;
+    case SPARQL_TYPE_LANGSTRING:
+        return 7;
+    default:
+        return 0; /* unknown datatype */
+    }
+}
+
+sparql_cmp sparql_value_compare(const sparql_value *a, const sparql_value *b, bool want_order)
+{
+    if (a->kind == SPARQL_VALUE_ERROR || b->kind == SPARQL_VALUE_ERROR)
+        return SPARQL_CMP_ERROR;
+    if (a->kind != SPARQL_VALUE_LITERAL || b->kind != SPARQL_VALUE_LITERAL) {
+        if (want_order)
+            return SPARQL_CMP_ERROR;
+        return sparql_value_same_term(a, b) ? SPARQL_CMP_EQ : SPARQL_CMP_NE;
+    }
+    int ca = a->valid ? category(a) : 0, cb = b->valid ? category(b) : 0;
+    if (ca == 0 || cb == 0) {
+        /* RDFterm-equal: unknown (or ill-typed) literals are equal only as
+         * the same term; otherwise SPARQL cannot tell, which is an error. */
+        if (!want_order && sparql_value_same_term(a, b))
+            return SPARQL_CMP_EQ;
+        return SPARQL_CMP_ERROR;
+    }
+    if (ca != cb)
+        return want_order ? SPARQL_CMP_ERROR : SPARQL_CMP_NE;
+    switch (ca) {
+    case 1:
+        return numeric_cmp(a, b);
+    case 2:
+        return (sparql_cmp)((int)a->v.b - (int)b->v.b);
+    case 3:
+    case 4:
+    case 5: {
+        int c = sparql_datetime_compare(&a->v.dt, &b->v.dt);
+        return c == SPARQL_DT_INDETERMINATE ? SPARQL_CMP_ERROR : (sparql_cmp)c;
+    }
+    case 6:
+        return (sparql_cmp)bytes_cmp(a->lex, a->lex_len, b->lex, b->lex_len);
+    default: /* language-tagged strings: = by term; no order (§17.3) */
+        if (want_order)
+            return SPARQL_CMP_ERROR;
+        return sparql_value_same_term(a, b) ? SPARQL_CMP_EQ : SPARQL_CMP_NE;
+    }
+}
+
+/* ---- ORDER BY ------------------------------------------------------------------ */
+
+static int kind_rank(sparql_value_kind k)
+{
+    switch (k) {
+    case SPARQL_VALUE_BLANK:
+        return 1;
+    case SPARQL_VALUE_IRI:
+        return 2;
+    case SPARQL_VALUE_LITERAL:
+        return 3;
+    default:
+        return 0;
+    }
+}
+
+/* Literal groups in ORDER BY: computed values first, then strings, then
+ * literals SPARQL cannot compare (unknown or ill-typed). */
+static int order_group(const sparql_value *v)
+{
+    if (!v->valid)
+        return 9;
+    int c = category(v);
+    return c == 0 ? 9 : c;
+}
+
+static int literal_value_order(const sparql_value *a, const sparql_value *b, int group)
+{
+    switch (group) {
+    case 1: {
+        bool na = (a->type == SPARQL_TYPE_FLOAT || a->type == SPARQL_TYPE_DOUBLE) && isnan(a->v.d);
+        bool nb = (b->type == SPARQL_TYPE_FLOAT || b->type == SPARQL_TYPE_DOUBLE) && isnan(b->v.d);
+        if (na || nb)
+            return na && nb ? 0 : na ? -1 : 1; /* NaN first */
+        return (int)numeric_cmp(a, b);
+    }
+    case 2:
+        return (int)a->v.b - (int)b->v.b;
+    case 3:
+    case 4:
+    case 5: {
+        /* A total order: a value without timezone is placed as if UTC. This
+         * agrees with every determinate XSD comparison. */
+        int c = sparql_decimal_cmp(sparql_datetime_timeline(&a->v.dt), sparql_datetime_timeline(&b->v.dt));
+        return c;
+    }
+    case 6:
+    case 7:
+        return bytes_cmp(a->lex, a->lex_len, b->lex, b->lex_len);
+    default:
+        return 0;
+    }
+}
+
+int sparql_value_order(const sparql_value *a, const sparql_value *b)
+{
+    int ka = kind_rank(a->kind), kb = kind_rank(b->kind);
+    if (ka != kb)
+        return ka < kb ? -1 : 1;
+    if (ka == 0)
+        return 0;
+    if (a->kind != SPARQL_VALUE_LITERAL)
+        return bytes_cmp(a->lex, a->lex_len, b->lex, b->lex_len);
+    int ga = order_group(a), gb = order_group(b);
+    if (ga != gb)
+        return ga < gb ? -1 : 1;
+    int c = literal_value_order(a, b, ga);
+    if (c != 0)
+        return c;
+    /* Tie-break for equal values of different terms (1 and 1.0, ...). */
+    c = strcmp(a->datatype, b->datatype);
+    if (c != 0)
+        return c < 0 ? -1 : 1;
+    c = bytes_cmp(a->lex, a->lex_len, b->lex, b->lex_len);
+    if (c != 0)
+        return c;
+    return bytes_cmp(a->lang ? a->lang : "", a->lang_len, b->lang ? b->lang : "", b->lang_len);
+}
