@@ -1022,9 +1022,10 @@ static void print_plan(planner *pl)
     fputs("algebra:\n  ", out);
     sparql_algebra_print(out, pl->query);
     fputs("plan (operator: estimated rows -> actual rows):\n", out);
-    for (size_t i = 0; i < pl->nlines; i++) {
+    /* operators are noted after their inputs: print in reverse, parents first */
+    for (size_t i = pl->nlines; i-- > 0;) {
         const plan_line *l = &pl->lines[i];
-        fprintf(out, "%*s%s: ", 2 * l->depth, "", l->label);
+        fprintf(out, "%*s%s: ", 2 * (l->depth > 0 ? l->depth - 1 : 0), "", l->label);
         if (l->estimate >= 0)
             fprintf(out, "est %.0f -> ", l->estimate);
         else

@@ -234,6 +234,26 @@ static void xml_term(FILE *out, const ck_term *t)
     }
 }
 
+/* Text of a cell for people: N-Triples, but numbers and booleans bare as
+ * Turtle writes them. */
+static char *table_text(const ck_term *t)
+{
+    static const char *const bare[] = {CK_XSD "integer", CK_XSD "decimal", CK_XSD "double",
+                                       CK_XSD "boolean"};
+    if (t->kind == CK_TERM_LITERAL && t->datatype)
+        for (size_t i = 0; i < sizeof bare / sizeof *bare; i++)
+            if (t->datatype_len == strlen(bare[i]) &&
+                memcmp(t->datatype, bare[i], t->datatype_len) == 0) {
+                char *s = malloc(t->value_len + 1);
+                if (s) {
+                    memcpy(s, t->value, t->value_len);
+                    s[t->value_len] = 0;
+                }
+                return s;
+            }
+    return ck_term_to_ntriples(t);
+}
+
 static bool table_keep(results_writer *w, char *cell)
 {
     if (w->ncells == w->cap) {
@@ -315,7 +335,7 @@ bool results_row(results_writer *w, const ck_term *const *terms)
         break;
     case RESULTS_TABLE:
         for (int i = 0; i < w->nvars; i++) {
-            char *cell = terms[i] ? ck_term_to_ntriples(terms[i]) : strdup("");
+            char *cell = terms[i] ? table_text(terms[i]) : strdup("");
             if (!cell || !table_keep(w, cell))
                 return !(w->failed = true);
         }
