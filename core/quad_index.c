@@ -211,6 +211,27 @@ static size_t encode_row(const quad_row *prev, const quad_row *row, unsigned cha
     return n;
 }
 
+/* Decodes the row after *r from *p (not past end) into *r. */
+static bool decode_next(const unsigned char **p, const unsigned char *end, quad_row *r)
+{
+    if (*p >= end)
+        return false;
+    unsigned header = *(*p)++;
+    int d = header & 3;
+    uint64_t v;
+    if (!bytes_get_varint(p, end, &v) || v == 0)
+        return false;
+    r->c[d] += v;
+    for (int j = d + 1; j < 4; j++) {
+        if (header & (1u << (2 + (j - d - 1))))
+            continue;
+        if (!bytes_get_varint(p, end, &v))
+            return false;
+        r->c[j] += unzigzag(v);
+    }
+    return true;
+}
+
 size_t quad_block_decode(const MDB_val *key, const MDB_val *val, quad_row *rows)
 {
     if (key->mv_size != 32)
@@ -221,21 +242,10 @@ size_t quad_block_decode(const MDB_val *key, const MDB_val *val, quad_row *rows)
     while (p < end) {
         if (n >= QUAD_BLOCK_MAX_ROWS)
             return 0;
-        unsigned header = *p++;
-        int d = header & 3;
-        quad_row r = rows[n - 1];
-        uint64_t v;
-        if (!bytes_get_varint(&p, end, &v) || v == 0)
+        rows[n] = rows[n - 1];
+        if (!decode_next(&p, end, &rows[n]))
             return 0;
-        r.c[d] += v;
-        for (int j = d + 1; j < 4; j++) {
-            if (header & (1u << (2 + (j - d - 1))))
-                continue;
-            if (!bytes_get_varint(&p, end, &v))
-                return 0;
-            r.c[j] += unzigzag(v);
-        }
-        rows[n++] = r;
+        n++;
     }
     return n;
 }
@@ -430,21 +440,50 @@ static bool row_after_prefix(const quad_row *r, const quad_row *prefix, int len)
     return false;
 }
 
+/* Makes the block (k, v) the cursor's current one: its raw bytes are
+ * copied (a write in the same transaction may move LMDB's) and decoded one
+ * row at a time, so a lookup decodes only up to the rows it needs. */
+static bool block_load(quad_index_cursor *c, const MDB_val *k, const MDB_val *v)
+{
+    if (k->mv_size != 32 || v->mv_size > QUAD_BLOCK_MAX_BYTES) {
+        ck_error_set(&c->error, CK_ERR_CORRUPT, "corrupt index block");
+        return false;
+    }
+    key_to_row(k->mv_data, &c->cur);
+    memcpy(c->raw, v->mv_data, v->mv_size);
+    c->raw_len = v->mv_size;
+    c->raw_pos = 0;
+    c->have_cur = true;
+    c->blocks++;
+    return true;
+}
+
+/* Decodes the next row of the current block into c->cur: 1, 0 at the end
+ * of the block, -1 when the block is corrupt. */
+static int block_advance(quad_index_cursor *c)
+{
+    if (c->raw_pos >= c->raw_len)
+        return 0;
+    const unsigned char *p = c->raw + c->raw_pos;
+    if (!decode_next(&p, c->raw + c->raw_len, &c->cur)) {
+        ck_error_set(&c->error, CK_ERR_CORRUPT, "corrupt index block");
+        return -1;
+    }
+    c->raw_pos = (size_t)(p - c->raw);
+    return 1;
+}
+
 ck_status quad_index_cursor_open(quad_index_cursor *c, MDB_txn *txn, MDB_dbi dbi,
                                  const quad_row *prefix, int prefix_len, ck_error *err)
 {
     memset(c, 0, sizeof *c);
-    c->prefix = (quad_row){{0, 0, 0, 0}};
     for (int i = 0; i < prefix_len; i++)
         c->prefix.c[i] = prefix->c[i];
     c->prefix_len = prefix_len;
-    c->rows = malloc(QUAD_BLOCK_MAX_ROWS * sizeof *c->rows);
-    int rc = mdb_cursor_open(txn, dbi, &c->cursor);
-    if (rc || !c->rows) {
-        free(c->rows);
-        c->rows = NULL;
-        return lmdb_fail(err, rc ? rc : ENOMEM, "opening scan cursor");
-    }
+    c->raw = malloc(QUAD_BLOCK_MAX_BYTES);
+    int rc = c->raw ? mdb_cursor_open(txn, dbi, &c->cursor) : ENOMEM;
+    if (rc)
+        return lmdb_fail(err, rc, "opening scan cursor");
     MDB_val k, v;
     rc = seek_block(c->cursor, &c->prefix, &k, &v);
     if (rc == MDB_NOTFOUND) {
@@ -453,29 +492,50 @@ ck_status quad_index_cursor_open(quad_index_cursor *c, MDB_txn *txn, MDB_dbi dbi
     }
     if (rc)
         return lmdb_fail(err, rc, "seeking scan start");
-    c->count = quad_block_decode(&k, &v, c->rows);
-    c->blocks = 1;
-    if (c->count == 0)
-        return ck_error_set(err, CK_ERR_CORRUPT, "corrupt index block");
-    /* skip rows before the prefix (rows are sorted; the prefix row padded
-     * with zeros is the smallest row having the prefix) */
-    while (c->pos < c->count && quad_row_cmp(&c->rows[c->pos], &c->prefix) < 0)
-        c->pos++;
+    if (!block_load(c, &k, &v)) {
+        if (err)
+            *err = c->error;
+        return CK_ERR_CORRUPT;
+    }
+    /* skip rows before the prefix (the prefix padded with zeros is the
+     * smallest row having it); if the block ends first, the prefix's rows
+     * start in the next block */
+    while (c->have_cur && quad_row_cmp(&c->cur, &c->prefix) < 0) {
+        int a = block_advance(c);
+        if (a < 0) {
+            if (err)
+                *err = c->error;
+            return CK_ERR_CORRUPT;
+        }
+        c->have_cur = a == 1;
+    }
     return CK_OK;
 }
 
 const quad_row *quad_index_cursor_next(quad_index_cursor *c)
 {
     while (!c->done) {
-        if (c->pos < c->count) {
-            const quad_row *r = &c->rows[c->pos++];
-            if (row_has_prefix(r, &c->prefix, c->prefix_len)) {
+        if (c->have_cur) {
+            c->have_cur = false;
+            if (row_has_prefix(&c->cur, &c->prefix, c->prefix_len)) {
                 c->returned++;
-                return r;
+                c->out = c->cur;
+                return &c->out;
             }
-            if (row_after_prefix(r, &c->prefix, c->prefix_len))
+            if (row_after_prefix(&c->cur, &c->prefix, c->prefix_len)) {
                 c->done = true;
+                break;
+            }
             continue;
+        }
+        int a = block_advance(c);
+        if (a == 1) {
+            c->have_cur = true;
+            continue;
+        }
+        if (a < 0) {
+            c->done = true;
+            break;
         }
         MDB_val k, v;
         int rc = mdb_cursor_get(c->cursor, &k, &v, MDB_NEXT);
@@ -488,13 +548,8 @@ const quad_row *quad_index_cursor_next(quad_index_cursor *c)
             c->done = true;
             break;
         }
-        c->count = quad_block_decode(&k, &v, c->rows);
-        c->pos = 0;
-        c->blocks++;
-        if (c->count == 0) {
-            ck_error_set(&c->error, CK_ERR_CORRUPT, "corrupt index block");
+        if (!block_load(c, &k, &v))
             c->done = true;
-        }
     }
     return NULL;
 }
@@ -503,13 +558,21 @@ uint64_t quad_index_cursor_estimate_rest(quad_index_cursor *c)
 {
     /* rows left in the current block, exactly */
     uint64_t rest = 0;
-    const quad_row *r;
-    while (c->pos < c->count && !c->done) {
-        r = &c->rows[c->pos++];
-        if (row_has_prefix(r, &c->prefix, c->prefix_len))
-            rest++;
-        else if (row_after_prefix(r, &c->prefix, c->prefix_len))
-            c->done = true;
+    while (!c->done) {
+        if (c->have_cur) {
+            c->have_cur = false;
+            if (row_has_prefix(&c->cur, &c->prefix, c->prefix_len))
+                rest++;
+            else if (row_after_prefix(&c->cur, &c->prefix, c->prefix_len))
+                c->done = true;
+            continue;
+        }
+        int a = block_advance(c);
+        if (a != 1) {
+            c->done = a < 0;
+            break;
+        }
+        c->have_cur = true;
     }
     if (c->done)
         return rest;
@@ -534,7 +597,7 @@ void quad_index_cursor_close(quad_index_cursor *c)
 {
     if (c->cursor)
         mdb_cursor_close(c->cursor);
-    free(c->rows);
+    free(c->raw);
     c->cursor = NULL;
-    c->rows = NULL;
+    c->raw = NULL;
 }

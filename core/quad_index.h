@@ -67,8 +67,10 @@ typedef struct {
     MDB_cursor *cursor;
     quad_row prefix;
     int prefix_len;
-    quad_row *rows;   /* current block, QUAD_BLOCK_MAX_ROWS */
-    size_t count, pos;
+    unsigned char *raw;     /* copy of the current block's value */
+    size_t raw_len, raw_pos;
+    quad_row cur, out;      /* the row decoded last; the one returned */
+    bool have_cur;          /* cur not yet consumed */
     uint64_t blocks;   /* blocks decoded */
     uint64_t returned; /* rows returned */
     bool done;
