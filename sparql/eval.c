@@ -18,7 +18,8 @@ static void map_calls(void)
     if (calls_mapped)
         return;
     for (int i = 0; i < SPARQL_FN__COUNT; i++) {
-        const char *name = sparql_builtin_name((sparql_builtin)i);
+        /* isURI is the older name of isIRI */
+        const char *name = i == SPARQL_FN_ISURI ? "isIRI" : sparql_builtin_name((sparql_builtin)i);
         call_known[i] = name && sparql_builtin_by_name(name, strlen(name), &call_of[i]);
     }
     calls_mapped = true;

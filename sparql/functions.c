@@ -1039,14 +1039,66 @@ static bool cast_from_string(enum sparql_call to, const sparql_value *a, sparql_
     return ok || fail(r);
 }
 
+/* XPath's cast of a number to xsd:string (F&O 19.1.2.1/.2): a decimal with
+ * no fraction as an integer ("1.0" -> "1"); a double or float between 1e-6
+ * and 1e6 in plain decimal notation with the fewest digits that read back
+ * ("1.25E0" -> "1.25", "1E0" -> "1"). Returns the length written to buf, or
+ * 0 when the canonical form stands (other values, other types). */
+static size_t xpath_number_text(const sparql_value *a, const sparql_value *canon, char buf[64])
+{
+    if (a->type == SPARQL_TYPE_DECIMAL) {
+        size_t n = canon->lex_len;
+        if (n >= 2 && n < 64 && canon->lex[n - 2] == '.' && canon->lex[n - 1] == '0') {
+            memcpy(buf, canon->lex, n - 2);
+            buf[n - 2] = 0;
+            return strcmp(buf, "-0") == 0 ? (strcpy(buf, "0"), 1) : n - 2;
+        }
+        return 0;
+    }
+    if (a->type != SPARQL_TYPE_DOUBLE && a->type != SPARQL_TYPE_FLOAT)
+        return 0;
+    double d = a->v.d, m = d < 0 ? -d : d;
+    if (d != d || (m != 0 && (m < 1e-6 || m >= 1e6)))
+        return 0;
+    for (int prec = 0; prec < 18; prec++) {
+        int n = snprintf(buf, 64, "%.*f", prec, d);
+        double back = strtod(buf, NULL);
+        if (a->type == SPARQL_TYPE_FLOAT ? (float)back == (float)d : back == d)
+            return strcmp(buf, "-0") == 0 ? (strcpy(buf, "0"), 1) : (size_t)n;
+    }
+    return 0;
+}
+
 static bool fn_cast(enum sparql_call to, const sparql_value *a, sparql_value *r)
 {
     if (a->kind == SPARQL_VALUE_IRI && to == SPARQL_CAST_STRING)
         return sparql_value_set_string(r, a->lex, a->lex_len) || fail(r);
     if (a->kind != SPARQL_VALUE_LITERAL || a->type == SPARQL_TYPE_LANGSTRING)
         return fail(r);
-    if (to == SPARQL_CAST_STRING)
-        return sparql_value_set_string(r, a->lex, a->lex_len) || fail(r);
+    if (to == SPARQL_CAST_STRING) {
+        /* a valid typed value casts to its canonical form ("0"^^xsd:boolean
+         * -> "false", "01"^^xsd:integer -> "1"); anything else keeps its
+         * lexical form */
+        sparql_value canon = {0};
+        bool made = false;
+        if (a->valid) {
+            switch (a->type) {
+            case SPARQL_TYPE_BOOLEAN: made = sparql_value_set_bool(&canon, a->v.b); break;
+            case SPARQL_TYPE_INTEGER: made = sparql_value_set_integer(&canon, a->v.dec); break;
+            case SPARQL_TYPE_DECIMAL: made = sparql_value_set_decimal(&canon, a->v.dec); break;
+            case SPARQL_TYPE_DOUBLE: made = sparql_value_set_double(&canon, a->v.d); break;
+            case SPARQL_TYPE_FLOAT: made = sparql_value_set_float(&canon, a->v.d); break;
+            default: break;
+            }
+        }
+        char xpath[64];
+        size_t n = made ? xpath_number_text(a, &canon, xpath) : 0;
+        bool ok = n ? sparql_value_set_string(r, xpath, n)
+                    : made ? sparql_value_set_string(r, canon.lex, canon.lex_len)
+                           : sparql_value_set_string(r, a->lex, a->lex_len);
+        sparql_value_clear(&canon);
+        return ok || fail(r);
+    }
     if (a->type == SPARQL_TYPE_STRING)
         return cast_from_string(to, a, r);
     if (!a->valid)

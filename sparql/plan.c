@@ -49,6 +49,10 @@ typedef struct {
     size_t nlines, cap;
     int depth;
     struct filter_args *filters;
+    graph_ctx active_graph; /* where the expression being evaluated stands */
+    bool has_dataset;   /* FROM or FROM NAMED given: GRAPH sees only FROM NAMED */
+    ck_id *named;       /* the dataset's named graphs (has_dataset) */
+    size_t n_named;
 } planner;
 
 static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_ctx *g,
@@ -230,6 +234,7 @@ static exec_op *plan_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *
 typedef struct filter_args {
     struct filter_args *next; /* all of a query's, freed with the planner */
     planner *pl;
+    graph_ctx graph;          /* the active graph: EXISTS is evaluated there */
     sparql_expr *const *exprs;
     size_t n;
 } filter_args;
@@ -238,16 +243,19 @@ static bool filter_test(void *arg, const ck_id *row)
 {
     filter_args *f = arg;
     f->pl->eval.rows_seen++;
+    f->pl->active_graph = f->graph;
     return eval_filter(&f->pl->eval, f->exprs, f->n, row);
 }
 
 /* Filter arguments must outlive the operator: listed in the planner. */
-static filter_args *new_filter_args(planner *pl, sparql_expr *const *exprs, size_t n)
+static filter_args *new_filter_args(planner *pl, const graph_ctx *g, sparql_expr *const *exprs,
+                                    size_t n)
 {
     filter_args *f = calloc(1, sizeof *f);
     if (!f)
         return NULL;
     f->pl = pl;
+    f->graph = *g;
     f->exprs = exprs;
     f->n = n;
     f->next = pl->filters;
@@ -261,6 +269,7 @@ typedef struct {
     planner *pl;
     int var;
     const sparql_expr *expr;
+    graph_ctx graph;
 } extend_op;
 
 static bool extend_next(exec_op *op, ck_id *row)
@@ -269,6 +278,7 @@ static bool extend_next(exec_op *op, ck_id *row)
     if (!exec_next(x->input, row))
         return false;
     x->pl->eval.rows_seen++;
+    x->pl->active_graph = x->graph;
     sparql_value v;
     eval_expr(&x->pl->eval, x->expr, row, &v);
     ck_id id = eval_value_id(&x->pl->eval, &v);
@@ -284,7 +294,8 @@ static bool extend_next(exec_op *op, ck_id *row)
 
 static void extend_destroy(exec_op *op) { exec_free(((extend_op *)op)->input); }
 
-static exec_op *extend_new(planner *pl, exec_op *input, int var, const sparql_expr *e)
+static exec_op *extend_new(planner *pl, const graph_ctx *g, exec_op *input, int var,
+                           const sparql_expr *e)
 {
     extend_op *x = exec_op_new(sizeof *x, &pl->exec, extend_next, extend_destroy);
     if (!x) {
@@ -295,6 +306,7 @@ static exec_op *extend_new(planner *pl, exec_op *input, int var, const sparql_ex
     x->pl = pl;
     x->var = var;
     x->expr = e;
+    x->graph = *g;
     return &x->base;
 }
 
@@ -873,6 +885,8 @@ static exec_op *plan_table(planner *pl, const sparql_pattern *p)
     return op;
 }
 
+static exec_op *plan_graph(planner *pl, const sparql_pattern *p);
+
 static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_ctx *g,
                              exec_op *input)
 {
@@ -903,7 +917,7 @@ static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_c
         }
         break;
     case SPARQL_OP_LEFTJOIN: {
-        filter_args *fa = p->n_exprs ? new_filter_args(pl, p->exprs, p->n_exprs) : NULL;
+        filter_args *fa = p->n_exprs ? new_filter_args(pl, g, p->exprs, p->n_exprs) : NULL;
         op = exec_left_join_new(&pl->exec, plan_pattern(pl, p->left, g, input),
                                 plan_pattern(pl, p->right, g, NULL), fa ? filter_test : NULL, fa);
         input = NULL;
@@ -911,7 +925,7 @@ static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_c
         break;
     }
     case SPARQL_OP_FILTER: {
-        filter_args *fa = new_filter_args(pl, p->exprs, p->n_exprs);
+        filter_args *fa = new_filter_args(pl, g, p->exprs, p->n_exprs);
         op = exec_filter_new(&pl->exec, plan_pattern(pl, p->left, g, NULL), filter_test, fa);
         note(pl, op, -1, "filter");
         break;
@@ -927,13 +941,12 @@ static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_c
         input = NULL;
         note(pl, op, -1, "minus");
         break;
-    case SPARQL_OP_GRAPH: {
-        graph_ctx inner = {EXEC_GRAPH_NAMED, node_slot(pl, &p->name)};
-        op = plan_pattern(pl, p->left, &inner, NULL);
+    case SPARQL_OP_GRAPH:
+        op = plan_graph(pl, p);
+        note(pl, op, -1, "graph");
         break;
-    }
     case SPARQL_OP_EXTEND:
-        op = extend_new(pl, plan_pattern(pl, p->left, g, input), p->var, p->exprs[0]);
+        op = extend_new(pl, g, plan_pattern(pl, p->left, g, input), p->var, p->exprs[0]);
         input = NULL;
         note(pl, op, -1, "extend ?%s", pl->query->var_names[p->var]);
         break;
@@ -998,6 +1011,63 @@ static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_c
     return join_input(pl, input, op);
 }
 
+static void collect_named(void *ctx, ck_id g, uint64_t n)
+{
+    planner *pl = ctx;
+    if (g == CK_DEFAULT_GRAPH || !n)
+        return;
+    ck_id *nn = realloc(pl->named, (pl->n_named + 1) * sizeof *nn);
+    if (!nn)
+        return;
+    pl->named = nn;
+    pl->named[pl->n_named++] = g;
+}
+
+static bool is_named_graph(planner *pl, ck_id g)
+{
+    for (size_t i = 0; i < pl->n_named; i++)
+        if (pl->named[i] == g)
+            return true;
+    return false;
+}
+
+/* GRAPH name { P }. A constant name evaluates P in that graph. A variable
+ * name over a plain basic graph pattern scans with the graph as a variable;
+ * anything else is the union over the named graphs of P evaluated in each
+ * with the variable bound (§18.5 Graph), which also keeps GRAPH ?g {} and
+ * paths, MINUS, EXISTS and subqueries inside GRAPH ?g right. */
+static exec_op *plan_graph(planner *pl, const sparql_pattern *p)
+{
+    exec_slot name = node_slot(pl, &p->name);
+    bool empty = p->left->op == SPARQL_OP_BGP && p->left->n_triples == 0;
+    if (!name.is_var) {
+        graph_ctx inner = {EXEC_GRAPH_NAMED, name};
+        if (pl->has_dataset && !is_named_graph(pl, name.id))
+            return exec_values_new(&pl->exec, NULL, 0);
+        if (empty)
+            return ck_stats_graph_count(pl->txn, name.id) ? unit_row(pl)
+                                                          : exec_values_new(&pl->exec, NULL, 0);
+        return plan_pattern(pl, p->left, &inner, NULL);
+    }
+    if (p->left->op == SPARQL_OP_BGP && !empty && !pl->has_dataset) {
+        graph_ctx inner = {EXEC_GRAPH_NAMED, name};
+        return plan_pattern(pl, p->left, &inner, NULL);
+    }
+    exec_op *op = NULL;
+    ck_id *row = calloc((size_t)pl->exec.width + 1, sizeof(ck_id));
+    for (size_t i = 0; i < pl->n_named && row; i++) {
+        graph_ctx inner = {EXEC_GRAPH_NAMED, {false, 0, pl->named[i]}};
+        row[name.slot] = pl->named[i];
+        /* P is evaluated on its own, then joined with ?g = g: a ?g inside P
+         * is an ordinary variable there (graph-optional in the W3C suite) */
+        exec_op *sub = exec_hash_join_new(&pl->exec, exec_values_new(&pl->exec, row, 1),
+                                          plan_pattern(pl, p->left, &inner, NULL));
+        op = op ? exec_union_new(&pl->exec, op, sub) : sub;
+    }
+    free(row);
+    return op ? op : exec_values_new(&pl->exec, NULL, 0);
+}
+
 /* EXISTS for one row: the pattern joined with the row. */
 static int exists_for_row(void *arg, const sparql_pattern *p, const ck_id *row)
 {
@@ -1005,7 +1075,8 @@ static int exists_for_row(void *arg, const sparql_pattern *p, const ck_id *row)
     bool explain = pl->options.explain;
     pl->options.explain = false; /* not one plan line per row */
     exec_op *seed = exec_values_new(&pl->exec, row, 1);
-    exec_op *op = plan_pattern(pl, p, &pl->default_graph, seed);
+    graph_ctx g = pl->active_graph;
+    exec_op *op = plan_pattern(pl, p, &g, seed);
     pl->options.explain = explain;
     ck_id *out = calloc((size_t)pl->exec.width + 1, sizeof(ck_id));
     int found = out && exec_next(op, out) ? 1 : 0;
@@ -1109,7 +1180,9 @@ static bool template_term(planner *pl, const sparql_node *n, const ck_id *row, u
     }
     *t = n->term;
     if (t->kind == CK_TERM_BLANK) {
-        snprintf(label, 64, "c%llu_%.40s", (unsigned long long)solution, n->term.value);
+        /* a valid label whatever the template's label looks like ("?b0") */
+        snprintf(label, 64, "c%llux%016llx", (unsigned long long)solution,
+                 (unsigned long long)ck_hash_bytes(n->term.value, n->term.value_len, 0));
         t->value = label;
         t->value_len = strlen(label);
     }
@@ -1219,13 +1292,27 @@ ck_status sparql_run(ck_txn *txn, const char *text, const char *base_iri, result
     pl.eval.exists = exists_for_row;
     pl.eval.exists_arg = &pl;
     pl.default_graph.mode = pl.options.strict_default_graph ? EXEC_GRAPH_DEFAULT : EXEC_GRAPH_UNION;
+    pl.has_dataset = q->n_from || q->n_from_named;
+    for (size_t i = 0; i < q->n_from_named; i++) {
+        ck_term g = {CK_TERM_IRI, q->from_named[i], strlen(q->from_named[i]), NULL, 0, NULL, 0};
+        ck_id id = node_id(&pl, &g);
+        if (!is_named_graph(&pl, id))
+            collect_named(&pl, id, 1);
+    }
+    if (!pl.has_dataset)
+        ck_graphs_each(txn, collect_named, &pl, &pl.exec.error);
     if (q->n_from == 1) {
         ck_term g = {CK_TERM_IRI, q->from[0], strlen(q->from[0]), NULL, 0, NULL, 0};
         pl.default_graph = (graph_ctx){EXEC_GRAPH_NAMED, {false, 0, node_id(&pl, &g)}};
-    } else if (q->n_from > 1 || q->n_from_named) {
+    } else if (q->n_from > 1) {
         ck_error_set(&pl.exec.error, CK_ERR_INVALID,
-                     "FROM with several graphs and FROM NAMED are not supported yet");
+                     "FROM with several graphs is not supported yet");
+    } else if (q->n_from_named) {
+        /* FROM NAMED alone: the default graph is empty */
+        ck_term none = {CK_TERM_IRI, "urn:citykg:empty-default-graph", 30, NULL, 0, NULL, 0};
+        pl.default_graph = (graph_ctx){EXEC_GRAPH_NAMED, {false, 0, node_id(&pl, &none)}};
     }
+    pl.active_graph = pl.default_graph;
     exec_op *root = pl.exec.error.code ? NULL : plan_pattern(&pl, q->pattern, &pl.default_graph, NULL);
     if (!pl.exec.error.code) {
         switch (q->form) {
@@ -1262,6 +1349,7 @@ ck_status sparql_run(ck_txn *txn, const char *text, const char *base_iri, result
         pl.filters = next;
     }
     free(pl.lines);
+    free(pl.named);
     eval_ctx_free(&pl.eval);
     termspace_free(pl.terms);
     sparql_query_free(q);
