@@ -95,6 +95,19 @@ static exec_slot node_slot(planner *pl, const sparql_node *n)
     return (exec_slot){false, 0, node_id(pl, &n->term)};
 }
 
+/* Restricts a store pattern to the graph context (GRAPH ?g scans all graphs;
+ * the caller skips the default graph's quads). */
+static void graph_pattern(const graph_ctx *g, ck_pattern *q)
+{
+    if (g->mode == EXEC_GRAPH_DEFAULT) {
+        q->g = CK_DEFAULT_GRAPH;
+        q->g_bound = true;
+    } else if (g->mode == EXEC_GRAPH_NAMED && !g->g.is_var) {
+        q->g = g->g.id;
+        q->g_bound = true;
+    }
+}
+
 static exec_op *unit_row(planner *pl)
 {
     ck_id *row = calloc((size_t)pl->exec.width + 1, sizeof(ck_id));
@@ -132,12 +145,8 @@ static double estimate_triple(planner *pl, const exec_pattern *ep)
         q.p = ep->p.id;
     if (!ep->o.is_var)
         q.o = ep->o.id;
-    if (ep->graph_mode == EXEC_GRAPH_DEFAULT) {
-        q.g_bound = true;
-    } else if (ep->graph_mode == EXEC_GRAPH_NAMED && !ep->g.is_var) {
-        q.g = ep->g.id;
-        q.g_bound = true;
-    }
+    graph_ctx g = {ep->graph_mode, ep->g};
+    graph_pattern(&g, &q);
     if ((!ep->s.is_var && !q.s) || (!ep->p.is_var && !q.p) || (!ep->o.is_var && !q.o))
         return 0;
     if ((!ep->s.is_var && ck_id_tag(q.s) == SPARQL_TAG_LOCAL) ||
@@ -685,12 +694,7 @@ static void step(planner *pl, const graph_ctx *g, ck_id node, ck_id p, bool forw
     else
         q.o = node;
     q.p = p;
-    if (g->mode == EXEC_GRAPH_DEFAULT) {
-        q.g_bound = true;
-    } else if (g->mode == EXEC_GRAPH_NAMED && !g->g.is_var) {
-        q.g = g->g.id;
-        q.g_bound = true;
-    }
+    graph_pattern(g, &q);
     ck_scan *sc;
     if (ck_scan_open(pl->txn, &q, &sc, &pl->exec.error) != CK_OK)
         return;
@@ -800,12 +804,7 @@ static void path_targets(planner *pl, const graph_ctx *g, const sparql_path *pat
 static void all_nodes(planner *pl, const graph_ctx *g, id_set *out)
 {
     ck_pattern q = {0};
-    if (g->mode == EXEC_GRAPH_DEFAULT)
-        q.g_bound = true;
-    else if (g->mode == EXEC_GRAPH_NAMED && !g->g.is_var) {
-        q.g = g->g.id;
-        q.g_bound = true;
-    }
+    graph_pattern(g, &q);
     ck_scan *sc;
     if (ck_scan_open(pl->txn, &q, &sc, &pl->exec.error) != CK_OK)
         return;
@@ -1222,8 +1221,7 @@ static void describe_node(planner *pl, ck_id id, id_set *done, FILE *out)
     if (!id_set_add(done, id))
         return;
     ck_pattern q = {.s = id};
-    if (pl->default_graph.mode == EXEC_GRAPH_DEFAULT)
-        q.g_bound = true;
+    graph_pattern(&pl->default_graph, &q);
     ck_scan *sc;
     if (ck_id_tag(id) == SPARQL_TAG_LOCAL || ck_scan_open(pl->txn, &q, &sc, &pl->exec.error) != CK_OK)
         return;
