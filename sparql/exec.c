@@ -63,6 +63,21 @@ static void merge_rows(ck_id *out, const ck_id *a, const ck_id *b, int width)
         out[i] = a[i] ? a[i] : b[i];
 }
 
+bool exec_graph_accepts(exec_graph_mode mode, const ck_id *set, size_t n, ck_id g)
+{
+    switch (mode) {
+    case EXEC_GRAPH_NAMED:
+        return g != CK_DEFAULT_GRAPH; /* GRAPH ranges over named graphs only */
+    case EXEC_GRAPH_SET:
+        for (size_t i = 0; i < n; i++)
+            if (set[i] == g)
+                return true;
+        return false;
+    default:
+        return true;
+    }
+}
+
 /* ---- pattern cursor: one pattern, with some slots already bound ---------- */
 
 typedef struct {
@@ -110,6 +125,7 @@ static bool cursor_open(pattern_cursor *c, exec_ctx *ctx, const exec_pattern *p,
         q.g_bound = true;
         break;
     case EXEC_GRAPH_UNION:
+    case EXEC_GRAPH_SET:
         c->dedupe = true;
         break;
     case EXEC_GRAPH_NAMED:
@@ -144,8 +160,9 @@ static bool cursor_next(pattern_cursor *c, ck_id *row)
         return false;
     ck_quad q;
     while (ck_scan_next(c->scan, &q)) {
-        if (c->pattern.graph_mode == EXEC_GRAPH_NAMED && q.g == CK_DEFAULT_GRAPH)
-            continue; /* GRAPH ranges over named graphs only */
+        if (!exec_graph_accepts(c->pattern.graph_mode, c->pattern.graph_set,
+                                c->pattern.n_graph_set, q.g))
+            continue;
         if (c->dedupe) {
             /* g is the last column of the permutations used without a graph,
              * so copies of a triple in several graphs are adjacent */

@@ -48,14 +48,20 @@ typedef struct {
 typedef enum {
     EXEC_GRAPH_DEFAULT,       /* the specification's default graph only */
     EXEC_GRAPH_UNION,         /* the merge of all graphs (default graph included) */
-    EXEC_GRAPH_NAMED          /* GRAPH g { }: graph is a slot (constant or variable) */
+    EXEC_GRAPH_NAMED,         /* GRAPH g { }: graph is a slot (constant or variable) */
+    EXEC_GRAPH_SET            /* the merge of listed graphs (FROM a FROM b) */
 } exec_graph_mode;
 
 typedef struct {
     exec_slot s, p, o;
     exec_graph_mode graph_mode;
     exec_slot g;              /* for EXEC_GRAPH_NAMED */
+    const ck_id *graph_set;   /* for EXEC_GRAPH_SET (borrowed) */
+    size_t n_graph_set;
 } exec_pattern;
+
+/* Whether a quad of graph g belongs to the pattern's graph context. */
+bool exec_graph_accepts(exec_graph_mode mode, const ck_id *set, size_t n, ck_id g);
 
 /* Shared by the operators of one query: the snapshot, limits, the error. */
 typedef struct exec_ctx {

@@ -28,6 +28,8 @@
 typedef struct {
     exec_graph_mode mode;
     exec_slot g;
+    const ck_id *set; /* EXEC_GRAPH_SET */
+    size_t n_set;
 } graph_ctx;
 
 typedef struct {
@@ -131,7 +133,7 @@ static exec_op *join_input(planner *pl, exec_op *input, exec_op *op)
 static exec_pattern triple_pattern(planner *pl, const sparql_triple *t, const graph_ctx *g)
 {
     exec_pattern ep = {node_slot(pl, &t->s), node_slot(pl, &t->p), node_slot(pl, &t->o),
-                       g->mode, g->g};
+                       g->mode, g->g, g->set, g->n_set};
     return ep;
 }
 
@@ -145,7 +147,7 @@ static double estimate_triple(planner *pl, const exec_pattern *ep)
         q.p = ep->p.id;
     if (!ep->o.is_var)
         q.o = ep->o.id;
-    graph_ctx g = {ep->graph_mode, ep->g};
+    graph_ctx g = {ep->graph_mode, ep->g, ep->graph_set, ep->n_graph_set};
     graph_pattern(&g, &q);
     if ((!ep->s.is_var && !q.s) || (!ep->p.is_var && !q.p) || (!ep->o.is_var && !q.o))
         return 0;
@@ -700,7 +702,7 @@ static void step(planner *pl, const graph_ctx *g, ck_id node, ck_id p, bool forw
         return;
     ck_quad quad;
     while (ck_scan_next(sc, &quad)) {
-        if (g->mode == EXEC_GRAPH_NAMED && quad.g == CK_DEFAULT_GRAPH)
+        if (!exec_graph_accepts(g->mode, g->set, g->n_set, quad.g))
             continue;
         if (negated) {
             bool excluded = false;
@@ -810,7 +812,7 @@ static void all_nodes(planner *pl, const graph_ctx *g, id_set *out)
         return;
     ck_quad quad;
     while (ck_scan_next(sc, &quad)) {
-        if (g->mode == EXEC_GRAPH_NAMED && quad.g == CK_DEFAULT_GRAPH)
+        if (!exec_graph_accepts(g->mode, g->set, g->n_set, quad.g))
             continue;
         id_set_add(out, quad.s);
         id_set_add(out, quad.o);
@@ -1040,7 +1042,7 @@ static exec_op *plan_graph(planner *pl, const sparql_pattern *p)
     exec_slot name = node_slot(pl, &p->name);
     bool empty = p->left->op == SPARQL_OP_BGP && p->left->n_triples == 0;
     if (!name.is_var) {
-        graph_ctx inner = {EXEC_GRAPH_NAMED, name};
+        graph_ctx inner = {EXEC_GRAPH_NAMED, name, NULL, 0};
         if (pl->has_dataset && !is_named_graph(pl, name.id))
             return exec_values_new(&pl->exec, NULL, 0);
         if (empty)
@@ -1049,13 +1051,13 @@ static exec_op *plan_graph(planner *pl, const sparql_pattern *p)
         return plan_pattern(pl, p->left, &inner, NULL);
     }
     if (p->left->op == SPARQL_OP_BGP && !empty && !pl->has_dataset) {
-        graph_ctx inner = {EXEC_GRAPH_NAMED, name};
+        graph_ctx inner = {EXEC_GRAPH_NAMED, name, NULL, 0};
         return plan_pattern(pl, p->left, &inner, NULL);
     }
     exec_op *op = NULL;
     ck_id *row = calloc((size_t)pl->exec.width + 1, sizeof(ck_id));
     for (size_t i = 0; i < pl->n_named && row; i++) {
-        graph_ctx inner = {EXEC_GRAPH_NAMED, {false, 0, pl->named[i]}};
+        graph_ctx inner = {EXEC_GRAPH_NAMED, {false, 0, pl->named[i]}, NULL, 0};
         row[name.slot] = pl->named[i];
         /* P is evaluated on its own, then joined with ?g = g: a ?g inside P
          * is an ordinary variable there (graph-optional in the W3C suite) */
@@ -1227,7 +1229,10 @@ static void describe_node(planner *pl, ck_id id, id_set *done, FILE *out)
         return;
     ck_quad quad, last = {0};
     id_set blanks = {0};
+    const graph_ctx *dg = &pl->default_graph;
     while (ck_scan_next(sc, &quad)) {
+        if (!exec_graph_accepts(dg->mode, dg->set, dg->n_set, quad.g))
+            continue;
         if (quad.s == last.s && quad.p == last.p && quad.o == last.o)
             continue; /* the same triple in another graph */
         last = quad;
@@ -1291,6 +1296,7 @@ ck_status sparql_run(ck_txn *txn, const char *text, const char *base_iri, result
     pl.eval.exists_arg = &pl;
     pl.default_graph.mode = pl.options.strict_default_graph ? EXEC_GRAPH_DEFAULT : EXEC_GRAPH_UNION;
     pl.has_dataset = q->n_from || q->n_from_named;
+    ck_id *from_ids = NULL;
     for (size_t i = 0; i < q->n_from_named; i++) {
         ck_term g = {CK_TERM_IRI, q->from_named[i], strlen(q->from_named[i]), NULL, 0, NULL, 0};
         ck_id id = node_id(&pl, &g);
@@ -1301,14 +1307,19 @@ ck_status sparql_run(ck_txn *txn, const char *text, const char *base_iri, result
         ck_graphs_each(txn, collect_named, &pl, &pl.exec.error);
     if (q->n_from == 1) {
         ck_term g = {CK_TERM_IRI, q->from[0], strlen(q->from[0]), NULL, 0, NULL, 0};
-        pl.default_graph = (graph_ctx){EXEC_GRAPH_NAMED, {false, 0, node_id(&pl, &g)}};
+        pl.default_graph = (graph_ctx){EXEC_GRAPH_NAMED, {false, 0, node_id(&pl, &g)}, NULL, 0};
     } else if (q->n_from > 1) {
-        ck_error_set(&pl.exec.error, CK_ERR_INVALID,
-                     "FROM with several graphs is not supported yet");
+        /* the default graph is the merge of the FROM graphs */
+        from_ids = calloc(q->n_from, sizeof *from_ids);
+        for (size_t i = 0; i < q->n_from && from_ids; i++) {
+            ck_term g = {CK_TERM_IRI, q->from[i], strlen(q->from[i]), NULL, 0, NULL, 0};
+            from_ids[i] = node_id(&pl, &g);
+        }
+        pl.default_graph = (graph_ctx){EXEC_GRAPH_SET, {0}, from_ids, from_ids ? q->n_from : 0};
     } else if (q->n_from_named) {
         /* FROM NAMED alone: the default graph is empty */
         ck_term none = {CK_TERM_IRI, "urn:citykg:empty-default-graph", 30, NULL, 0, NULL, 0};
-        pl.default_graph = (graph_ctx){EXEC_GRAPH_NAMED, {false, 0, node_id(&pl, &none)}};
+        pl.default_graph = (graph_ctx){EXEC_GRAPH_NAMED, {false, 0, node_id(&pl, &none)}, NULL, 0};
     }
     pl.active_graph = pl.default_graph;
     exec_op *root = pl.exec.error.code ? NULL : plan_pattern(&pl, q->pattern, &pl.default_graph, NULL);
@@ -1348,6 +1359,7 @@ ck_status sparql_run(ck_txn *txn, const char *text, const char *base_iri, result
     }
     free(pl.lines);
     free(pl.named);
+    free(from_ids);
     eval_ctx_free(&pl.eval);
     termspace_free(pl.terms);
     sparql_query_free(q);

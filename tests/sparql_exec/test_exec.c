@@ -149,10 +149,23 @@ static void brute_pattern(const fixture *f, const exec_pattern *p, const ck_id *
             continue;
         if (p->graph_mode == EXEC_GRAPH_NAMED && q->g == CK_DEFAULT_GRAPH)
             continue;
-        if (p->graph_mode == EXEC_GRAPH_UNION) { /* first copy of the triple only */
+        if (p->graph_mode == EXEC_GRAPH_SET) {
+            bool in = false;
+            for (size_t k = 0; k < p->n_graph_set; k++)
+                in = in || p->graph_set[k] == q->g;
+            if (!in)
+                continue;
+        }
+        if (p->graph_mode == EXEC_GRAPH_UNION || p->graph_mode == EXEC_GRAPH_SET) {
+            /* first copy of the triple (among the accepted graphs) only */
             bool earlier = false;
-            for (size_t j = 0; j < i && !earlier; j++)
-                earlier = f->quads[j].s == q->s && f->quads[j].p == q->p && f->quads[j].o == q->o;
+            for (size_t j = 0; j < i && !earlier; j++) {
+                bool accepted = p->graph_mode == EXEC_GRAPH_UNION;
+                for (size_t k = 0; k < p->n_graph_set; k++)
+                    accepted = accepted || p->graph_set[k] == f->quads[j].g;
+                earlier = accepted && f->quads[j].s == q->s && f->quads[j].p == q->p &&
+                          f->quads[j].o == q->o;
+            }
             if (earlier)
                 continue;
         }
@@ -173,18 +186,21 @@ static exec_slot con(ck_id id) { return (exec_slot){false, 0, id}; }
 static void test_scan_patterns(void **state)
 {
     fixture *f = *state;
+    ck_id set[2] = {CK_DEFAULT_GRAPH, f->g1};
     exec_ctx ctx = {.txn = f->txn, .width = W};
     exec_pattern patterns[] = {
-        {var(A), var(B), var(C), EXEC_GRAPH_UNION, {0}},
-        {var(A), var(B), var(C), EXEC_GRAPH_DEFAULT, {0}},
-        {var(A), var(B), var(C), EXEC_GRAPH_NAMED, var(G)},
-        {var(A), var(B), var(C), EXEC_GRAPH_NAMED, con(f->g1)},
-        {var(A), con(f->t[1]), var(C), EXEC_GRAPH_UNION, {0}},
-        {var(A), var(B), var(A), EXEC_GRAPH_UNION, {0}},
-        {con(f->t[3]), var(B), var(C), EXEC_GRAPH_NAMED, var(G)},
-        {var(A), var(B), con(f->t[5]), EXEC_GRAPH_DEFAULT, {0}},
-        {var(A), con(ck_id_make(CK_TAG_IRI, 999999)), var(C), EXEC_GRAPH_UNION, {0}},
-        {var(A), con(0), var(C), EXEC_GRAPH_UNION, {0}}, /* constant unknown to the store */
+        {var(A), var(B), var(C), EXEC_GRAPH_UNION, {0}, NULL, 0},
+        {var(A), var(B), var(C), EXEC_GRAPH_DEFAULT, {0}, NULL, 0},
+        {var(A), var(B), var(C), EXEC_GRAPH_NAMED, var(G), NULL, 0},
+        {var(A), var(B), var(C), EXEC_GRAPH_NAMED, con(f->g1), NULL, 0},
+        {var(A), con(f->t[1]), var(C), EXEC_GRAPH_UNION, {0}, NULL, 0},
+        {var(A), var(B), var(A), EXEC_GRAPH_UNION, {0}, NULL, 0},
+        {con(f->t[3]), var(B), var(C), EXEC_GRAPH_NAMED, var(G), NULL, 0},
+        {var(A), var(B), con(f->t[5]), EXEC_GRAPH_DEFAULT, {0}, NULL, 0},
+        {var(A), con(ck_id_make(CK_TAG_IRI, 999999)), var(C), EXEC_GRAPH_UNION, {0}, NULL, 0},
+        {var(A), con(0), var(C), EXEC_GRAPH_UNION, {0}, NULL, 0}, /* constant unknown to the store */
+        {var(A), var(B), var(C), EXEC_GRAPH_SET, {0}, set, 2},    /* FROM g1 FROM <default> */
+        {var(A), con(f->t[2]), var(C), EXEC_GRAPH_SET, {0}, set + 1, 1},
     };
     ck_id none[W] = {0};
     for (size_t i = 0; i < sizeof patterns / sizeof *patterns; i++) {
@@ -206,8 +222,8 @@ static void test_joins_agree(void **state)
 {
     fixture *f = *state;
     exec_ctx ctx = {.txn = f->txn, .width = W};
-    exec_pattern p1 = {var(A), con(f->t[0]), var(B), EXEC_GRAPH_UNION, {0}};
-    exec_pattern p2 = {var(B), var(C), var(A), EXEC_GRAPH_UNION, {0}};
+    exec_pattern p1 = {var(A), con(f->t[0]), var(B), EXEC_GRAPH_UNION, {0}, NULL, 0};
+    exec_pattern p2 = {var(B), var(C), var(A), EXEC_GRAPH_UNION, {0}, NULL, 0};
     /* brute force: p1 then p2 extending each row */
     rowset first = {0}, want = {0};
     ck_id none[W] = {0};
@@ -241,8 +257,8 @@ static void test_left_join_minus_union(void **state)
 {
     fixture *f = *state;
     exec_ctx ctx = {.txn = f->txn, .width = W};
-    exec_pattern left = {var(A), con(f->t[0]), var(C), EXEC_GRAPH_DEFAULT, {0}};
-    exec_pattern right = {var(A), var(B), con(f->t[7]), EXEC_GRAPH_DEFAULT, {0}};
+    exec_pattern left = {var(A), con(f->t[0]), var(C), EXEC_GRAPH_DEFAULT, {0}, NULL, 0};
+    exec_pattern right = {var(A), var(B), con(f->t[7]), EXEC_GRAPH_DEFAULT, {0}, NULL, 0};
     rowset l = {0}, r = {0}, want_opt = {0}, want_minus = {0};
     ck_id none[W] = {0};
     brute_pattern(f, &left, none, &l);
@@ -308,7 +324,7 @@ static void test_project_slice_values(void **state)
 {
     fixture *f = *state;
     exec_ctx ctx = {.txn = f->txn, .width = W};
-    exec_pattern all = {var(A), var(B), var(C), EXEC_GRAPH_UNION, {0}};
+    exec_pattern all = {var(A), var(B), var(C), EXEC_GRAPH_UNION, {0}, NULL, 0};
     exec_op *scan = exec_scan_new(&ctx, &all);
     exec_op *op = exec_slice_new(&ctx, scan, 3, 5);
     rowset got = {0};
@@ -324,7 +340,7 @@ static void test_project_slice_values(void **state)
         assert_true(row[A] && !row[B] && !row[C]);
     exec_free(op);
     ck_id rows[2 * W] = {f->t[0], 0, 0, 0, f->t[1], 0, 0, 0};
-    exec_pattern p = {var(A), var(B), var(C), EXEC_GRAPH_UNION, {0}};
+    exec_pattern p = {var(A), var(B), var(C), EXEC_GRAPH_UNION, {0}, NULL, 0};
     op = exec_index_join_new(&ctx, exec_values_new(&ctx, rows, 2), &p);
     got = (rowset){0};
     drain(op, &got);
