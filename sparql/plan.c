@@ -281,6 +281,7 @@ typedef struct {
     int var;
     const sparql_expr *expr;
     graph_ctx graph;
+    bool starts_solution; /* lowest of a chain of Extends: a new solution */
 } extend_op;
 
 static bool extend_next(exec_op *op, ck_id *row)
@@ -288,7 +289,10 @@ static bool extend_next(exec_op *op, ck_id *row)
     extend_op *x = (extend_op *)op;
     if (!exec_next(x->input, row))
         return false;
-    x->pl->eval.rows_seen++;
+    /* the Extends of one SELECT or BIND chain see the same solution, so
+     * BNODE("x") is one node across them (W3C bnode01) */
+    if (x->starts_solution)
+        x->pl->eval.rows_seen++;
     x->pl->active_graph = x->graph;
     sparql_value v;
     eval_expr(&x->pl->eval, x->expr, row, &v);
@@ -314,6 +318,7 @@ static exec_op *extend_new(planner *pl, const graph_ctx *g, exec_op *input, int 
         return NULL;
     }
     x->input = input;
+    x->starts_solution = !input || input->next != extend_next;
     x->pl = pl;
     x->var = var;
     x->expr = e;
