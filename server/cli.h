@@ -6,6 +6,9 @@
 #ifndef CITYKG_CLI_H
 #define CITYKG_CLI_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "store.h"
 
 #define CITYKG_DEFAULT_DATA_DIR "./citykg-data"
@@ -16,6 +19,31 @@ int cmd_stats(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_query(int argc, char **argv);
+
+/* Options of the subcommands. Positional arguments stay in args[0..nargs)
+ * (free args when done). */
+typedef struct {
+    const char *data;
+    const char *graph;
+    const char *format;
+    const char *base;
+    const char *from_redland;
+    const char *name;
+    const char *file;          /* query -f FILE */
+    size_t batch;
+    bool quiet;
+    bool explain;              /* query --explain */
+    bool strict_default_graph; /* query --strict-default-graph */
+    char **args;
+    int nargs;
+} options;
+
+/* Parses "--opt VALUE" and "--opt=VALUE" for the options a command accepts
+ * (allowed: space-separated names, e.g. "data format"), --quiet/-q always,
+ * and --explain / --strict-default-graph where allowed. Returns 0, or prints
+ * a one-line error and returns 1 with nothing left allocated. data defaults
+ * to $CITYKG_DATA or ./citykg-data. */
+int parse_options(int argc, char **argv, const char *allowed, options *o);
 
 /* Prints "citykg: <message>" on stderr as one line; returns 1. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -41,35 +41,18 @@ int cmd_query(int argc, char **argv)
                "with estimated and actual rows per operator to stderr.\n");
         return 0;
     }
-    const char *data = getenv("CITYKG_DATA") ? getenv("CITYKG_DATA") : CITYKG_DEFAULT_DATA_DIR;
-    const char *format_name = "table", *file = NULL, *text_arg = NULL;
-    sparql_run_options opts = {0};
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--explain") == 0)
-            opts.explain = true;
-        else if (strcmp(a, "--strict-default-graph") == 0)
-            opts.strict_default_graph = true;
-        else if ((strcmp(a, "--data") == 0 || strcmp(a, "--format") == 0 || strcmp(a, "-f") == 0) &&
-                 i + 1 < argc) {
-            const char *v = argv[++i];
-            if (a[2] == 'd')
-                data = v;
-            else if (a[1] == 'f')
-                file = v;
-            else
-                format_name = v;
-        } else if (strncmp(a, "--data=", 7) == 0)
-            data = a + 7;
-        else if (strncmp(a, "--format=", 9) == 0)
-            format_name = a + 9;
-        else if (a[0] == '-' && a[1])
-            return cli_fail("unknown option '%s' for query (see --help)", a);
-        else if (!text_arg)
-            text_arg = a;
-        else
-            return cli_fail("query takes one QUERY argument (quote it)");
-    }
+    options o;
+    if (parse_options(argc, argv, "data format file explain strict-default-graph", &o))
+        return 1;
+    const char *format_name = o.format ? o.format : "table", *file = o.file;
+    const char *text_arg = o.nargs == 1 ? o.args[0] : NULL;
+    const char *data = o.data;
+    sparql_run_options opts = {.explain = o.explain,
+                               .strict_default_graph = o.strict_default_graph};
+    int nargs = o.nargs;
+    free(o.args);
+    if (nargs > 1)
+        return cli_fail("query takes one QUERY argument (quote it)");
     results_format format;
     if (!results_format_from_name(format_name, &format))
         return cli_fail("unknown result format '%s' (use json, xml, csv, tsv or table)", format_name);

@@ -1,0 +1,102 @@
+/*
+ * cli_options.c — the option parser every subcommand uses: "--opt VALUE",
+ * "--opt=VALUE", a few flags, and positional arguments.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* Whether name is among the space-separated names in allowed. */
+static bool allows(const char *allowed, const char *name)
+{
+    char padded[80], allowed_padded[256];
+    snprintf(padded, sizeof padded, " %s ", name);
+    snprintf(allowed_padded, sizeof allowed_padded, " %s ", allowed);
+    return strstr(allowed_padded, padded) != NULL;
+}
+
+static int parse_options_into(int argc, char **argv, const char *allowed, options *o);
+
+int parse_options(int argc, char **argv, const char *allowed, options *o)
+{
+    int rc = parse_options_into(argc, argv, allowed, o);
+    if (rc) {
+        free(o->args);
+        o->args = NULL;
+    }
+    return rc;
+}
+
+static int parse_options_into(int argc, char **argv, const char *allowed, options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->data = getenv("CITYKG_DATA") ? getenv("CITYKG_DATA") : CITYKG_DEFAULT_DATA_DIR;
+    o->args = calloc((size_t)argc + 1, sizeof *o->args);
+    bool only_args = false;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (only_args || a[0] != '-' || strcmp(a, "-") == 0) {
+            o->args[o->nargs++] = argv[i];
+            continue;
+        }
+        if (strcmp(a, "--") == 0) {
+            only_args = true;
+            continue;
+        }
+        if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
+            o->quiet = true;
+            continue;
+        }
+        if (strcmp(a, "--explain") == 0 || strcmp(a, "--strict-default-graph") == 0) {
+            if (!allows(allowed, a + 2))
+                return cli_fail("unknown option '%s' for %s (see --help)", a, argv[0]);
+            *(a[2] == 'e' ? &o->explain : &o->strict_default_graph) = true;
+            continue;
+        }
+        if (strcmp(a, "-f") == 0) /* query -f FILE */
+            a = "--file";
+        char name[64];
+        const char *value = NULL;
+        const char *eq = strchr(a, '=');
+        if (strncmp(a, "--", 2) != 0)
+            return cli_fail("unknown option '%s' (see --help)", a);
+        size_t n = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+        if (n >= sizeof name)
+            return cli_fail("unknown option '%s' (see --help)", a);
+        memcpy(name, a + 2, n);
+        name[n] = 0;
+        if (!allows(allowed, name))
+            return cli_fail("unknown option '--%s' for %s (see --help)", name, argv[0]);
+        if (eq)
+            value = eq + 1;
+        else if (i + 1 < argc)
+            value = argv[++i];
+        else
+            return cli_fail("option --%s needs a value", name);
+        if (strcmp(name, "data") == 0)
+            o->data = value;
+        else if (strcmp(name, "graph") == 0)
+            o->graph = value;
+        else if (strcmp(name, "format") == 0)
+            o->format = value;
+        else if (strcmp(name, "base") == 0)
+            o->base = value;
+        else if (strcmp(name, "from-redland") == 0)
+            o->from_redland = value;
+        else if (strcmp(name, "name") == 0)
+            o->name = value;
+        else if (strcmp(name, "file") == 0)
+            o->file = value;
+        else if (strcmp(name, "batch") == 0) {
+            char *end;
+            long long b = strtoll(value, &end, 10);
+            if (*end || b < 1000)
+                return cli_fail("--batch needs a number of quads >= 1000, not '%s'", value);
+            o->batch = (size_t)b;
+        }
+    }
+    return 0;
+}
+
