@@ -31,6 +31,7 @@ typedef struct {
     const char *name;
     const char *file;          /* query -f FILE */
     size_t batch;
+    uint64_t timeout_ms;       /* query --timeout MS */
     bool quiet;
     bool explain;              /* query --explain */
     bool strict_default_graph; /* query --strict-default-graph */

@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "cli.h"
@@ -89,6 +90,13 @@ static int parse_options_into(int argc, char **argv, const char *allowed, option
             o->name = value;
         else if (strcmp(name, "file") == 0)
             o->file = value;
+        else if (strcmp(name, "timeout") == 0) {
+            char *end;
+            long long ms = strtoll(value, &end, 10);
+            if (*end || ms < 1)
+                return cli_fail("--timeout needs milliseconds >= 1, not '%s'", value);
+            o->timeout_ms = (uint64_t)ms;
+        }
         else if (strcmp(name, "batch") == 0) {
             char *end;
             long long b = strtoll(value, &end, 10);

@@ -33,22 +33,25 @@ int cmd_query(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv)) {
         printf("usage: citykg query [--data DIR] [--format json|xml|csv|tsv|table]\n"
-               "                    [--explain] [--strict-default-graph] (QUERY | -f FILE)\n\n"
+               "                    [--explain] [--strict-default-graph] [--timeout MS]\n"
+               "                    (QUERY | -f FILE)\n\n"
                "Runs a SPARQL 1.1 query on a snapshot of the store. SELECT and ASK results\n"
                "are written in the format (default table); CONSTRUCT and DESCRIBE as\n"
                "N-Triples. The default graph is the union of all graphs unless\n"
                "--strict-default-graph is given. --explain prints the algebra and the plan\n"
-               "with estimated and actual rows per operator to stderr.\n");
+               "with estimated and actual rows per operator to stderr. A query stops with\n"
+               "an error after --timeout milliseconds (default 60000).\n");
         return 0;
     }
     options o;
-    if (parse_options(argc, argv, "data format file explain strict-default-graph", &o))
+    if (parse_options(argc, argv, "data format file explain strict-default-graph timeout", &o))
         return 1;
     const char *format_name = o.format ? o.format : "table", *file = o.file;
     const char *text_arg = o.nargs == 1 ? o.args[0] : NULL;
     const char *data = o.data;
     sparql_run_options opts = {.explain = o.explain,
-                               .strict_default_graph = o.strict_default_graph};
+                               .strict_default_graph = o.strict_default_graph,
+                               .timeout_ms = o.timeout_ms ? o.timeout_ms : 60000};
     int nargs = o.nargs;
     free(o.args);
     if (nargs > 1)

@@ -9,6 +9,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 void *exec_op_new(size_t size, exec_ctx *ctx, bool (*next)(exec_op *, ck_id *),
                     void (*destroy)(exec_op *))
@@ -24,14 +25,39 @@ void *exec_op_new(size_t size, exec_ctx *ctx, bool (*next)(exec_op *, ck_id *),
     return op;
 }
 
-bool exec_next(exec_op *op, ck_id *row)
+static uint64_t now_ns(void)
 {
-    if (!op || op->ctx->error.code)
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+void exec_set_timeout(exec_ctx *ctx, uint64_t timeout_ms)
+{
+    ctx->timeout_ms = timeout_ms;
+    ctx->deadline_ns = timeout_ms ? now_ns() + timeout_ms * 1000000u : 0;
+}
+
+bool exec_check(exec_ctx *ctx)
+{
+    if (ctx->error.code)
         return false;
-    if (op->ctx->cancelled) {
-        ck_error_set(&op->ctx->error, CK_ERR_CANCELLED, "query cancelled");
+    if (ctx->cancelled) {
+        ck_error_set(&ctx->error, CK_ERR_CANCELLED, "query cancelled");
         return false;
     }
+    if (ctx->deadline_ns && (++ctx->checks & 1023) == 0 && now_ns() > ctx->deadline_ns) {
+        ck_error_set(&ctx->error, CK_ERR_CANCELLED, "query exceeded its time limit of %llu ms",
+                     (unsigned long long)ctx->timeout_ms);
+        return false;
+    }
+    return true;
+}
+
+bool exec_next(exec_op *op, ck_id *row)
+{
+    if (!op || !exec_check(op->ctx))
+        return false;
     if (!op->next(op, row))
         return false;
     op->rows_out++;

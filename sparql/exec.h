@@ -68,8 +68,18 @@ typedef struct exec_ctx {
     ck_txn *txn;
     int width;                /* variables per row */
     volatile bool cancelled;  /* set from another thread to stop the query */
+    uint64_t deadline_ns;     /* CLOCK_MONOTONIC time limit; 0 = none */
+    uint64_t timeout_ms;      /* the limit as given, for the message */
+    uint64_t checks;          /* calls since the clock was last read */
     ck_error error;
 } exec_ctx;
+
+/* False (with ctx->error set) once the query is cancelled or past its
+ * deadline. Cheap: reads the clock every 1024 calls. Long loops outside
+ * exec_next (closures, sorts) call it too. */
+bool exec_check(exec_ctx *ctx);
+/* Sets the deadline timeout_ms from now (0: none). */
+void exec_set_timeout(exec_ctx *ctx, uint64_t timeout_ms);
 
 /* Allocates a zeroed operator struct of size bytes (>= sizeof(exec_op)). */
 void *exec_op_new(size_t size, exec_ctx *ctx, bool (*next)(exec_op *, ck_id *),

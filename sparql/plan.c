@@ -738,7 +738,7 @@ static void closure(planner *pl, const graph_ctx *g, const sparql_path *a, ck_id
     if (include_start && id_set_add(&seen, start))
         id_set_add(out, start);
     queue[qn++] = start;
-    while (qpos < qn && !pl->exec.error.code && !pl->exec.cancelled) {
+    while (qpos < qn && exec_check(&pl->exec)) {
         id_set next = {0};
         path_targets(pl, g, a, queue[qpos++], forward, &next);
         for (size_t i = 0; i < next.n; i++) {
@@ -1291,6 +1291,7 @@ ck_status sparql_run(ck_txn *txn, const char *text, const char *base_iri, result
         pl.options = *options;
     pl.exec.txn = txn;
     pl.exec.width = (int)q->n_vars;
+    exec_set_timeout(&pl.exec, pl.options.timeout_ms);
     pl.terms = termspace_new(txn);
     if (!pl.terms || !eval_ctx_init(&pl.eval, q, pl.terms)) {
         termspace_free(pl.terms);

@@ -21,7 +21,7 @@ typedef struct {
     bool strict_default_graph; /* the specification's separate default graph */
     bool explain;              /* print the algebra and the plan to explain_out */
     FILE *explain_out;
-    uint64_t timeout_ms;       /* 0 = none */
+    uint64_t timeout_ms;       /* 0 = none; past it the run fails with CK_ERR_CANCELLED */
 } sparql_run_options;
 
 /* Parses and runs query text on a snapshot and writes the results: for

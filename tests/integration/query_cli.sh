@@ -61,4 +61,8 @@ run "$CITYKG" query --data "$D" --format yaml "SELECT * WHERE { ?s ?p ?o }"
 expect_one_error_line "unknown format"
 run "$CITYKG" query --data "$T/none" "SELECT * WHERE { ?s ?p ?o }"
 expect_one_error_line "missing store"
+# a cross product of all triples with themselves runs far past 100 ms
+run "$CITYKG" query --data "$D" --timeout 100 --format csv "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d }"
+expect_one_error_line "timeout"
+if grep -q 'time limit of 100 ms' "$T/err"; then pass "timeout names its limit"; else fail "timeout: $(cat "$T/err")"; fi
 finish
