@@ -6,6 +6,11 @@
 #include "bytes.h"
 
 #include <errno.h>
+
+/* Every RESTART_INTERVAL-th row of a block is stored whole, so that a
+ * lookup binary-searches these rows and decodes at most this many. */
+#define RESTART_INTERVAL 32
+#define RESTART_HEADER 0xFF /* delta headers never exceed 31 */
 #include <stdlib.h>
 #include <string.h>
 
@@ -192,6 +197,17 @@ static void key_to_row(const unsigned char key[32], quad_row *r)
 static uint64_t zigzag(uint64_t delta) { return (delta << 1) ^ (uint64_t)((int64_t)delta >> 63); }
 static uint64_t unzigzag(uint64_t z) { return (z >> 1) ^ (uint64_t)(-(int64_t)(z & 1)); }
 
+/* Encodes row on its own (a restart point): RESTART_HEADER and four
+ * LEB128 values. Needs <= 41 bytes. */
+static size_t encode_absolute(const quad_row *row, unsigned char *p)
+{
+    size_t n = 1;
+    p[0] = RESTART_HEADER;
+    for (int j = 0; j < 4; j++)
+        n += bytes_put_varint(p + n, row->c[j]);
+    return n;
+}
+
 /* Encodes row against prev into p (needs <= 1 + 4*10 bytes). */
 static size_t encode_row(const quad_row *prev, const quad_row *row, unsigned char *p)
 {
@@ -217,8 +233,18 @@ static bool decode_next(const unsigned char **p, const unsigned char *end, quad_
     if (*p >= end)
         return false;
     unsigned header = *(*p)++;
-    int d = header & 3;
     uint64_t v;
+    if (header == RESTART_HEADER) {
+        quad_row abs;
+        for (int j = 0; j < 4; j++)
+            if (!bytes_get_varint(p, end, &abs.c[j]))
+                return false;
+        if (quad_row_cmp(&abs, r) <= 0 && r->c[0] | r->c[1] | r->c[2] | r->c[3])
+            return false; /* rows must ascend */
+        *r = abs;
+        return true;
+    }
+    int d = header & 3;
     if (!bytes_get_varint(p, end, &v) || v == 0)
         return false;
     r->c[d] += v;
@@ -232,13 +258,37 @@ static bool decode_next(const unsigned char **p, const unsigned char *end, quad_
     return true;
 }
 
+/* Splits a block value into its rows and its restart table (trailer: u16
+ * offsets of the restart rows, then their u16 count). False if malformed. */
+static bool block_layout(const unsigned char *v, size_t len, size_t *data_len,
+                         const unsigned char **restarts, size_t *nrestarts)
+{
+    if (len < 2)
+        return false;
+    size_t r = (size_t)v[len - 2] | (size_t)v[len - 1] << 8;
+    if (2 + 2 * r > len)
+        return false;
+    *data_len = len - 2 - 2 * r;
+    *restarts = v + *data_len;
+    *nrestarts = r;
+    return true;
+}
+
+static size_t restart_offset(const unsigned char *restarts, size_t i)
+{
+    return (size_t)restarts[2 * i] | (size_t)restarts[2 * i + 1] << 8;
+}
+
 size_t quad_block_decode(const MDB_val *key, const MDB_val *val, quad_row *rows)
 {
     if (key->mv_size != 32)
         return 0;
     key_to_row(key->mv_data, &rows[0]);
-    size_t n = 1;
-    const unsigned char *p = val->mv_data, *end = p + val->mv_size;
+    size_t n = 1, data_len, nrestarts;
+    const unsigned char *restarts;
+    if (!block_layout(val->mv_data, val->mv_size, &data_len, &restarts, &nrestarts))
+        return 0;
+    const unsigned char *p = val->mv_data, *end = p + data_len;
     while (p < end) {
         if (n >= QUAD_BLOCK_MAX_ROWS)
             return 0;
@@ -256,19 +306,30 @@ static ck_status write_blocks(MDB_cursor *cur, const quad_row *rows, size_t n, b
                               ck_error *err)
 {
     unsigned char buf[QUAD_BLOCK_MAX_BYTES + 64], key[32];
+    uint16_t restarts[QUAD_BLOCK_MAX_ROWS / RESTART_INTERVAL + 2];
     size_t i = 0;
     while (i < n) {
-        size_t start = i, len = 0;
+        size_t start = i, len = 0, nr = 0;
         i++;
         while (i < n) {
             unsigned char tmp[48];
-            size_t k = encode_row(&rows[i - 1], &rows[i], tmp);
-            if (len + k > QUAD_BLOCK_MAX_BYTES)
+            bool restart = (i - start) % RESTART_INTERVAL == 0;
+            size_t k = restart ? encode_absolute(&rows[i], tmp)
+                               : encode_row(&rows[i - 1], &rows[i], tmp);
+            if (len + k + 2 * (nr + restart) + 2 > QUAD_BLOCK_MAX_BYTES)
                 break;
+            if (restart)
+                restarts[nr++] = (uint16_t)len;
             memcpy(buf + len, tmp, k);
             len += k;
             i++;
         }
+        for (size_t r = 0; r < nr; r++) {
+            buf[len++] = (unsigned char)restarts[r];
+            buf[len++] = (unsigned char)(restarts[r] >> 8);
+        }
+        buf[len++] = (unsigned char)nr;
+        buf[len++] = (unsigned char)(nr >> 8);
         row_to_key(&rows[start], key);
         MDB_val k = {32, key}, v = {len, buf};
         int rc = mdb_cursor_put(cur, &k, &v, append ? MDB_APPEND : 0);
@@ -451,10 +512,16 @@ static bool block_load(quad_index_cursor *c, const MDB_val *k, const MDB_val *v)
     }
     key_to_row(k->mv_data, &c->cur);
     memcpy(c->raw, v->mv_data, v->mv_size);
-    c->raw_len = v->mv_size;
+    const unsigned char *restarts;
+    if (!block_layout(c->raw, v->mv_size, &c->raw_len, &restarts, &c->nrestarts)) {
+        ck_error_set(&c->error, CK_ERR_CORRUPT, "corrupt index block");
+        return false;
+    }
+    c->restarts = restarts;
     c->raw_pos = 0;
     c->have_cur = true;
-    c->blocks++;
+    if (++c->blocks == 2)
+        c->first_block_rows = c->returned;
     return true;
 }
 
@@ -496,6 +563,35 @@ ck_status quad_index_cursor_open(quad_index_cursor *c, MDB_txn *txn, MDB_dbi dbi
         if (err)
             *err = c->error;
         return CK_ERR_CORRUPT;
+    }
+    /* jump to the last restart point at or before the prefix: binary search
+     * over the absolute rows of the restart table */
+    if (quad_row_cmp(&c->cur, &c->prefix) < 0 && c->nrestarts) {
+        size_t lo = 0, hi = c->nrestarts, best = SIZE_MAX;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            const unsigned char *p = c->raw + restart_offset(c->restarts, mid);
+            quad_row r = {{0, 0, 0, 0}};
+            if (!decode_next(&p, c->raw + c->raw_len, &r)) {
+                ck_error_set(err, CK_ERR_CORRUPT, "corrupt index block");
+                return CK_ERR_CORRUPT;
+            }
+            if (quad_row_cmp(&r, &c->prefix) <= 0) {
+                best = mid;
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        if (best != SIZE_MAX) {
+            c->raw_pos = restart_offset(c->restarts, best);
+            c->cur = (quad_row){{0, 0, 0, 0}};
+            if (block_advance(c) != 1) {
+                if (err)
+                    *err = c->error;
+                return CK_ERR_CORRUPT;
+            }
+        }
     }
     /* skip rows before the prefix (the prefix padded with zeros is the
      * smallest row having it); if the block ends first, the prefix's rows
@@ -587,9 +683,11 @@ uint64_t quad_index_cursor_estimate_rest(quad_index_cursor *c)
         blocks++;
     }
     c->done = true;
-    /* density of the blocks decoded so far (returned rows over blocks) */
+    /* density of the whole blocks decoded so far; the first block is only
+     * partly in the range, so it counts only when it is the only one */
     uint64_t seen = c->returned + rest;
-    double per_block = (double)seen / (double)(c->blocks ? c->blocks : 1);
+    double per_block = c->blocks > 1 ? (double)(seen - c->first_block_rows) / (double)(c->blocks - 1)
+                                     : (double)seen;
     return rest + (uint64_t)((double)blocks * per_block);
 }
 

@@ -11,7 +11,11 @@
  *           a header byte (bits 0-1: first column that differs; bits 2-4: which
  *           later columns are equal to the predecessor's and omitted), then a
  *           LEB128 delta for the first differing column and a zigzag LEB128
- *           delta for every later column that is not omitted.
+ *           delta for every later column that is not omitted; every 32nd row
+ *           is instead stored whole (header 0xFF, four LEB128 values) as a
+ *           restart point; then the restart table: a little-endian u16
+ *           offset per restart row and their u16 count. A lookup
+ *           binary-searches the restart rows and decodes at most 32 rows.
  *
  * Typical city data costs 4-8 bytes per row. A block's value fills at most
  * one LMDB overflow page (4096 bytes less its 16-byte header), so blocks use
@@ -68,11 +72,14 @@ typedef struct {
     quad_row prefix;
     int prefix_len;
     unsigned char *raw;     /* copy of the current block's value */
-    size_t raw_len, raw_pos;
+    size_t raw_len, raw_pos; /* raw_len: the rows, without the restart table */
+    const unsigned char *restarts; /* the block's restart table (in raw) */
+    size_t nrestarts;
     quad_row cur, out;      /* the row decoded last; the one returned */
     bool have_cur;          /* cur not yet consumed */
     uint64_t blocks;   /* blocks decoded */
     uint64_t returned; /* rows returned */
+    uint64_t first_block_rows; /* rows returned from the first block */
     bool done;
     ck_error error;
 } quad_index_cursor;

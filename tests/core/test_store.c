@@ -316,6 +316,8 @@ static void test_estimate(void **state)
         assert_int_equal(est, count);
         assert_int_equal(ck_estimate(r, &pat, 1000, &est, &exact, &err), CK_OK);
         assert_false(exact);
+        if (!(est > count * 7 / 10 && est < count * 13 / 10))
+            fprintf(stderr, "predicate %d: estimate %llu, count %llu\n", i, (unsigned long long)est, (unsigned long long)count);
         assert_true(est > count * 7 / 10 && est < count * 13 / 10);
     }
     ck_txn_abort(r);
