@@ -46,6 +46,14 @@ typedef struct {
  * to $CITYKG_DATA or ./citykg-data. */
 int parse_options(int argc, char **argv, const char *allowed, options *o);
 
+/* Opens the store in dir; a missing store opened read-only says how to
+ * make one. */
+ck_status cli_open_store(const char *dir, unsigned flags, ck_store **store, ck_error *err);
+/* Opens the store read-only, runs fn on one snapshot, closes everything.
+ * Returns fn's status (or the opening's) with err filled. */
+ck_status cli_with_snapshot(const char *dir, ck_status (*fn)(ck_txn *, void *, ck_error *),
+                            void *ctx, ck_error *err);
+
 /* Prints "citykg: <message>" on stderr as one line; returns 1. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Same, with the message of err. */

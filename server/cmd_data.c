@@ -18,33 +18,6 @@ static void print_progress(void *ctx, uint64_t quads, double seconds)
             (unsigned long long)quads, seconds, seconds > 0 ? quads / seconds : 0.0);
 }
 
-static ck_status open_store(const char *dir, unsigned flags, ck_store **store, ck_error *err)
-{
-    ck_status st = ck_store_open(dir, flags, store, err);
-    if (st == CK_ERR_NOT_FOUND && (flags & CK_OPEN_READONLY))
-        ck_error_set(err, st, "no store at %s: load data first (citykg load --data %s FILE)",
-                     dir, dir);
-    return st;
-}
-
-/* Opens the store read-only, runs fn on one snapshot, closes everything.
- * Returns fn's status (or the opening's) with err filled. */
-static ck_status with_snapshot(const char *dir, ck_status (*fn)(ck_txn *, void *, ck_error *),
-                               void *ctx, ck_error *err)
-{
-    ck_store *store;
-    ck_status st = open_store(dir, CK_OPEN_READONLY, &store, err);
-    if (st)
-        return st;
-    ck_txn *txn;
-    st = ck_txn_begin_read(store, &txn, err);
-    if (st == CK_OK)
-        st = fn(txn, ctx, err);
-    ck_txn_abort(txn);
-    ck_store_close(store);
-    return st;
-}
-
 int cmd_load(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv)) {
@@ -72,7 +45,7 @@ int cmd_load(int argc, char **argv)
             return cli_fail("%s: cannot read file", o.args[i]);
     ck_error err = {0};
     ck_store *store;
-    if (open_store(o.data, CK_OPEN_CREATE, &store, &err))
+    if (cli_open_store(o.data, CK_OPEN_CREATE, &store, &err))
         return cli_fail_error(&err);
     ck_load_options lo = {.graph = o.graph, .format = o.format, .base = o.base,
                           .batch_quads = o.batch,
@@ -111,7 +84,7 @@ int cmd_dump(int argc, char **argv)
     if (o.nargs)
         return cli_fail("dump takes no file arguments (it writes to stdout)");
     ck_error err = {0};
-    ck_status st = with_snapshot(o.data, dump_snapshot, &o, &err);
+    ck_status st = cli_with_snapshot(o.data, dump_snapshot, &o, &err);
     free(o.args);
     return st ? cli_fail_error(&err) : 0;
 }
@@ -169,7 +142,7 @@ int cmd_stats(int argc, char **argv)
         return 1;
     free(o.args);
     ck_error err = {0};
-    ck_status st = with_snapshot(o.data, print_stats, NULL, &err);
+    ck_status st = cli_with_snapshot(o.data, print_stats, NULL, &err);
     return st ? cli_fail_error(&err) : 0;
 }
 
@@ -194,7 +167,7 @@ int cmd_check(int argc, char **argv)
         return 1;
     free(o.args);
     ck_error err = {0};
-    ck_status st = with_snapshot(o.data, check_snapshot, &o, &err);
+    ck_status st = cli_with_snapshot(o.data, check_snapshot, &o, &err);
     if (st)
         return cli_fail("check failed: %s", err.message);
     printf("ok\n");
@@ -225,7 +198,7 @@ int cmd_import(int argc, char **argv)
         return cli_fail("import takes OPTIONS and NAME, got %d arguments", o.nargs);
     ck_error err = {0};
     ck_store *store;
-    if (open_store(o.data, CK_OPEN_CREATE, &store, &err))
+    if (cli_open_store(o.data, CK_OPEN_CREATE, &store, &err))
         return cli_fail_error(&err);
     ck_load_result r;
     ck_status st = ck_import_redland(store, o.from_redland, name, opts, &r, &err);

@@ -29,6 +29,18 @@ static char *read_all(FILE *f)
     return buf;
 }
 
+typedef struct {
+    const char *text;
+    results_format format;
+    const sparql_run_options *options;
+} query_run;
+
+static ck_status run_query(ck_txn *txn, void *ctx, ck_error *err)
+{
+    const query_run *r = ctx;
+    return sparql_run(txn, r->text, NULL, r->format, r->options, stdout, err);
+}
+
 int cmd_query(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv)) {
@@ -75,18 +87,9 @@ int cmd_query(int argc, char **argv)
     if (!text)
         return cli_fail("out of memory");
     opts.explain_out = stderr;
+    query_run run = {text, format, &opts};
     ck_error err = {0};
-    ck_store *store;
-    ck_status st = ck_store_open(data, CK_OPEN_READONLY, &store, &err);
-    if (st == CK_OK) {
-        ck_txn *txn;
-        st = ck_txn_begin_read(store, &txn, &err);
-        if (st == CK_OK) {
-            st = sparql_run(txn, text, NULL, format, &opts, stdout, &err);
-            ck_txn_abort(txn);
-        }
-        ck_store_close(store);
-    }
+    ck_status st = cli_with_snapshot(data, run_query, &run, &err);
     free(text);
     if (st == CK_ERR_SYNTAX)
         return cli_fail("syntax error at %s", err.message);
