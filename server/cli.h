@@ -32,6 +32,9 @@ typedef struct {
     const char *file;          /* query -f FILE */
     size_t batch;
     uint64_t timeout_ms;       /* query --timeout MS */
+    uint64_t memory_mb;        /* query --memory MB */
+    uint64_t repeat;           /* query --repeat N (benchmarks) */
+    const char *allow_service; /* query --allow-service HOST[,HOST...] */
     bool quiet;
     bool explain;              /* query --explain */
     bool strict_default_graph; /* query --strict-default-graph */

@@ -90,12 +90,16 @@ static int parse_options_into(int argc, char **argv, const char *allowed, option
             o->name = value;
         else if (strcmp(name, "file") == 0)
             o->file = value;
-        else if (strcmp(name, "timeout") == 0) {
+        else if (strcmp(name, "allow-service") == 0)
+            o->allow_service = value;
+        else if (strcmp(name, "timeout") == 0 || strcmp(name, "memory") == 0 ||
+                 strcmp(name, "repeat") == 0) {
             char *end;
-            long long ms = strtoll(value, &end, 10);
-            if (*end || ms < 1)
-                return cli_fail("--timeout needs milliseconds >= 1, not '%s'", value);
-            o->timeout_ms = (uint64_t)ms;
+            long long n = strtoll(value, &end, 10);
+            if (*end || n < 1)
+                return cli_fail("--%s needs a whole number >= 1, not '%s'", name, value);
+            *(name[0] == 't' ? &o->timeout_ms : name[0] == 'm' ? &o->memory_mb : &o->repeat) =
+                (uint64_t)n;
         }
         else if (strcmp(name, "batch") == 0) {
             char *end;

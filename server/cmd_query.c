@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "plan.h"
@@ -33,12 +34,51 @@ typedef struct {
     const char *text;
     results_format format;
     const sparql_run_options *options;
+    uint64_t repeat; /* runs on the same snapshot; all but the last write to /dev/null */
 } query_run;
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int compare_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
 
 static ck_status run_query(ck_txn *txn, void *ctx, ck_error *err)
 {
     const query_run *r = ctx;
-    return sparql_run(txn, r->text, NULL, r->format, r->options, stdout, err);
+    if (r->repeat <= 1)
+        return sparql_run(txn, r->text, NULL, r->format, r->options, stdout, err);
+    /* --repeat: time every run (parse, plan, execute, write) on one warm
+     * snapshot, as the benchmarks compare in-process peers. */
+    FILE *devnull = fopen("/dev/null", "w");
+    double *ms = malloc(r->repeat * sizeof *ms);
+    ck_status st = devnull && ms ? CK_OK : CK_ERR_NOMEM;
+    for (uint64_t i = 0; st == CK_OK && i < r->repeat; i++) {
+        FILE *out = i + 1 == r->repeat ? stdout : devnull;
+        double t0 = now_ms();
+        st = sparql_run(txn, r->text, NULL, r->format, r->options, out, err);
+        fflush(out);
+        ms[i] = now_ms() - t0;
+        fprintf(stderr, "run %llu/%llu: %.3f ms\n", (unsigned long long)i + 1,
+                (unsigned long long)r->repeat, ms[i]);
+    }
+    if (st == CK_OK) {
+        qsort(ms, r->repeat, sizeof *ms, compare_double);
+        double median = r->repeat % 2 ? ms[r->repeat / 2]
+                                      : (ms[r->repeat / 2 - 1] + ms[r->repeat / 2]) / 2;
+        fprintf(stderr, "median: %.3f ms\n", median);
+    }
+    if (devnull)
+        fclose(devnull);
+    free(ms);
+    return st;
 }
 
 int cmd_query(int argc, char **argv)
@@ -46,17 +86,22 @@ int cmd_query(int argc, char **argv)
     if (cli_wants_help(argc, argv)) {
         printf("usage: citykg query [--data DIR] [--format json|xml|csv|tsv|table]\n"
                "                    [--explain] [--strict-default-graph] [--timeout MS]\n"
-               "                    (QUERY | -f FILE)\n\n"
+               "                    [--repeat N] (QUERY | -f FILE)\n\n"
                "Runs a SPARQL 1.1 query on a snapshot of the store. SELECT and ASK results\n"
                "are written in the format (default table); CONSTRUCT and DESCRIBE as\n"
                "N-Triples. The default graph is the union of all graphs unless\n"
                "--strict-default-graph is given. --explain prints the algebra and the plan\n"
                "with estimated and actual rows per operator to stderr. A query stops with\n"
-               "an error after --timeout milliseconds (default 60000).\n");
+               "an error after --timeout milliseconds (default 60000). --repeat N runs the\n"
+               "query N times on one snapshot, prints each run's time and the median to\n"
+               "stderr and the last run's results to stdout (for benchmarks).\n");
         return 0;
     }
     options o;
-    if (parse_options(argc, argv, "data format file explain strict-default-graph timeout", &o))
+    if (parse_options(argc, argv,
+                      "data format file explain strict-default-graph timeout memory repeat "
+                      "allow-service",
+                      &o))
         return 1;
     const char *format_name = o.format ? o.format : "table", *file = o.file;
     const char *text_arg = o.nargs == 1 ? o.args[0] : NULL;
@@ -87,7 +132,7 @@ int cmd_query(int argc, char **argv)
     if (!text)
         return cli_fail("out of memory");
     opts.explain_out = stderr;
-    query_run run = {text, format, &opts};
+    query_run run = {text, format, &opts, o.repeat};
     ck_error err = {0};
     ck_status st = cli_with_snapshot(data, run_query, &run, &err);
     free(text);
