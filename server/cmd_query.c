@@ -86,13 +86,17 @@ int cmd_query(int argc, char **argv)
     if (cli_wants_help(argc, argv)) {
         printf("usage: citykg query [--data DIR] [--format json|xml|csv|tsv|table]\n"
                "                    [--explain] [--strict-default-graph] [--timeout MS]\n"
-               "                    [--repeat N] (QUERY | -f FILE)\n\n"
+               "                    [--memory MB] [--allow-service HOST,...] [--repeat N]\n"
+               "                    (QUERY | -f FILE)\n\n"
                "Runs a SPARQL 1.1 query on a snapshot of the store. SELECT and ASK results\n"
                "are written in the format (default table); CONSTRUCT and DESCRIBE as\n"
                "N-Triples. The default graph is the union of all graphs unless\n"
                "--strict-default-graph is given. --explain prints the algebra and the plan\n"
                "with estimated and actual rows per operator to stderr. A query stops with\n"
-               "an error after --timeout milliseconds (default 60000). --repeat N runs the\n"
+               "an error after --timeout milliseconds (default 60000), or when its tables and\n"
+               "buffers pass --memory MiB (default 4096). SERVICE may contact only the hosts\n"
+               "listed by --allow-service (host or host:port; none by default); proxies\n"
+               "come from http_proxy / https_proxy / no_proxy. --repeat N runs the\n"
                "query N times on one snapshot, prints each run's time and the median to\n"
                "stderr and the last run's results to stdout (for benchmarks).\n");
         return 0;
@@ -108,7 +112,9 @@ int cmd_query(int argc, char **argv)
     const char *data = o.data;
     sparql_run_options opts = {.explain = o.explain,
                                .strict_default_graph = o.strict_default_graph,
-                               .timeout_ms = o.timeout_ms ? o.timeout_ms : 60000};
+                               .timeout_ms = o.timeout_ms ? o.timeout_ms : 60000,
+                               .memory_limit = (o.memory_mb ? o.memory_mb : 4096) << 20,
+                               .service_allow = o.allow_service};
     int nargs = o.nargs;
     free(o.args);
     if (nargs > 1)

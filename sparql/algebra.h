@@ -251,6 +251,7 @@ typedef struct {
     sparql_arena *arena;     /* owns everything below */
     sparql_form form;
     const char *base;        /* effective base IRI at the end of the prologue, or NULL */
+    const char *prologue;    /* BASE and PREFIX lines with resolved IRIs (for SERVICE) */
     const char **var_names;  /* slot -> name without '?' */
     bool *var_hidden;
     size_t n_vars;

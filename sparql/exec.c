@@ -38,11 +38,24 @@ void exec_set_timeout(exec_ctx *ctx, uint64_t timeout_ms)
     ctx->deadline_ns = timeout_ms ? now_ns() + timeout_ms * 1000000u : 0;
 }
 
+bool exec_reserve(exec_ctx *ctx, size_t bytes)
+{
+    ctx->memory_used += bytes;
+    if (ctx->memory_limit && ctx->memory_used > ctx->memory_limit) {
+        if (!ctx->error.code)
+            ck_error_set(&ctx->error, CK_ERR_FULL,
+                         "query needs more than its memory budget of %llu MiB",
+                         (unsigned long long)(ctx->memory_limit >> 20));
+        return false;
+    }
+    return true;
+}
+
 bool exec_check(exec_ctx *ctx)
 {
     if (ctx->error.code)
         return false;
-    if (ctx->cancelled) {
+    if (ctx->cancelled && *ctx->cancelled) {
         ck_error_set(&ctx->error, CK_ERR_CANCELLED, "query cancelled");
         return false;
     }
@@ -278,6 +291,10 @@ exec_op *exec_values_new(exec_ctx *ctx, const ck_id *rows, size_t n)
     if (!v)
         return NULL;
     size_t bytes = sizeof(ck_id) * (size_t)ctx->width * n;
+    if (!exec_reserve(ctx, bytes)) {
+        free(v);
+        return NULL;
+    }
     v->rows = malloc(bytes ? bytes : 1);
     if (!v->rows) {
         free(v);
@@ -379,6 +396,10 @@ static bool table_build(row_table *t, exec_op *input, exec_ctx *ctx)
     while (exec_next(input, row)) {
         if (t->n == t->cap) {
             size_t ncap = t->cap ? t->cap * 2 : 256;
+            if (!exec_reserve(ctx, (ncap - t->cap) * sizeof(ck_id) * (size_t)(w ? w : 1))) {
+                free(row);
+                return false;
+            }
             ck_id *nr = realloc(t->rows, ncap * sizeof(ck_id) * (size_t)(w ? w : 1));
             if (!nr) {
                 ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory joining %zu rows", t->n);
@@ -406,6 +427,8 @@ static bool table_build(row_table *t, exec_op *input, exec_ctx *ctx)
     t->nbuckets = 1;
     while (t->nbuckets < t->n * 2)
         t->nbuckets *= 2;
+    if (!exec_reserve(ctx, (t->nbuckets + t->n) * sizeof(size_t)))
+        return false;
     t->heads = malloc(t->nbuckets * sizeof(size_t));
     t->chain = malloc((t->n ? t->n : 1) * sizeof(size_t));
     if (!t->heads || !t->chain || !t->key_slots) {
@@ -740,6 +763,9 @@ typedef struct {
 static bool distinct_grow(distinct_op *d, int w)
 {
     size_t ncap = d->cap ? d->cap * 2 : 1024;
+    if (!exec_reserve(d->base.ctx, (ncap - d->cap) * (sizeof(ck_id) * (size_t)(w ? w : 1) +
+                                                      2 * sizeof(size_t))))
+        return false;
     ck_id *nr = realloc(d->rows, ncap * sizeof(ck_id) * (size_t)(w ? w : 1));
     size_t nslots = ncap * 2;
     size_t *ns = calloc(nslots, sizeof *ns);
@@ -764,7 +790,8 @@ static bool distinct_next(exec_op *op, ck_id *row)
     while (exec_next(d->input, row)) {
         if (d->n == d->cap) {
             if (!distinct_grow(d, w)) {
-                ck_error_set(&op->ctx->error, CK_ERR_NOMEM, "out of memory for DISTINCT");
+                if (!op->ctx->error.code)
+                    ck_error_set(&op->ctx->error, CK_ERR_NOMEM, "out of memory for DISTINCT");
                 return false;
             }
             /* rehash everything into the new table */

@@ -67,12 +67,20 @@ bool exec_graph_accepts(exec_graph_mode mode, const ck_id *set, size_t n, ck_id 
 typedef struct exec_ctx {
     ck_txn *txn;
     int width;                /* variables per row */
-    volatile bool cancelled;  /* set from another thread to stop the query */
+    volatile bool *cancelled; /* set from another thread to stop the query; may be NULL */
     uint64_t deadline_ns;     /* CLOCK_MONOTONIC time limit; 0 = none */
     uint64_t timeout_ms;      /* the limit as given, for the message */
     uint64_t checks;          /* calls since the clock was last read */
+    uint64_t memory_limit;    /* bytes the query may hold in tables and buffers; 0 = none */
+    uint64_t memory_used;
     ck_error error;
 } exec_ctx;
+
+/* Accounts for bytes more held by the query (row buffers, hash tables,
+ * sets; they are freed with the query). False, with ctx->error set, when
+ * that passes the memory budget: the query stops instead of the process
+ * running out of memory. */
+bool exec_reserve(exec_ctx *ctx, size_t bytes);
 
 /* False (with ctx->error set) once the query is cancelled or past its
  * deadline. Cheap: reads the clock every 1024 calls. Long loops outside

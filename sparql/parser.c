@@ -39,7 +39,7 @@ typedef struct {
 /* A triples block being collected: triple patterns and path patterns in the
  * order written, translated to BGPs and Path nodes when the block closes. */
 typedef struct {
-    sparql_pattern **items; /* each a one-triple BGP or a PATH */
+    sparql_pattern **items; /* each a one-triple BGP, a PATH or a UNION of paths */
     size_t n, cap;
     size_t n_paths;         /* PATH items: each adds a Join level */
     int id;                 /* block id for blank node scoping, 0 = none yet */
@@ -119,7 +119,8 @@ static _Noreturn void fail_expected(parser *P, const char *what)
 
 static void next(parser *P)
 {
-    P->prev_end = P->tok.start + P->tok.len;
+    if (P->tok.start) /* NULL before the first token: NULL + 0 is undefined */
+        P->prev_end = P->tok.start + P->tok.len;
     P->tok = sparql_lexer_next(&P->lx);
     if (P->tok.kind == TOK_ERROR)
         fail_at(P, P->tok.line, P->tok.col, "%s", P->tok.text);
@@ -651,8 +652,12 @@ static void block_add_triple(parser *P, triples_block *blk, sparql_node s, sparq
     block_add(P, blk, b);
 }
 
+static sparql_pattern *block_translate(parser *P, triples_block *blk);
+
 /* §18.2.2.4: links become triples, ^link a reversed triple, sequences
- * triples over a fresh variable; the rest stays a Path. */
+ * triples over a fresh variable, alternatives a union of their branches
+ * (§18.5: both keep duplicates); the rest (*, +, ?, negated sets, whose
+ * results are sets) stays a Path. */
 static void block_add_path(parser *P, triples_block *blk, sparql_node s, sparql_path *path,
                            sparql_node o)
 {
@@ -666,6 +671,14 @@ static void block_add_path(parser *P, triples_block *blk, sparql_node s, sparql_
         sparql_node mid = node_var(hidden_var(P, 'p', P->n_pathvars++));
         block_add_path(P, blk, s, path->a, mid);
         block_add_path(P, blk, mid, path->b, o);
+    } else if (path->kind == SPARQL_PATH_ALT) {
+        triples_block a = {.id = blk->id}, b = {.id = blk->id};
+        block_add_path(P, &a, s, path->a, o);
+        block_add_path(P, &b, s, path->b, o);
+        sparql_pattern *u = op_new(P, SPARQL_OP_UNION);
+        u->left = block_translate(P, &a);
+        u->right = block_translate(P, &b);
+        block_add(P, blk, u);
     } else {
         sparql_pattern *p = op_new(P, SPARQL_OP_PATH);
         p->path_s = s;
@@ -1945,6 +1958,22 @@ static void parse_prologue(parser *P)
     }
 }
 
+/* The prologue as SPARQL text with every IRI resolved, for the queries
+ * SERVICE sends (its group keeps the prefixed names as written). */
+static const char *prologue_text(parser *P)
+{
+    size_t len = P->base ? strlen(P->base) + 10 : 1;
+    for (size_t i = 0; i < P->n_prefixes; i++)
+        len += strlen(P->prefixes[i].name) + strlen(P->prefixes[i].iri) + 14;
+    char *text = sparql_arena_alloc(P->arena, len), *end = text;
+    *end = 0;
+    if (P->base)
+        end += sprintf(end, "BASE <%s>\n", P->base);
+    for (size_t i = 0; i < P->n_prefixes; i++)
+        end += sprintf(end, "PREFIX %s: <%s>\n", P->prefixes[i].name, P->prefixes[i].iri);
+    return text;
+}
+
 /* Query ::= Prologue ( SelectQuery | ConstructQuery | DescribeQuery | AskQuery ) ValuesClause */
 static void parse_query(parser *P)
 {
@@ -1954,6 +1983,7 @@ static void parse_query(parser *P)
     next(P);
     parse_prologue(P);
     q->base = P->base;
+    q->prologue = prologue_text(P);
     if (at_word(P, "SELECT")) {
         q->form = SPARQL_FORM_SELECT;
         parse_select_clause(P, ctx);

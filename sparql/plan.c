@@ -21,6 +21,7 @@
 
 #include "eval.h"
 #include "exec.h"
+#include "service.h"
 #include "termspace.h"
 
 /* ---- the planner ---------------------------------------------------------- */
@@ -55,6 +56,7 @@ typedef struct {
     bool has_dataset;   /* FROM or FROM NAMED given: GRAPH sees only FROM NAMED */
     ck_id *named;       /* the dataset's named graphs (has_dataset) */
     size_t n_named;
+    unsigned service_calls; /* answers read so far, to keep their blank nodes apart */
 } planner;
 
 static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_ctx *g,
@@ -339,6 +341,8 @@ static bool buffer_all(exec_op *input, exec_ctx *ctx, row_buffer *b)
     while (row && exec_next(input, row)) {
         if (b->n == b->cap) {
             size_t ncap = b->cap ? b->cap * 2 : 256;
+            if (!exec_reserve(ctx, (ncap - b->cap) * (size_t)w * sizeof(ck_id)))
+                break;
             ck_id *nr = realloc(b->rows, ncap * (size_t)w * sizeof(ck_id));
             if (!nr) {
                 ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory after %zu rows", b->n);
@@ -388,6 +392,8 @@ static bool order_next(exec_op *op, ck_id *row)
     if (!o->sorted) {
         o->sorted = true;
         if (!buffer_all(o->input, op->ctx, &o->rows))
+            return false;
+        if (!exec_reserve(op->ctx, o->rows.n * (sizeof *o->order + o->nkeys * sizeof *o->values)))
             return false;
         o->order = malloc((o->rows.n + 1) * sizeof *o->order);
         o->values = calloc(o->rows.n * o->nkeys + 1, sizeof *o->values);
@@ -595,6 +601,8 @@ static bool group_next(exec_op *op, ck_id *row)
     if (!g->started) {
         g->started = true;
         if (!buffer_all(g->input, op->ctx, &g->rows))
+            return false;
+        if (!exec_reserve(op->ctx, g->rows.n * (p->n_keys * sizeof(ck_id) + sizeof(size_t))))
             return false;
         g->keys = calloc(g->rows.n * p->n_keys + 1, sizeof(ck_id));
         g->order = malloc((g->rows.n + 1) * sizeof(size_t));
@@ -851,6 +859,11 @@ static exec_op *plan_path(planner *pl, const sparql_pattern *p, const graph_ctx 
             if (s.is_var && o.is_var && s.slot == o.slot && sid != oid)
                 continue;
             if (n == cap) {
+                if (!exec_reserve(&pl->exec, cap * (size_t)w * sizeof(ck_id))) {
+                    free(rows);
+                    rows = NULL;
+                    break;
+                }
                 cap *= 2;
                 rows = realloc(rows, cap * (size_t)w * sizeof(ck_id));
                 if (!rows)
@@ -871,6 +884,217 @@ static exec_op *plan_path(planner *pl, const sparql_pattern *p, const graph_ctx 
     free(rows);
     note(pl, op, (double)n, "path (%zu pairs)", n);
     return op;
+}
+
+/* ---- SERVICE ---------------------------------------------------------------------- */
+
+/* The time the query has left, for the request's own timeout (0: none). */
+static uint64_t time_left_ms(const exec_ctx *ctx)
+{
+    if (!ctx->deadline_ns)
+        return 0;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    uint64_t now = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+    return now >= ctx->deadline_ns ? 1 : (ctx->deadline_ns - now) / 1000000u + 1;
+}
+
+static bool row_buffer_push(exec_ctx *ctx, row_buffer *b, const ck_id *row)
+{
+    int w = ctx->width ? ctx->width : 1;
+    if (b->n == b->cap) {
+        size_t ncap = b->cap ? b->cap * 2 : 16;
+        if (!exec_reserve(ctx, (ncap - b->cap) * (size_t)w * sizeof(ck_id)))
+            return false;
+        ck_id *nr = realloc(b->rows, ncap * (size_t)w * sizeof(ck_id));
+        if (!nr) {
+            ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory");
+            return false;
+        }
+        b->rows = nr;
+        b->cap = ncap;
+    }
+    memcpy(b->rows + b->n++ * (size_t)w, row, (size_t)w * sizeof(ck_id));
+    return true;
+}
+
+/* Sends the SERVICE group to endpoint and appends its solutions to out as
+ * rows, each with bind_slot (if >= 0) set to bind_id. The answer's blank
+ * nodes get labels of their own, so two answers never share one. With
+ * SILENT, a failed request gives one solution binding nothing else. */
+static bool service_fetch(planner *pl, const sparql_pattern *p, const char *endpoint,
+                          int bind_slot, ck_id bind_id, row_buffer *out)
+{
+    const sparql_query *q = pl->query;
+    size_t len = strlen(q->prologue) + strlen(p->service_text) + 32;
+    char *text = malloc(len);
+    int w = pl->exec.width;
+    ck_id *row = calloc((size_t)w + 1, sizeof(ck_id));
+    long *slots = NULL;
+    if (!text || !row) {
+        free(text);
+        free(row);
+        ck_error_set(&pl->exec.error, CK_ERR_NOMEM, "out of memory");
+        return false;
+    }
+    snprintf(text, len, "%sSELECT * WHERE %s", q->prologue, p->service_text);
+    uint64_t budget = pl->exec.memory_limit;
+    service_options so = {.allow = pl->options.service_allow,
+                          .timeout_ms = time_left_ms(&pl->exec),
+                          .max_bytes = budget && budget - pl->exec.memory_used < ((size_t)256 << 20)
+                                           ? (size_t)(budget - pl->exec.memory_used)
+                                           : (size_t)256 << 20,
+                          .cancelled = pl->exec.cancelled};
+    service_result r;
+    ck_error e = {0};
+    ck_status st = service_query(endpoint, text, &so, &r, &e);
+    free(text);
+    unsigned call = ++pl->service_calls;
+    bool ok = true;
+    if (bind_slot >= 0)
+        row[bind_slot] = bind_id;
+    if (st) {
+        if (p->silent && !(pl->exec.cancelled && *pl->exec.cancelled))
+            ok = row_buffer_push(&pl->exec, out, row);
+        else
+            ok = (pl->exec.error = e, false);
+        free(row);
+        return ok;
+    }
+    /* the query's slot of each variable of the answer (-1: not the query's) */
+    slots = calloc(r.nvars + 1, sizeof *slots);
+    for (size_t v = 0; v < r.nvars && slots; v++) {
+        slots[v] = -1;
+        for (size_t k = 0; k < q->n_vars; k++)
+            if (strcmp(q->var_names[k], r.vars[v]) == 0)
+                slots[v] = (long)k;
+    }
+    for (size_t i = 0; i < r.nrows && slots && ok && exec_check(&pl->exec); i++) {
+        memset(row, 0, (size_t)w * sizeof(ck_id));
+        if (bind_slot >= 0)
+            row[bind_slot] = bind_id;
+        bool compatible = true;
+        for (size_t v = 0; v < r.nvars && compatible; v++) {
+            ck_term t = r.cells[i * r.nvars + v];
+            if (slots[v] < 0 || !t.kind)
+                continue;
+            char label[64];
+            if (t.kind == CK_TERM_BLANK) {
+                /* labels are the answer's own; "s<call>_" keeps answers apart */
+                int n = snprintf(label, sizeof label, "s%u_%.*s", call,
+                                 (int)(t.value_len < 40 ? t.value_len : 40), t.value);
+                t.value = label;
+                t.value_len = (size_t)n;
+            }
+            ck_id id = node_id(pl, &t);
+            if (!id)
+                ok = false;
+            else if (row[slots[v]] && row[slots[v]] != id)
+                compatible = false; /* the endpoint variable bound to another value */
+            else
+                row[slots[v]] = id;
+        }
+        if (ok && compatible)
+            ok = row_buffer_push(&pl->exec, out, row);
+    }
+    if (!slots)
+        ck_error_set(&pl->exec.error, CK_ERR_NOMEM, "out of memory");
+    service_result_free(&r);
+    free(slots);
+    free(row);
+    return ok && slots && !pl->exec.error.code;
+}
+
+/* SERVICE <iri>: the answer, read when the plan is made, as a table. */
+static exec_op *plan_service(planner *pl, const sparql_pattern *p)
+{
+    char *endpoint = strndup(p->name.term.value, p->name.term.value_len);
+    row_buffer b = {0};
+    exec_op *op = NULL;
+    if (endpoint && service_fetch(pl, p, endpoint, -1, 0, &b))
+        op = exec_values_new(&pl->exec, b.rows, b.n);
+    note(pl, op, (double)b.n, "service <%s> (%zu rows)", endpoint ? endpoint : "", b.n);
+    free(endpoint);
+    free(b.rows);
+    return op;
+}
+
+/* SERVICE ?v: the endpoints are the values of ?v in the input's rows; each
+ * is asked once, and the input is joined with all answers. */
+typedef struct {
+    exec_op base;
+    exec_op *input, *join;
+    planner *pl;
+    const sparql_pattern *p;
+} service_join_op;
+
+static bool service_join_next(exec_op *op, ck_id *row)
+{
+    service_join_op *sj = (service_join_op *)op;
+    planner *pl = sj->pl;
+    if (!sj->join) {
+        row_buffer left = {0}, answers = {0};
+        id_set endpoints = {0};
+        int v = sj->p->name.var, w = op->ctx->width ? op->ctx->width : 1;
+        bool ok = buffer_all(sj->input, op->ctx, &left);
+        for (size_t i = 0; ok && i < left.n; i++) {
+            ck_id id = left.rows[i * (size_t)w + (size_t)v];
+            if (!id && !sj->p->silent) {
+                ck_error_set(&op->ctx->error, CK_ERR_INVALID,
+                             "SERVICE ?%s: the variable is unbound in a solution",
+                             pl->query->var_names[v]);
+                ok = false;
+            } else if (id && id_set_add(&endpoints, id)) {
+                ck_term t;
+                ck_term_buf buf = {0};
+                ck_error e;
+                ok = termspace_resolve(pl->terms, id, &t, &buf, &e) == CK_OK;
+                if (!ok)
+                    op->ctx->error = e;
+                else if (t.kind != CK_TERM_IRI && !sj->p->silent)
+                    ok = !ck_error_set(&op->ctx->error, CK_ERR_INVALID,
+                                       "SERVICE ?%s: bound to a literal or blank node, not an IRI",
+                                       pl->query->var_names[v]);
+                else if (t.kind == CK_TERM_IRI) {
+                    char *endpoint = strndup(t.value, t.value_len);
+                    ok = endpoint && service_fetch(pl, sj->p, endpoint, v, id, &answers);
+                    free(endpoint);
+                }
+            }
+        }
+        if (ok)
+            sj->join = exec_hash_join_new(op->ctx, exec_values_new(op->ctx, left.rows, left.n),
+                                          exec_values_new(op->ctx, answers.rows, answers.n));
+        free(left.rows);
+        free(answers.rows);
+        id_set_free(&endpoints);
+        if (!sj->join)
+            return false;
+    }
+    return exec_next(sj->join, row);
+}
+
+static void service_join_destroy(exec_op *op)
+{
+    service_join_op *sj = (service_join_op *)op;
+    exec_free(sj->input);
+    exec_free(sj->join);
+}
+
+static exec_op *service_join_new(planner *pl, const sparql_pattern *p, exec_op *input)
+{
+    service_join_op *sj =
+        exec_op_new(sizeof *sj, &pl->exec, service_join_next, service_join_destroy);
+    if (!sj) {
+        exec_free(input);
+        return NULL;
+    }
+    sj->input = input;
+    sj->pl = pl;
+    sj->p = p;
+    note(pl, &sj->base, -1, "service ?%s (one request per endpoint)",
+         pl->query->var_names[p->name.var]);
+    return &sj->base;
 }
 
 /* ---- patterns ------------------------------------------------------------------- */
@@ -908,7 +1132,11 @@ static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_c
         input = NULL;
         break;
     case SPARQL_OP_JOIN:
-        if (p->right->op == SPARQL_OP_BGP) {
+        if (p->right->op == SPARQL_OP_SERVICE && p->right->name.var >= 0) {
+            /* SERVICE ?v takes its endpoints from the left rows */
+            op = plan_pattern(pl, p->right, g, plan_pattern(pl, p->left, g, input));
+            input = NULL;
+        } else if (p->right->op == SPARQL_OP_BGP) {
             /* the right BGP's scans take the left rows as bindings */
             bool *bound = calloc((size_t)pl->exec.width + 1, sizeof *bound);
             sparql_pattern_scope(p->left, bound);
@@ -1003,11 +1231,12 @@ static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_c
              (long long)p->limit);
         break;
     case SPARQL_OP_SERVICE:
-        if (p->silent) {
-            op = unit_row(pl); /* SILENT: the service's failure is one empty solution */
+        if (p->name.var >= 0) {
+            /* the endpoints come from the rows joined in */
+            op = service_join_new(pl, p, input ? input : unit_row(pl));
+            input = NULL;
         } else {
-            ck_error_set(&pl->exec.error, CK_ERR_INVALID,
-                         "SERVICE is not available in this version of citykg");
+            op = plan_service(pl, p);
         }
         break;
     }
@@ -1292,6 +1521,8 @@ ck_status sparql_run(ck_txn *txn, const char *text, const char *base_iri, result
     pl.exec.txn = txn;
     pl.exec.width = (int)q->n_vars;
     exec_set_timeout(&pl.exec, pl.options.timeout_ms);
+    pl.exec.memory_limit = pl.options.memory_limit;
+    pl.exec.cancelled = pl.options.cancelled;
     pl.terms = termspace_new(txn);
     if (!pl.terms || !eval_ctx_init(&pl.eval, q, pl.terms)) {
         termspace_free(pl.terms);

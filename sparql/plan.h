@@ -22,6 +22,10 @@ typedef struct {
     bool explain;              /* print the algebra and the plan to explain_out */
     FILE *explain_out;
     uint64_t timeout_ms;       /* 0 = none; past it the run fails with CK_ERR_CANCELLED */
+    uint64_t memory_limit;     /* bytes for the query's tables and buffers; 0 = none;
+                                  past it the run fails with CK_ERR_FULL */
+    const char *service_allow; /* hosts SERVICE may contact, comma-separated; NULL = none */
+    volatile bool *cancelled;  /* set from another thread to cancel; may be NULL */
 } sparql_run_options;
 
 /* Parses and runs query text on a snapshot and writes the results: for

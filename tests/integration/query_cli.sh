@@ -65,4 +65,17 @@ expect_one_error_line "missing store"
 run "$CITYKG" query --data "$D" --timeout 100 --format csv "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d }"
 expect_one_error_line "timeout"
 if grep -q 'time limit of 100 ms' "$T/err"; then pass "timeout names its limit"; else fail "timeout: $(cat "$T/err")"; fi
+
+# the memory budget: DISTINCT over every triple (27k rows of 3 ids plus its
+# hash table) needs more than 1 MiB, and stops cleanly instead
+run "$CITYKG" query --data "$D" --memory 1 --format csv "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }"
+expect_one_error_line "memory budget"
+if grep -q 'memory budget of 1 MiB' "$T/err"; then pass "the error names the budget"; else fail "memory: $(cat "$T/err")"; fi
+run "$CITYKG" query --data "$D" --memory 64 --format csv "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }"
+expect_eq "the same query runs within 64 MiB" "0 $(("$("$CITYKG" stats --data "$D" | sed -n 's/^quads: //p')" + 1))" "$RC $(wc -l <"$T/out")"
+for what in "ORDER BY" "GROUP BY"; do
+    clause=$([ "$what" = "ORDER BY" ] && echo "ORDER BY ?o" || echo "GROUP BY ?s ?p ?o")
+    run "$CITYKG" query --data "$D" --memory 1 --format csv "SELECT ?s ?p ?o WHERE { ?s ?p ?o } $clause"
+    if [ "$RC" = 1 ] && grep -q 'memory budget' "$T/err"; then pass "$what stops at the budget"; else fail "$what memory: rc=$RC $(cat "$T/err")"; fi
+done
 finish

@@ -31,17 +31,22 @@
  *       CONSTRUCT / DESCRIBE  graph isomorphism (tests/tools/rdf_iso.h).
  * Each citykg process is killed after --timeout seconds (default 20).
  *
+ * SERVICE tests (qt:serviceData): each endpoint's data goes into a store of
+ * its own, served by the loopback endpoint (--endpoint, built from
+ * tests/tools/sparql_endpoint.c) that `citykg query` reaches as its HTTP
+ * proxy (http_proxy), with the endpoints' hosts on --allow-service.
+ *
  * Out of scope, counted and listed per category: the entailment folder,
  * SPARQL Update (evaluation and syntax), protocol, graph store protocol and
- * service description tests (need the HTTP server), SERVICE tests (need
- * remote endpoints), syntax tests (the sparql-syntax runner has them).
+ * service description tests (need the HTTP server), syntax tests (the
+ * sparql-syntax runner has them).
  *
  * Failures listed in the known-failures file (`test-IRI  reason` lines) do
  * not fail the run; listed tests that pass are reported as XPASS and do not
  * fail it either; any other failure does. --write-known FILE writes the
  * failures of this run in that format.
  *
- *   sparql-eval-runner --citykg PATH --suite-dir DIR [--known-failures F]
+ *   sparql-eval-runner --citykg PATH --suite-dir DIR [--endpoint PATH] [--known-failures F]
  *                      [--report F.md] [--write-known F] [--test TEXT]
  *                      [--timeout SEC] [--keep] [--verbose]
  *
@@ -54,6 +59,7 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <errno.h>
 #include <ftw.h>
 #include <limits.h>
 #include <math.h>
@@ -63,7 +69,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <poll.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -1247,6 +1255,7 @@ typedef struct {
 
 typedef struct {
     const char *citykg, *suite_dir, *known_path, *report, *write_known, *filter;
+    const char *endpoint; /* sparql-test-endpoint, for the SERVICE tests */
     unsigned timeout;
     int keep, verbose, query_has_base;
     char suite_uri[PATH_MAX + 16];
@@ -1439,6 +1448,8 @@ typedef struct {
     char *iri, *query, *result;
     char **data, **graphs;
     size_t ndata, ngraphs;
+    char **svc_endpoint, **svc_data; /* qt:serviceData: (endpoint, data file) pairs */
+    size_t nsvc;
     bool csv_test, lax;
 } qtest;
 
@@ -1510,6 +1521,108 @@ static int load_expected(runner *r, const qtest *t, resultset *rs, bool *is_grap
     }
     free(path);
     return rc;
+}
+
+/* The host of an http(s) IRI, appended to a comma-separated list. */
+static void add_host(char *hosts, size_t size, const char *iri)
+{
+    const char *h = strstr(iri, "://");
+    if (!h)
+        return;
+    h += 3;
+    size_t n = strcspn(h, "/?#");
+    char host[256];
+    snprintf(host, sizeof host, "%.*s", (int)(n < 255 ? n : 255), h);
+    if (strstr(hosts, host))
+        return;
+    size_t len = strlen(hosts);
+    snprintf(hosts + len, size - len, "%s%s", len ? "," : "", host);
+}
+
+/* SERVICE tests: loads each endpoint's qt:data into a store of its own and
+ * starts the loopback endpoint (tests/tools/sparql_endpoint.c) serving
+ * them; the query process then uses it as its HTTP proxy. Every other test
+ * answers in XML, so both of citykg's result readers are tested. Fills
+ * *pid and *to_child (closing it stops the endpoint), *port and hosts
+ * (the allow-list). */
+static int start_endpoints(runner *r, const qtest *t, const char *dir, pid_t *pid, int *to_child,
+                           int *port, char *hosts, size_t hsize, char *reason, size_t rlen)
+{
+    char *argv[40], out[PATH_MAX + 64], err[PATH_MAX + 64];
+    char maps[16][PATH_MAX + 300];
+    int n = 0, nmaps = 0;
+    snprintf(out, sizeof out, "%s/ep-out", dir);
+    snprintf(err, sizeof err, "%s/ep-err", dir);
+    if (!r->endpoint) {
+        snprintf(reason, rlen, "runner: SERVICE test, but no --endpoint given");
+        return -1;
+    }
+    argv[n++] = (char *)r->endpoint;
+    hosts[0] = 0;
+    for (size_t i = 0; i < t->nsvc; i++)
+        add_host(hosts, hsize, t->svc_endpoint[i]);
+    argv[n++] = "--allow-service";
+    argv[n++] = hosts;
+    if (r->counter % 2)
+        argv[n++] = "--xml";
+    for (size_t i = 0; i < t->nsvc; i++) {
+        size_t first = 0;
+        while (strcmp(t->svc_endpoint[first], t->svc_endpoint[i]) != 0)
+            first++;
+        char store[PATH_MAX + 64];
+        snprintf(store, sizeof store, "%s/ep%zu", dir, first);
+        char *path = iri_path(t->svc_data[i]);
+        if (!path) {
+            snprintf(reason, rlen, "service data %s is not a file", t->svc_data[i]);
+            return -1;
+        }
+        const char *args[] = {"load", "--data", store, "--quiet", "--base", t->svc_data[i],
+                              path, NULL};
+        int rc = run_citykg(r, args, out, err, "load service data", reason, rlen);
+        free(path);
+        if (rc != 0)
+            return -1;
+        if (first == i && nmaps < 16) {
+            snprintf(maps[nmaps], sizeof maps[nmaps], "%s=%s", t->svc_endpoint[i], store);
+            argv[n++] = "--map";
+            argv[n++] = maps[nmaps++];
+        }
+    }
+    argv[n] = NULL;
+    int in[2], from[2];
+    if (pipe(in) != 0 || pipe(from) != 0) {
+        snprintf(reason, rlen, "runner: pipe failed");
+        return -1;
+    }
+    *pid = fork();
+    if (*pid == 0) {
+        dup2(in[0], 0);
+        dup2(from[1], 1);
+        close(in[1]);
+        close(from[0]);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    close(in[0]);
+    close(from[1]);
+    *to_child = in[1];
+    char line[64] = "";
+    struct pollfd pfd = {from[0], POLLIN, 0};
+    ssize_t got = poll(&pfd, 1, 10000) == 1 ? read(from[0], line, sizeof line - 1) : -1;
+    close(from[0]);
+    if (got <= 0 || sscanf(line, "port %d", port) != 1) {
+        snprintf(reason, rlen, "runner: the loopback endpoint did not start");
+        return -1;
+    }
+    return 0;
+}
+
+static void stop_endpoint(pid_t pid, int to_child)
+{
+    int status;
+    close(to_child);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
 }
 
 static void run_test(runner *r, folder_count *fc, const char *folder, qtest *t)
@@ -1608,11 +1721,32 @@ static void run_test(runner *r, folder_count *fc, const char *folder, qtest *t)
     const char *fmt = t->csv_test ? "csv" : "json";
     const char *qargs[14] = {"query", "--data", data, "--strict-default-graph", "--format", fmt,
                              "-f", qarg};
+    int nq = 8;
     if (r->query_has_base) {
-        qargs[8] = "--base";
-        qargs[9] = t->query;
+        qargs[nq++] = "--base";
+        qargs[nq++] = t->query;
     }
-    if (run_citykg(r, qargs, out, err, "error", reason, sizeof reason) != 0)
+    pid_t endpoint = 0;
+    int to_endpoint = -1, port = 0;
+    char hosts[1024], proxy[64];
+    if (t->nsvc) {
+        if (start_endpoints(r, t, dir, &endpoint, &to_endpoint, &port, hosts, sizeof hosts,
+                            reason, sizeof reason) != 0) {
+            if (endpoint > 0)
+                stop_endpoint(endpoint, to_endpoint);
+            goto done;
+        }
+        qargs[nq++] = "--allow-service";
+        qargs[nq++] = hosts;
+        snprintf(proxy, sizeof proxy, "http://127.0.0.1:%d", port);
+        setenv("http_proxy", proxy, 1);
+    }
+    int qrc = run_citykg(r, qargs, out, err, "error", reason, sizeof reason);
+    if (t->nsvc) {
+        unsetenv("http_proxy");
+        stop_endpoint(endpoint, to_endpoint);
+    }
+    if (qrc != 0)
         goto done;
     /* the comparison */
     bool is_graph, has_index;
@@ -1707,6 +1841,12 @@ static void qtest_free(qtest *t)
         free(t->graphs[i]);
     free(t->data);
     free(t->graphs);
+    for (size_t i = 0; i < t->nsvc; i++) {
+        free(t->svc_endpoint[i]);
+        free(t->svc_data[i]);
+    }
+    free(t->svc_endpoint);
+    free(t->svc_data);
 }
 
 static void run_folder(runner *r, const char *suite, const char *name)
@@ -1749,12 +1889,7 @@ static void run_folder(runner *r, const char *suite, const char *name)
         }
         const term *action = obj(&g, entry, MF "action");
         bool eval = !strcmp(tn, "QueryEvaluationTest"), csv = !strcmp(tn, "CSVResultFormatTest");
-        if ((eval || csv) && ((action && obj(&g, action, QT "serviceData")) ||
-                              !strcmp(name, "service"))) {
-            add_skip(r, "SERVICE (sparql11/service)",
-                     "federated query (SERVICE) needs remote endpoints");
-            fc->skipped++;
-        } else if (eval || csv) {
+        if (eval || csv) {
             qtest t = {0};
             const term *q = action ? obj(&g, action, QT "query") : NULL;
             const term *res = obj(&g, entry, MF "result");
@@ -1784,6 +1919,21 @@ static void run_folder(runner *r, const char *suite, const char *name)
                 const term *gr = d[i]->kind == 'B' ? obj(&g, d[i], QT "graph") : d[i];
                 if (gr)
                     t.graphs[t.ngraphs++] = xstrdup(gr->v);
+            }
+            free(d);
+            /* qt:serviceData [ qt:endpoint <e> ; qt:data <f> ... ] */
+            n = objs(&g, action, QT "serviceData", &d);
+            for (size_t i = 0; i < n; i++) {
+                const term *ep = obj(&g, d[i], QT "endpoint"), **files;
+                size_t nfiles = ep ? objs(&g, d[i], QT "data", &files) : 0;
+                for (size_t k = 0; k < nfiles; k++) {
+                    t.svc_endpoint = xrealloc(t.svc_endpoint, (t.nsvc + 1) * sizeof(char *));
+                    t.svc_data = xrealloc(t.svc_data, (t.nsvc + 1) * sizeof(char *));
+                    t.svc_endpoint[t.nsvc] = xstrdup(ep->v);
+                    t.svc_data[t.nsvc++] = xstrdup(files[k]->v);
+                }
+                if (ep)
+                    free(files);
             }
             free(d);
             run_test(r, fc, folder, &t);
@@ -1916,7 +2066,8 @@ static void write_report(runner *r, FILE *f, int tot[5])
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: sparql-eval-runner --citykg PATH --suite-dir DIR [--known-failures F]\n"
+    fprintf(stderr, "usage: sparql-eval-runner --citykg PATH --suite-dir DIR [--endpoint PATH]\n"
+                    "       [--known-failures F]\n"
                     "       [--report F.md] [--write-known F] [--test TEXT] [--timeout SEC]\n"
                     "       [--keep] [--verbose]\n");
 }
@@ -1929,6 +2080,8 @@ int main(int argc, char **argv)
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--citykg") && v)
             r.citykg = argv[++i];
+        else if (!strcmp(a, "--endpoint") && v)
+            r.endpoint = argv[++i];
         else if (!strcmp(a, "--suite-dir") && v)
             r.suite_dir = argv[++i];
         else if (!strcmp(a, "--known-failures") && v)

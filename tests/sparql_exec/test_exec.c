@@ -356,7 +356,8 @@ static void test_project_slice_values(void **state)
     assert_int_equal(got.n, want);
     free(got.rows);
     free(b.rows);
-    ctx.cancelled = true;
+    volatile bool cancel = true;
+    ctx.cancelled = &cancel;
     op = exec_scan_new(&ctx, &all);
     assert_false(exec_next(op, row));
     assert_int_equal(ctx.error.code, CK_ERR_CANCELLED);
