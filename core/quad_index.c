@@ -511,6 +511,8 @@ static bool block_load(quad_index_cursor *c, const MDB_val *k, const MDB_val *v)
         return false;
     }
     key_to_row(k->mv_data, &c->cur);
+    c->block_first = c->cur;
+    c->loaded = false;
     memcpy(c->raw, v->mv_data, v->mv_size);
     const unsigned char *restarts;
     if (!block_layout(c->raw, v->mv_size, &c->raw_len, &restarts, &c->nrestarts)) {
@@ -520,6 +522,7 @@ static bool block_load(quad_index_cursor *c, const MDB_val *k, const MDB_val *v)
     c->restarts = restarts;
     c->raw_pos = 0;
     c->have_cur = true;
+    c->loaded = true;
     if (++c->blocks == 2)
         c->first_block_rows = c->returned;
     return true;
@@ -540,32 +543,15 @@ static int block_advance(quad_index_cursor *c)
     return 1;
 }
 
-ck_status quad_index_cursor_open(quad_index_cursor *c, MDB_txn *txn, MDB_dbi dbi,
-                                 const quad_row *prefix, int prefix_len, ck_error *err)
+/* Positions at the first row >= c->prefix within the loaded block: 1 when
+ * there is one, 0 when every row of the block is smaller, -1 when the block
+ * is corrupt. Binary search over the absolute rows of the restart table,
+ * then at most 32 rows decoded. */
+static int position_in_block(quad_index_cursor *c)
 {
-    memset(c, 0, sizeof *c);
-    for (int i = 0; i < prefix_len; i++)
-        c->prefix.c[i] = prefix->c[i];
-    c->prefix_len = prefix_len;
-    c->raw = malloc(QUAD_BLOCK_MAX_BYTES);
-    int rc = c->raw ? mdb_cursor_open(txn, dbi, &c->cursor) : ENOMEM;
-    if (rc)
-        return lmdb_fail(err, rc, "opening scan cursor");
-    MDB_val k, v;
-    rc = seek_block(c->cursor, &c->prefix, &k, &v);
-    if (rc == MDB_NOTFOUND) {
-        c->done = true;
-        return CK_OK;
-    }
-    if (rc)
-        return lmdb_fail(err, rc, "seeking scan start");
-    if (!block_load(c, &k, &v)) {
-        if (err)
-            *err = c->error;
-        return CK_ERR_CORRUPT;
-    }
-    /* jump to the last restart point at or before the prefix: binary search
-     * over the absolute rows of the restart table */
+    c->cur = c->block_first;
+    c->raw_pos = 0;
+    c->have_cur = true;
     if (quad_row_cmp(&c->cur, &c->prefix) < 0 && c->nrestarts) {
         size_t lo = 0, hi = c->nrestarts, best = SIZE_MAX;
         while (lo < hi) {
@@ -573,8 +559,8 @@ ck_status quad_index_cursor_open(quad_index_cursor *c, MDB_txn *txn, MDB_dbi dbi
             const unsigned char *p = c->raw + restart_offset(c->restarts, mid);
             quad_row r = {{0, 0, 0, 0}};
             if (!decode_next(&p, c->raw + c->raw_len, &r)) {
-                ck_error_set(err, CK_ERR_CORRUPT, "corrupt index block");
-                return CK_ERR_CORRUPT;
+                ck_error_set(&c->error, CK_ERR_CORRUPT, "corrupt index block");
+                return -1;
             }
             if (quad_row_cmp(&r, &c->prefix) <= 0) {
                 best = mid;
@@ -586,26 +572,71 @@ ck_status quad_index_cursor_open(quad_index_cursor *c, MDB_txn *txn, MDB_dbi dbi
         if (best != SIZE_MAX) {
             c->raw_pos = restart_offset(c->restarts, best);
             c->cur = (quad_row){{0, 0, 0, 0}};
-            if (block_advance(c) != 1) {
-                if (err)
-                    *err = c->error;
-                return CK_ERR_CORRUPT;
-            }
+            if (block_advance(c) != 1)
+                return -1;
         }
     }
-    /* skip rows before the prefix (the prefix padded with zeros is the
-     * smallest row having it); if the block ends first, the prefix's rows
-     * start in the next block */
+    /* the prefix padded with zeros is the smallest row having it */
     while (c->have_cur && quad_row_cmp(&c->cur, &c->prefix) < 0) {
         int a = block_advance(c);
-        if (a < 0) {
-            if (err)
-                *err = c->error;
-            return CK_ERR_CORRUPT;
-        }
+        if (a < 0)
+            return -1;
         c->have_cur = a == 1;
     }
+    return c->have_cur ? 1 : 0;
+}
+
+ck_status quad_index_cursor_open(quad_index_cursor *c, MDB_txn *txn, MDB_dbi dbi,
+                                 const quad_row *prefix, int prefix_len, ck_error *err)
+{
+    memset(c, 0, sizeof *c);
+    c->raw = malloc(QUAD_BLOCK_MAX_BYTES);
+    int rc = c->raw ? mdb_cursor_open(txn, dbi, &c->cursor) : ENOMEM;
+    if (rc)
+        return lmdb_fail(err, rc, "opening scan cursor");
+    return quad_index_cursor_seek(c, prefix, prefix_len, err);
+}
+
+ck_status quad_index_cursor_seek(quad_index_cursor *c, const quad_row *prefix, int prefix_len,
+                                 ck_error *err)
+{
+    c->prefix = (quad_row){{0, 0, 0, 0}};
+    for (int i = 0; i < prefix_len; i++)
+        c->prefix.c[i] = prefix->c[i];
+    c->prefix_len = prefix_len;
+    c->done = false;
+    c->blocks = c->returned = c->first_block_rows = 0;
+    /* Lookups in ascending order (an index join over sorted rows) often
+     * land in the block already loaded: every row of a later block is
+     * greater, so a row >= prefix found here is the first one. */
+    if (c->loaded && quad_row_cmp(&c->prefix, &c->block_first) >= 0) {
+        int r = position_in_block(c);
+        if (r > 0) {
+            c->blocks = 1;
+            return CK_OK;
+        }
+        if (r < 0)
+            goto corrupt;
+    }
+    MDB_val k, v;
+    int rc = seek_block(c->cursor, &c->prefix, &k, &v);
+    if (rc == MDB_NOTFOUND) {
+        c->done = true;
+        c->loaded = false;
+        return CK_OK;
+    }
+    if (rc)
+        return lmdb_fail(err, rc, "seeking scan start");
+    if (!block_load(c, &k, &v) || position_in_block(c) < 0)
+        goto corrupt;
+    /* no row >= prefix in this block: the next block starts after it, and
+     * quad_index_cursor_next moves there */
     return CK_OK;
+corrupt:
+    c->done = true;
+    if (err)
+        *err = c->error;
+    return CK_ERR_CORRUPT;
 }
 
 const quad_row *quad_index_cursor_next(quad_index_cursor *c)
@@ -683,6 +714,7 @@ uint64_t quad_index_cursor_estimate_rest(quad_index_cursor *c)
         blocks++;
     }
     c->done = true;
+    c->loaded = false; /* the LMDB cursor has moved past the loaded block */
     /* density of the whole blocks decoded so far; the first block is only
      * partly in the range, so it counts only when it is the only one */
     uint64_t seen = c->returned + rest;

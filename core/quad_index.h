@@ -76,6 +76,8 @@ typedef struct {
     const unsigned char *restarts; /* the block's restart table (in raw) */
     size_t nrestarts;
     quad_row cur, out;      /* the row decoded last; the one returned */
+    quad_row block_first;   /* first row of the loaded block (its key) */
+    bool loaded;            /* raw holds a block */
     bool have_cur;          /* cur not yet consumed */
     uint64_t blocks;   /* blocks decoded */
     uint64_t returned; /* rows returned */
@@ -86,6 +88,10 @@ typedef struct {
 
 ck_status quad_index_cursor_open(quad_index_cursor *c, MDB_txn *txn, MDB_dbi dbi,
                                  const quad_row *prefix, int prefix_len, ck_error *err);
+/* Starts over at another prefix with the same cursor, e.g. for each row
+ * of an index join; cheap when the prefix falls in the block loaded. */
+ck_status quad_index_cursor_seek(quad_index_cursor *c, const quad_row *prefix, int prefix_len,
+                                 ck_error *err);
 /* Returns the next row, or NULL at the end (or on error: c->error.code set). */
 const quad_row *quad_index_cursor_next(quad_index_cursor *c);
 /* Ends an iteration with an estimate of the matching rows not yet returned:

@@ -398,6 +398,14 @@ static quad_perm choose_perm(const ck_pattern *p)
     return PERM_SPOG;
 }
 
+/* The pattern's bound positions as a row prefix of perm; returns its length. */
+static int scan_prefix(const ck_pattern *p, quad_perm perm, quad_row *prefix)
+{
+    ck_quad q = {p->g, p->s, p->p, p->o};
+    quad_to_row(perm, &q, prefix);
+    return (p->g_bound ? 1 : 0) + (p->s != 0) + (p->p != 0) + (p->o != 0);
+}
+
 ck_status ck_scan_open(ck_txn *t, const ck_pattern *p, ck_scan **out, ck_error *err)
 {
     *out = NULL;
@@ -405,10 +413,8 @@ ck_status ck_scan_open(ck_txn *t, const ck_pattern *p, ck_scan **out, ck_error *
     if (!sc)
         return ck_error_set(err, CK_ERR_NOMEM, "out of memory");
     sc->perm = choose_perm(p);
-    ck_quad q = {p->g, p->s, p->p, p->o};
     quad_row prefix;
-    quad_to_row(sc->perm, &q, &prefix);
-    int bound = (p->g_bound ? 1 : 0) + (p->s != 0) + (p->p != 0) + (p->o != 0);
+    int bound = scan_prefix(p, sc->perm, &prefix);
     ck_status st = quad_index_cursor_open(&sc->cursor, t->mdb, t->store->index[sc->perm],
                                           &prefix, bound, err);
     if (st) {
@@ -418,6 +424,20 @@ ck_status ck_scan_open(ck_txn *t, const ck_pattern *p, ck_scan **out, ck_error *
     }
     *out = sc;
     return CK_OK;
+}
+
+ck_status ck_scan_reset(ck_txn *t, ck_scan *sc, const ck_pattern *p, ck_error *err)
+{
+    quad_perm perm = choose_perm(p);
+    quad_row prefix;
+    int bound = scan_prefix(p, perm, &prefix);
+    sc->error = (ck_error){0};
+    if (perm == sc->perm)
+        return quad_index_cursor_seek(&sc->cursor, &prefix, bound, err);
+    /* another index: a cursor of its own */
+    quad_index_cursor_close(&sc->cursor);
+    sc->perm = perm;
+    return quad_index_cursor_open(&sc->cursor, t->mdb, t->store->index[perm], &prefix, bound, err);
 }
 
 bool ck_scan_next(ck_scan *sc, ck_quad *q)

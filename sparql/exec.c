@@ -141,44 +141,49 @@ static ck_id fixed_id(const exec_slot *slot, const ck_id *bindings, bool *unknow
     return bindings[slot->slot];
 }
 
+/* Points the cursor at the pattern's matches under bindings, reusing its
+ * scan (and LMDB cursor) when it has one. */
+static bool cursor_seek(pattern_cursor *c, const ck_id *bindings)
+{
+    const exec_pattern *p = &c->pattern;
+    memcpy(c->base, bindings, sizeof(ck_id) * (size_t)c->ctx->width);
+    c->empty = false;
+    c->have_last = false;
+    bool unknown = false;
+    ck_pattern q = {0};
+    q.s = fixed_id(&p->s, bindings, &unknown);
+    q.p = fixed_id(&p->p, bindings, &unknown);
+    q.o = fixed_id(&p->o, bindings, &unknown);
+    if (p->graph_mode == EXEC_GRAPH_DEFAULT) {
+        q.g = CK_DEFAULT_GRAPH;
+        q.g_bound = true;
+    } else if (p->graph_mode == EXEC_GRAPH_NAMED) {
+        q.g = fixed_id(&p->g, bindings, &unknown);
+        q.g_bound = q.g != 0;
+    }
+    if (unknown) {
+        c->empty = true;
+        return true;
+    }
+    if (c->scan)
+        return ck_scan_reset(c->ctx->txn, c->scan, &q, &c->ctx->error) == CK_OK;
+    return ck_scan_open(c->ctx->txn, &q, &c->scan, &c->ctx->error) == CK_OK;
+}
+
 static bool cursor_open(pattern_cursor *c, exec_ctx *ctx, const exec_pattern *p,
                         const ck_id *bindings)
 {
     memset(c, 0, sizeof *c);
     c->ctx = ctx;
     c->pattern = *p;
+    /* union or set of graphs: a triple in several graphs counts once */
+    c->dedupe = p->graph_mode == EXEC_GRAPH_UNION || p->graph_mode == EXEC_GRAPH_SET;
     c->base = malloc(sizeof(ck_id) * (size_t)(ctx->width ? ctx->width : 1));
     if (!c->base) {
         ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory");
         return false;
     }
-    memcpy(c->base, bindings, sizeof(ck_id) * (size_t)ctx->width);
-    bool unknown = false;
-    ck_pattern q = {0};
-    q.s = fixed_id(&p->s, bindings, &unknown);
-    q.p = fixed_id(&p->p, bindings, &unknown);
-    q.o = fixed_id(&p->o, bindings, &unknown);
-    switch (p->graph_mode) {
-    case EXEC_GRAPH_DEFAULT:
-        q.g = CK_DEFAULT_GRAPH;
-        q.g_bound = true;
-        break;
-    case EXEC_GRAPH_UNION:
-    case EXEC_GRAPH_SET:
-        c->dedupe = true;
-        break;
-    case EXEC_GRAPH_NAMED:
-        q.g = fixed_id(&p->g, bindings, &unknown);
-        q.g_bound = q.g != 0;
-        break;
-    }
-    if (unknown) {
-        c->empty = true;
-        return true;
-    }
-    if (ck_scan_open(ctx->txn, &q, &c->scan, &ctx->error) != CK_OK)
-        return false;
-    return true;
+    return cursor_seek(c, bindings);
 }
 
 /* Binds slot to id in row; false if the slot already holds another id
@@ -314,27 +319,30 @@ typedef struct {
     exec_op *left;
     exec_pattern pattern;
     pattern_cursor cursor;
-    bool cursor_open;
+    bool cursor_open;   /* cursor made (kept for every later left row) */
+    bool have_left;     /* cursor positioned for left_row */
     ck_id *left_row;
 } index_join_op;
 
+/* One scan serves every left row: cursor_seek moves it, which costs no
+ * LMDB lookup when the next match is in the block already loaded. */
 static bool index_join_next(exec_op *op, ck_id *row)
 {
     index_join_op *j = (index_join_op *)op;
     for (;;) {
-        if (j->cursor_open) {
+        if (j->have_left) {
             if (cursor_next(&j->cursor, row))
                 return true;
-            cursor_close(&j->cursor);
-            j->cursor_open = false;
+            j->have_left = false;
             if (op->ctx->error.code)
                 return false;
         }
         if (!exec_next(j->left, j->left_row))
             return false;
-        if (!cursor_open(&j->cursor, op->ctx, &j->pattern, j->left_row))
+        if (!(j->cursor_open ? cursor_seek(&j->cursor, j->left_row)
+                             : cursor_open(&j->cursor, op->ctx, &j->pattern, j->left_row)))
             return false;
-        j->cursor_open = true;
+        j->cursor_open = j->have_left = true;
     }
 }
 

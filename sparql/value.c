@@ -5,6 +5,7 @@
  */
 #include "value.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,8 +126,14 @@ size_t sparql_format_double(double d, bool is_float, char *buf)
     if (d == 0)
         return (size_t)sprintf(buf, signbit(d) ? "-0.0E0" : "0.0E0");
     char tmp[40];
+    /* The shortest digits that read back as d: when 15 digits (6 for a
+     * float) do, the trailing zeros trimmed below leave the shortest form,
+     * since every shorter decimal is exact at that precision; otherwise
+     * 16 or 17 digits (7 to 9). Few printf/strtod rounds instead of one
+     * per length. Subnormals hold fewer digits: they search from 1. */
     int maxprec = is_float ? 9 : 17;
-    for (int prec = 1; prec <= maxprec; prec++) {
+    bool subnormal = is_float ? fabsf((float)d) < FLT_MIN : fabs(d) < DBL_MIN;
+    for (int prec = subnormal ? 1 : is_float ? 6 : 15; prec <= maxprec; prec++) {
         snprintf(tmp, sizeof tmp, "%.*e", prec - 1, d);
         double back = strtod(tmp, NULL);
         if (is_float ? (float)back == (float)d : back == d)

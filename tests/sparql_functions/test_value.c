@@ -206,6 +206,11 @@ static void test_double_canonical(void **state)
         {1.0, false, "1.0E0"},     {-0.0, false, "-0.0E0"},  {100, false, "1.0E2"},
         {0.001, false, "1.0E-3"},  {1.5e300, false, "1.5E300"}, {0.1, true, "1.0E-1"},
         {123.456, false, "1.23456E2"}, {1.0 / 0.0, false, "INF"},
+        /* shortest forms that need 16 and 17 digits, and 7 to 9 for floats */
+        {0.1 + 0.2, false, "3.0000000000000004E-1"}, {1.0 / 3, false, "3.333333333333333E-1"},
+        {5e-324, false, "5.0E-324"}, {1.7976931348623157e308, false, "1.7976931348623157E308"},
+        {16777217.0f, true, "1.6777216E7"}, {0.3f, true, "3.0E-1"},
+        {1.0f / 3, true, "3.3333334E-1"}, {123456789.0, false, "1.23456789E8"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         sparql_format_double(cases[i].d, cases[i].f, buf);
