@@ -543,17 +543,23 @@ static int block_advance(quad_index_cursor *c)
     return 1;
 }
 
-/* Positions at the first row >= c->prefix within the loaded block: 1 when
- * there is one, 0 when every row of the block is smaller, -1 when the block
- * is corrupt. Binary search over the absolute rows of the restart table,
- * then at most 32 rows decoded. */
-static int position_in_block(quad_index_cursor *c)
+/* Positions at the first row >= c->prefix within the loaded block, from
+ * its start or (from_here, when c->cur <= prefix) from the row decoded
+ * last: 1 when there is one, 0 when every row of the block is smaller, -1
+ * when the block is corrupt. Binary search over the absolute rows of the
+ * restart table, then at most 32 rows decoded. */
+static int position_in_block(quad_index_cursor *c, bool from_here)
 {
-    c->cur = c->block_first;
-    c->raw_pos = 0;
+    if (!from_here) {
+        c->cur = c->block_first;
+        c->raw_pos = 0;
+    }
     c->have_cur = true;
     if (quad_row_cmp(&c->cur, &c->prefix) < 0 && c->nrestarts) {
         size_t lo = 0, hi = c->nrestarts, best = SIZE_MAX;
+        /* from the current row: only the restart points after it */
+        while (from_here && lo < hi && restart_offset(c->restarts, lo) < c->raw_pos)
+            lo++;
         while (lo < hi) {
             size_t mid = (lo + hi) / 2;
             const unsigned char *p = c->raw + restart_offset(c->restarts, mid);
@@ -610,7 +616,7 @@ ck_status quad_index_cursor_seek(quad_index_cursor *c, const quad_row *prefix, i
      * land in the block already loaded: every row of a later block is
      * greater, so a row >= prefix found here is the first one. */
     if (c->loaded && quad_row_cmp(&c->prefix, &c->block_first) >= 0) {
-        int r = position_in_block(c);
+        int r = position_in_block(c, quad_row_cmp(&c->prefix, &c->cur) >= 0);
         if (r > 0) {
             c->blocks = 1;
             return CK_OK;
@@ -627,7 +633,7 @@ ck_status quad_index_cursor_seek(quad_index_cursor *c, const quad_row *prefix, i
     }
     if (rc)
         return lmdb_fail(err, rc, "seeking scan start");
-    if (!block_load(c, &k, &v) || position_in_block(c) < 0)
+    if (!block_load(c, &k, &v) || position_in_block(c, false) < 0)
         goto corrupt;
     /* no row >= prefix in this block: the next block starts after it, and
      * quad_index_cursor_next moves there */

@@ -449,6 +449,50 @@ static int key_cmp(const void *a, const void *b, void *arg)
     return c ? c : (i < j ? -1 : i > j);
 }
 
+/* SUM and AVG add natively, with the promotion of op:numeric-add
+ * (integer < decimal < float < double): the same results as adding with
+ * the + operator row by row, without a lexical form per row. */
+typedef struct {
+    int rank;            /* 0 integer, 1 decimal, 2 float, 3 double */
+    sparql_decimal dec;  /* ranks 0 and 1 */
+    double d;            /* ranks 2 and 3 */
+    bool failed;         /* a non-numeric value, or a decimal overflow */
+} numeric_sum;
+
+static void sum_add(numeric_sum *s, const sparql_value *v)
+{
+    if (s->failed || !sparql_value_is_numeric(v)) {
+        s->failed = true;
+        return;
+    }
+    int rank = v->type == SPARQL_TYPE_INTEGER ? 0 : v->type == SPARQL_TYPE_DECIMAL ? 1
+               : v->type == SPARQL_TYPE_FLOAT ? 2 : 3;
+    if (rank >= 2 && s->rank <= 1)
+        s->d = sparql_decimal_to_double(s->dec);
+    if (rank > s->rank)
+        s->rank = rank;
+    if (s->rank <= 1) {
+        s->failed = !sparql_decimal_add(s->dec, v->v.dec, &s->dec);
+    } else {
+        double x = s->d + sparql_value_to_double(v);
+        s->d = s->rank == 2 ? (double)(float)x : x;
+    }
+}
+
+/* The sum as a value; false if it failed. */
+static bool sum_value(const numeric_sum *s, sparql_value *out)
+{
+    sparql_value_clear(out);
+    if (s->failed)
+        return false;
+    switch (s->rank) {
+    case 0: return sparql_value_set_integer(out, s->dec);
+    case 1: return sparql_value_set_decimal(out, s->dec);
+    case 2: return sparql_value_set_float(out, s->d);
+    default: return sparql_value_set_double(out, s->d);
+    }
+}
+
 /* Computes one aggregate over rows order[from..to). */
 static void aggregate(group_op *gop, const sparql_aggregate *a, size_t from, size_t to,
                       sparql_value *out)
@@ -463,10 +507,7 @@ static void aggregate(group_op *gop, const sparql_aggregate *a, size_t from, siz
     size_t nseen = 0;
     char *concat = NULL;
     size_t clen = 0;
-    double dsum = 0;
-    bool in_double = false;
-    if (a->kind == SPARQL_AGG_SUM || a->kind == SPARQL_AGG_AVG)
-        sparql_value_set_int(&acc, 0);
+    numeric_sum sum = {0};
     for (size_t r = from; r < to; r++) {
         const ck_id *row = gop->rows.rows + gop->order[r] * (size_t)w;
         if (!a->expr) { /* COUNT(*) */
@@ -480,6 +521,10 @@ static void aggregate(group_op *gop, const sparql_aggregate *a, size_t from, siz
                     continue;
             }
             count++;
+            continue;
+        }
+        if (a->kind == SPARQL_AGG_COUNT && !a->distinct && a->expr->kind == SPARQL_EXPR_VAR) {
+            count += row[a->expr->var] != 0; /* COUNT(?x) needs no value */
             continue;
         }
         sparql_value v;
@@ -502,27 +547,9 @@ static void aggregate(group_op *gop, const sparql_aggregate *a, size_t from, siz
         count++;
         switch (a->kind) {
         case SPARQL_AGG_SUM:
-        case SPARQL_AGG_AVG: {
-            /* a run of xsd:double values adds up natively: the same sums as
-             * the general path, without a canonical lexical form per row */
-            bool is_double = v.kind == SPARQL_VALUE_LITERAL && v.type == SPARQL_TYPE_DOUBLE &&
-                             v.valid;
-            if (is_double && (in_double || count == 1)) {
-                dsum = in_double ? dsum + v.v.d : v.v.d;
-                in_double = true;
-                break;
-            }
-            if (in_double) {
-                sparql_value_clear(&acc);
-                sparql_value_set_double(&acc, dsum);
-                in_double = false;
-            }
-            sparql_value args[2] = {acc, v}, sum;
-            sparql_function_call(SPARQL_CALL_OP_ADD, args, 2, &sum, &ev->functions);
-            sparql_value_clear(&acc);
-            acc = sum;
+        case SPARQL_AGG_AVG:
+            sum_add(&sum, &v);
             break;
-        }
         case SPARQL_AGG_MIN:
         case SPARQL_AGG_MAX:
             if (count == 1 || (a->kind == SPARQL_AGG_MIN ? sparql_value_order(&v, &acc) < 0
@@ -557,10 +584,8 @@ static void aggregate(group_op *gop, const sparql_aggregate *a, size_t from, siz
         sparql_value_clear(&v);
     }
     free(seen);
-    if (in_double) {
-        sparql_value_clear(&acc);
-        sparql_value_set_double(&acc, dsum);
-    }
+    if (a->kind == SPARQL_AGG_SUM || a->kind == SPARQL_AGG_AVG)
+        error |= !sum_value(&sum, &acc);
     switch (a->kind) {
     case SPARQL_AGG_COUNT:
         sparql_value_set_int(out, (int64_t)count);
@@ -633,8 +658,14 @@ static bool group_next(exec_op *op, ck_id *row)
         for (size_t i = 0; i < g->rows.n; i++) {
             g->order[i] = i;
             for (size_t k = 0; k < p->n_keys; k++) {
+                const sparql_expr *e = p->keys[k].expr;
+                const ck_id *r = g->rows.rows + i * (size_t)w;
+                if (e->kind == SPARQL_EXPR_VAR) { /* the id is the key: no decoding */
+                    g->keys[i * p->n_keys + k] = r[e->var];
+                    continue;
+                }
                 sparql_value v;
-                eval_expr(&g->pl->eval, p->keys[k].expr, g->rows.rows + i * (size_t)w, &v);
+                eval_expr(&g->pl->eval, e, r, &v);
                 g->keys[i * p->n_keys + k] = eval_value_id(&g->pl->eval, &v);
                 sparql_value_clear(&v);
             }
