@@ -322,6 +322,10 @@ typedef struct {
     bool cursor_open;   /* cursor made (kept for every later left row) */
     bool have_left;     /* cursor positioned for left_row */
     ck_id *left_row;
+    bool optional;      /* left join: a left row without a match stays */
+    bool matched;       /* some match of left_row passed keep */
+    exec_row_test keep;
+    void *keep_arg;
 } index_join_op;
 
 /* One scan serves every left row: cursor_seek moves it, which costs no
@@ -331,14 +335,23 @@ static bool index_join_next(exec_op *op, ck_id *row)
     index_join_op *j = (index_join_op *)op;
     for (;;) {
         if (j->have_left) {
-            if (cursor_next(&j->cursor, row))
+            while (cursor_next(&j->cursor, row)) {
+                if (j->keep && !j->keep(j->keep_arg, row))
+                    continue;
+                j->matched = true;
                 return true;
+            }
             j->have_left = false;
             if (op->ctx->error.code)
                 return false;
+            if (j->optional && !j->matched) {
+                memcpy(row, j->left_row, sizeof(ck_id) * (size_t)op->ctx->width);
+                return true;
+            }
         }
         if (!exec_next(j->left, j->left_row))
             return false;
+        j->matched = false;
         if (!(j->cursor_open ? cursor_seek(&j->cursor, j->left_row)
                              : cursor_open(&j->cursor, op->ctx, &j->pattern, j->left_row)))
             return false;
@@ -366,6 +379,18 @@ exec_op *exec_index_join_new(exec_ctx *ctx, exec_op *left, const exec_pattern *p
     j->pattern = *pattern;
     j->left_row = calloc((size_t)ctx->width + 1, sizeof(ck_id));
     return &j->base;
+}
+
+exec_op *exec_index_left_join_new(exec_ctx *ctx, exec_op *left, const exec_pattern *pattern,
+                                  exec_row_test keep, void *keep_arg)
+{
+    index_join_op *j = (index_join_op *)exec_index_join_new(ctx, left, pattern);
+    if (j) {
+        j->optional = true;
+        j->keep = keep;
+        j->keep_arg = keep_arg;
+    }
+    return j ? &j->base : NULL;
 }
 
 /* ---- materialised right side: hash join, left join, minus ------------------ */

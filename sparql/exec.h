@@ -121,6 +121,12 @@ typedef bool (*exec_row_test)(void *arg, const ck_id *row);
 exec_op *exec_left_join_new(exec_ctx *ctx, exec_op *left, exec_op *right, exec_row_test keep,
                             void *keep_arg);
 
+/* LeftJoin with a one-triple right side, as an index nested loop: each left
+ * row's matches of pattern (its bindings as constants) that pass keep, or
+ * the left row alone when none does. */
+exec_op *exec_index_left_join_new(exec_ctx *ctx, exec_op *left, const exec_pattern *pattern,
+                                  exec_row_test keep, void *keep_arg);
+
 /* MINUS: left rows with no compatible right row sharing a bound variable. */
 exec_op *exec_minus_new(exec_ctx *ctx, exec_op *left, exec_op *right);
 

@@ -1166,6 +1166,158 @@ static exec_op *plan_table(planner *pl, const sparql_pattern *p)
     return op;
 }
 
+/* Whether e uses only variables marked in bound, and no EXISTS. */
+static bool expr_within(const sparql_expr *e, const bool *bound)
+{
+    if (e->kind == SPARQL_EXPR_VAR)
+        return bound[e->var];
+    if (e->kind == SPARQL_EXPR_EXISTS || e->kind == SPARQL_EXPR_NOT_EXISTS)
+        return false;
+    for (size_t i = 0; i < e->n_args; i++)
+        if (!expr_within(e->args[i], bound))
+            return false;
+    return true;
+}
+
+/* Join(input, Filter(e, P)) equals Filter(e, Join(input, P)) when every
+ * variable of e is bound by every solution of P: then the input cannot
+ * change what e sees. True for a BGP and filters over its variables; the
+ * input then goes into the BGP's scans (an EXISTS over a row, a filtered
+ * group after other patterns). */
+static bool filter_takes_input(planner *pl, const sparql_pattern *p)
+{
+    if (p->left->op != SPARQL_OP_BGP)
+        return false;
+    bool *bound = calloc((size_t)pl->exec.width + 1, sizeof *bound);
+    if (!bound)
+        return false;
+    sparql_pattern_scope(p->left, bound);
+    bool ok = true;
+    for (size_t i = 0; i < p->n_exprs && ok; i++)
+        ok = expr_within(p->exprs[i], bound);
+    free(bound);
+    return ok;
+}
+
+/* MINUS whose right side is a BGP, possibly filtered over its own
+ * variables: every right solution binds all its variables, so a left row
+ * that binds one of them is removed exactly when the right side has a
+ * solution compatible with it, which its scans find with the row's
+ * bindings. With few left rows that is far cheaper than computing the
+ * whole right side; past MINUS_PROBE_ROWS left rows the operator falls
+ * back to the hash-based exec_minus. */
+#define MINUS_PROBE_ROWS 256
+
+static bool minus_can_probe(planner *pl, const sparql_pattern *p)
+{
+    const sparql_pattern *r = p->right;
+    return r->op == SPARQL_OP_BGP || (r->op == SPARQL_OP_FILTER && filter_takes_input(pl, r));
+}
+
+typedef struct {
+    exec_op base;
+    exec_op *left, *fallback;
+    planner *pl;
+    const sparql_pattern *right;
+    graph_ctx graph;
+    bool *right_vars;
+    row_buffer rows;    /* the first left rows, to choose the method */
+    size_t pos;
+    bool started, probing;
+    ck_id *probe_row;
+} minus_probe_op;
+
+static bool minus_removes(minus_probe_op *m, const ck_id *row)
+{
+    bool shares = false;
+    for (int v = 0; v < m->base.ctx->width && !shares; v++)
+        shares = row[v] && m->right_vars[v];
+    if (!shares)
+        return false; /* no shared variable: MINUS keeps the row */
+    planner *pl = m->pl;
+    bool explain = pl->options.explain;
+    pl->options.explain = false; /* not one plan line per row */
+    exec_op *probe = plan_pattern(pl, m->right, &m->graph, exec_values_new(&pl->exec, row, 1));
+    pl->options.explain = explain;
+    bool found = probe && exec_next(probe, m->probe_row);
+    exec_free(probe);
+    return found;
+}
+
+static bool minus_probe_next(exec_op *op, ck_id *row)
+{
+    minus_probe_op *m = (minus_probe_op *)op;
+    int w = op->ctx->width ? op->ctx->width : 1;
+    if (!m->started) {
+        m->started = true;
+        while (m->rows.n < MINUS_PROBE_ROWS && exec_next(m->left, row))
+            if (!row_buffer_push(op->ctx, &m->rows, row))
+                return false;
+        if (op->ctx->error.code)
+            return false;
+        m->probing = m->rows.n < MINUS_PROBE_ROWS;
+        if (!m->probing) {
+            /* many left rows: the buffered ones, then the rest, minus the
+             * right side computed once */
+            exec_op *left = exec_union_new(op->ctx,
+                                           exec_values_new(op->ctx, m->rows.rows, m->rows.n),
+                                           m->left);
+            m->left = NULL;
+            m->fallback = exec_minus_new(op->ctx, left,
+                                         plan_pattern(m->pl, m->right, &m->graph, NULL));
+            if (!m->fallback)
+                return false;
+        }
+    }
+    if (!m->probing)
+        return exec_next(m->fallback, row);
+    while (m->pos < m->rows.n && exec_check(op->ctx)) {
+        const ck_id *r = m->rows.rows + m->pos++ * (size_t)w;
+        if (!minus_removes(m, r) && !op->ctx->error.code) {
+            memcpy(row, r, (size_t)w * sizeof(ck_id));
+            return true;
+        }
+        if (op->ctx->error.code)
+            return false;
+    }
+    return false;
+}
+
+static void minus_probe_destroy(exec_op *op)
+{
+    minus_probe_op *m = (minus_probe_op *)op;
+    exec_free(m->left);
+    exec_free(m->fallback);
+    free(m->right_vars);
+    free(m->rows.rows);
+    free(m->probe_row);
+}
+
+static exec_op *minus_probe_new(planner *pl, const sparql_pattern *p, const graph_ctx *g,
+                                exec_op *left)
+{
+    minus_probe_op *m =
+        exec_op_new(sizeof *m, &pl->exec, minus_probe_next, minus_probe_destroy);
+    if (!m) {
+        exec_free(left);
+        return NULL;
+    }
+    m->left = left;
+    m->pl = pl;
+    m->right = p->right;
+    m->graph = *g;
+    m->right_vars = calloc((size_t)pl->exec.width + 1, sizeof *m->right_vars);
+    m->probe_row = calloc((size_t)pl->exec.width + 1, sizeof(ck_id));
+    if (!m->right_vars || !m->probe_row) {
+        exec_free(&m->base);
+        return NULL;
+    }
+    sparql_pattern_scope(p->right, m->right_vars);
+    note(pl, &m->base, -1, "minus (probing the right side per left row when under %d rows)",
+         MINUS_PROBE_ROWS);
+    return &m->base;
+}
+
 static exec_op *plan_graph(planner *pl, const sparql_pattern *p);
 
 static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_ctx *g,
@@ -1203,6 +1355,15 @@ static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_c
         break;
     case SPARQL_OP_LEFTJOIN: {
         filter_args *fa = p->n_exprs ? new_filter_args(pl, g, p->exprs, p->n_exprs) : NULL;
+        if (p->right->op == SPARQL_OP_BGP && p->right->n_triples == 1) {
+            /* OPTIONAL { one triple }: looked up per left row */
+            exec_pattern ep = triple_pattern(pl, &p->right->triples[0], g);
+            op = exec_index_left_join_new(&pl->exec, plan_pattern(pl, p->left, g, input), &ep,
+                                          fa ? filter_test : NULL, fa);
+            input = NULL;
+            note(pl, op, -1, "index left join%s", fa ? " with filter" : "");
+            break;
+        }
         op = exec_left_join_new(&pl->exec, plan_pattern(pl, p->left, g, input),
                                 plan_pattern(pl, p->right, g, NULL), fa ? filter_test : NULL, fa);
         input = NULL;
@@ -1211,7 +1372,12 @@ static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_c
     }
     case SPARQL_OP_FILTER: {
         filter_args *fa = new_filter_args(pl, g, p->exprs, p->n_exprs);
-        op = exec_filter_new(&pl->exec, plan_pattern(pl, p->left, g, NULL), filter_test, fa);
+        exec_op *in = NULL;
+        if (input && filter_takes_input(pl, p)) {
+            in = input;
+            input = NULL;
+        }
+        op = exec_filter_new(&pl->exec, plan_pattern(pl, p->left, g, in), filter_test, fa);
         note(pl, op, -1, "filter");
         break;
     }
@@ -1221,10 +1387,14 @@ static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_c
         note(pl, op, -1, "union");
         break;
     case SPARQL_OP_MINUS:
-        op = exec_minus_new(&pl->exec, plan_pattern(pl, p->left, g, input),
-                            plan_pattern(pl, p->right, g, NULL));
+        if (minus_can_probe(pl, p)) {
+            op = minus_probe_new(pl, p, g, plan_pattern(pl, p->left, g, input));
+        } else {
+            op = exec_minus_new(&pl->exec, plan_pattern(pl, p->left, g, input),
+                                plan_pattern(pl, p->right, g, NULL));
+            note(pl, op, -1, "minus");
+        }
         input = NULL;
-        note(pl, op, -1, "minus");
         break;
     case SPARQL_OP_GRAPH:
         op = plan_graph(pl, p);
