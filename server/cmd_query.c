@@ -84,13 +84,15 @@ static ck_status run_query(ck_txn *txn, void *ctx, ck_error *err)
 int cmd_query(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv)) {
-        printf("usage: citykg query [--data DIR] [--format json|xml|csv|tsv|table]\n"
+        printf("usage: citykg query [--data DIR] [--format FORMAT]\n"
                "                    [--explain] [--strict-default-graph] [--timeout MS]\n"
                "                    [--memory MB] [--allow-service HOST,...] [--repeat N]\n"
                "                    (QUERY | -f FILE)\n\n"
                "Runs a SPARQL 1.1 query on a snapshot of the store. SELECT and ASK results\n"
-               "are written in the format (default table); CONSTRUCT and DESCRIBE as\n"
-               "N-Triples. The default graph is the union of all graphs unless\n"
+               "are written as json, xml, csv, tsv or table (the default); CONSTRUCT and\n"
+               "DESCRIBE graphs as turtle, ntriples, nquads, rdfxml or jsonld (default:\n"
+               "turtle with the query's prefixes; ntriples when --format names a SELECT\n"
+               "format other than table). The default graph is the union of all graphs unless\n"
                "--strict-default-graph is given. --explain prints the algebra and the plan\n"
                "with estimated and actual rows per operator to stderr. A query stops with\n"
                "an error after --timeout milliseconds (default 60000), or when its tables and\n"
@@ -119,9 +121,21 @@ int cmd_query(int argc, char **argv)
     free(o.args);
     if (nargs > 1)
         return cli_fail("query takes one QUERY argument (quote it)");
-    results_format format;
-    if (!results_format_from_name(format_name, &format))
-        return cli_fail("unknown result format '%s' (use json, xml, csv, tsv or table)", format_name);
+    /* one --format for every query form: a SELECT/ASK name leaves graphs in
+     * Turtle (table, for people) or N-Triples (the machine formats); a
+     * graph name makes SELECT and ASK fail */
+    results_format format = RESULTS_TABLE;
+    graph_format gformat;
+    if (results_format_from_name(format_name, &format)) {
+        opts.graph_format = format == RESULTS_TABLE ? GRAPH_TURTLE : GRAPH_NTRIPLES;
+    } else if (graph_format_from_name(format_name, &gformat)) {
+        opts.graph_format = gformat;
+        opts.graph_format_only = true;
+    } else {
+        return cli_fail("unknown format '%s' (SELECT and ASK: json, xml, csv, tsv, table; "
+                        "CONSTRUCT and DESCRIBE: turtle, ntriples, nquads, rdfxml, jsonld)",
+                        format_name);
+    }
     if (!text_arg == !file)
         return cli_fail("give the query as an argument or with -f FILE (- for stdin)");
     char *text = NULL;

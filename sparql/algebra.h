@@ -243,6 +243,12 @@ struct sparql_pattern {
 
 /* ---- the query ------------------------------------------------------------ */
 
+/* A PREFIX of the prologue: name without ':', IRI resolved. */
+typedef struct {
+    const char *name;
+    const char *iri;
+} sparql_prefix;
+
 typedef enum {
     SPARQL_FORM_SELECT, SPARQL_FORM_CONSTRUCT, SPARQL_FORM_ASK, SPARQL_FORM_DESCRIBE
 } sparql_form;
@@ -252,6 +258,8 @@ typedef struct {
     sparql_form form;
     const char *base;        /* effective base IRI at the end of the prologue, or NULL */
     const char *prologue;    /* BASE and PREFIX lines with resolved IRIs (for SERVICE) */
+    const sparql_prefix *prefixes; /* the PREFIXes in order (CONSTRUCT/DESCRIBE output) */
+    size_t n_prefixes;
     const char **var_names;  /* slot -> name without '?' */
     bool *var_hidden;
     size_t n_vars;

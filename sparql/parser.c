@@ -31,10 +31,7 @@
 
 /* ---- parser state --------------------------------------------------------- */
 
-typedef struct {
-    const char *name;
-    const char *iri;
-} prefix_decl;
+typedef sparql_prefix prefix_decl;
 
 /* A triples block being collected: triple patterns and path patterns in the
  * order written, translated to BGPs and Path nodes when the block closes. */
@@ -1984,6 +1981,8 @@ static void parse_query(parser *P)
     parse_prologue(P);
     q->base = P->base;
     q->prologue = prologue_text(P);
+    q->prefixes = P->prefixes;
+    q->n_prefixes = P->n_prefixes;
     if (at_word(P, "SELECT")) {
         q->form = SPARQL_FORM_SELECT;
         parse_select_clause(P, ctx);

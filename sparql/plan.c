@@ -1615,14 +1615,28 @@ static ck_status write_select(planner *pl, exec_op *root, results_format format,
     return pl->exec.error.code;
 }
 
-static void write_triple(FILE *out, const ck_term *s, const ck_term *p, const ck_term *o)
+/* Writes one result triple; a triple the format cannot hold (RDF/XML) or a
+ * failed write stops the query with the writer's message. */
+static void write_triple(planner *pl, graph_writer *gw, const ck_term *s, const ck_term *p,
+                         const ck_term *o)
 {
-    char *a = ck_term_to_ntriples(s), *b = ck_term_to_ntriples(p), *c = ck_term_to_ntriples(o);
-    if (a && b && c)
-        fprintf(out, "%s %s %s .\n", a, b, c);
-    free(a);
-    free(b);
-    free(c);
+    if (!pl->exec.error.code && !graph_triple(gw, s, p, o))
+        ck_error_set(&pl->exec.error, CK_ERR_IO, "%s", graph_error(gw));
+}
+
+/* The writer for CONSTRUCT and DESCRIBE: the run's graph format with the
+ * query's base and prefixes. */
+static graph_writer *begin_graph(planner *pl, FILE *out)
+{
+    const sparql_query *q = pl->query;
+    graph_prefix *prefixes = calloc(q->n_prefixes + 1, sizeof *prefixes);
+    if (!prefixes)
+        return NULL;
+    for (size_t i = 0; i < q->n_prefixes; i++)
+        prefixes[i] = (graph_prefix){q->prefixes[i].name, q->prefixes[i].iri};
+    graph_writer *gw = graph_begin(out, pl->options.graph_format, q->base, prefixes, q->n_prefixes);
+    free(prefixes);
+    return gw;
 }
 
 /* A template node for one solution: variables from the row, blank nodes
@@ -1645,12 +1659,12 @@ static bool template_term(planner *pl, const sparql_node *n, const ck_id *row, u
     return true;
 }
 
-static ck_status write_construct(planner *pl, exec_op *root, FILE *out)
+static ck_status write_construct(planner *pl, exec_op *root, graph_writer *gw)
 {
     const sparql_query *q = pl->query;
     ck_id *row = calloc((size_t)pl->exec.width + 1, sizeof(ck_id));
     uint64_t solution = 0;
-    while (row && exec_next(root, row)) {
+    while (row && !pl->exec.error.code && exec_next(root, row)) {
         solution++;
         for (size_t i = 0; i < q->n_construct; i++) {
             const sparql_triple *tr = &q->construct_template[i];
@@ -1664,7 +1678,7 @@ static ck_status write_construct(planner *pl, exec_op *root, FILE *out)
             /* only valid RDF: IRI or blank subject, IRI predicate */
             if (s.kind == CK_TERM_LITERAL || p.kind != CK_TERM_IRI)
                 continue;
-            write_triple(out, &s, &p, &o);
+            write_triple(pl, gw, &s, &p, &o);
         }
     }
     free(row);
@@ -1673,9 +1687,9 @@ static ck_status write_construct(planner *pl, exec_op *root, FILE *out)
 
 /* Concise bounded description: the triples of a resource, and recursively
  * those of blank nodes they lead to. */
-static void describe_node(planner *pl, ck_id id, id_set *done, FILE *out)
+static void describe_node(planner *pl, ck_id id, id_set *done, graph_writer *gw)
 {
-    if (!id_set_add(done, id))
+    if (pl->exec.error.code || !id_set_add(done, id))
         return;
     ck_pattern q = {.s = id};
     graph_pattern(&pl->default_graph, &q);
@@ -1698,31 +1712,31 @@ static void describe_node(planner *pl, ck_id id, id_set *done, FILE *out)
             termspace_resolve(pl->terms, quad.p, &p, &bp, &err) ||
             termspace_resolve(pl->terms, quad.o, &o, &bo, &err))
             continue;
-        write_triple(out, &s, &p, &o);
+        write_triple(pl, gw, &s, &p, &o);
         if (ck_id_tag(quad.o) == CK_TAG_BLANK)
             id_set_add(&blanks, quad.o);
     }
     ck_scan_close(sc);
     for (size_t i = 0; i < blanks.n; i++)
-        describe_node(pl, blanks.ids[i], done, out);
+        describe_node(pl, blanks.ids[i], done, gw);
     id_set_free(&blanks);
 }
 
-static ck_status write_describe(planner *pl, exec_op *root, FILE *out)
+static ck_status write_describe(planner *pl, exec_op *root, graph_writer *gw)
 {
     const sparql_query *q = pl->query;
     id_set done = {0};
     for (size_t i = 0; i < q->n_describe; i++)
         if (q->describe[i].var < 0)
-            describe_node(pl, node_id(pl, &q->describe[i].term), &done, out);
+            describe_node(pl, node_id(pl, &q->describe[i].term), &done, gw);
     ck_id *row = calloc((size_t)pl->exec.width + 1, sizeof(ck_id));
-    while (root && row && exec_next(root, row))
+    while (root && row && !pl->exec.error.code && exec_next(root, row))
         for (size_t v = 0; v < q->n_vars; v++) {
             bool wanted = q->describe_all && !q->var_hidden[v];
             for (size_t i = 0; i < q->n_describe && !wanted; i++)
                 wanted = q->describe[i].var == (int)v;
             if (wanted && row[v])
-                describe_node(pl, row[v], &done, out);
+                describe_node(pl, row[v], &done, gw);
         }
     free(row);
     id_set_free(&done);
@@ -1781,6 +1795,11 @@ ck_status sparql_run(ck_txn *txn, const char *text, const char *base_iri, result
     }
     pl.active_graph = pl.default_graph;
     exec_op *root = pl.exec.error.code ? NULL : plan_pattern(&pl, q->pattern, &pl.default_graph, NULL);
+    if (!pl.exec.error.code && pl.options.graph_format_only &&
+        (q->form == SPARQL_FORM_SELECT || q->form == SPARQL_FORM_ASK))
+        ck_error_set(&pl.exec.error, CK_ERR_INVALID,
+                     "%s results are not a graph: choose json, xml, csv, tsv or table",
+                     q->form == SPARQL_FORM_SELECT ? "SELECT" : "ASK");
     if (!pl.exec.error.code) {
         switch (q->form) {
         case SPARQL_FORM_SELECT:
@@ -1795,11 +1814,20 @@ ck_status sparql_run(ck_txn *txn, const char *text, const char *base_iri, result
             break;
         }
         case SPARQL_FORM_CONSTRUCT:
-            write_construct(&pl, root, out);
+        case SPARQL_FORM_DESCRIBE: {
+            graph_writer *gw = begin_graph(&pl, out);
+            if (!gw) {
+                ck_error_set(&pl.exec.error, CK_ERR_NOMEM, "out of memory");
+                break;
+            }
+            if (q->form == SPARQL_FORM_CONSTRUCT)
+                write_construct(&pl, root, gw);
+            else
+                write_describe(&pl, root, gw);
+            if (!graph_end(gw) && !pl.exec.error.code)
+                ck_error_set(&pl.exec.error, CK_ERR_IO, "writing results failed");
             break;
-        case SPARQL_FORM_DESCRIBE:
-            write_describe(&pl, root, out);
-            break;
+        }
         }
     }
     if (pl.options.explain && !pl.exec.error.code)

@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "algebra.h"
+#include "graph_writer.h"
 #include "results.h"
 #include "store.h"
 
@@ -26,10 +27,14 @@ typedef struct {
                                   past it the run fails with CK_ERR_FULL */
     const char *service_allow; /* hosts SERVICE may contact, comma-separated; NULL = none */
     volatile bool *cancelled;  /* set from another thread to cancel; may be NULL */
+    graph_format graph_format; /* CONSTRUCT and DESCRIBE output (0: N-Triples) */
+    bool graph_format_only;    /* the caller asked for a graph format: SELECT and ASK fail */
 } sparql_run_options;
 
 /* Parses and runs query text on a snapshot and writes the results: for
- * SELECT and ASK in format, for CONSTRUCT and DESCRIBE as N-Triples. */
+ * SELECT and ASK in format, for CONSTRUCT and DESCRIBE in
+ * options->graph_format (graph_writer.h), with the query's base and
+ * prefixes. */
 ck_status sparql_run(ck_txn *txn, const char *text, const char *base_iri,
                      results_format format, const sparql_run_options *options, FILE *out,
                      ck_error *err);

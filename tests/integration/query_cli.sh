@@ -42,12 +42,23 @@ expect_eq "union default graph holds every quad once" "$(quads_of "$D")" "$(sed 
 run "$CITYKG" query --data "$D" --strict-default-graph --format csv "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 expect_eq "strict default graph is empty here" 0 "$(sed -n 2p "$T/out" | tr -d '\r')"
 
-# CONSTRUCT output is N-Triples that loads back
-run "$CITYKG" query --data "$D" "$P CONSTRUCT { ?p rdfs:label ?n } WHERE { ?p a c:ParkingFacility ; rdfs:label ?n }"
-cp "$T/out" "$T/construct.nt"
-run "$CITYKG" load -q --data "$T/c" "$T/construct.nt"
-expect_eq "CONSTRUCT result loads back" "0" "$RC"
-expect_quads "CONSTRUCT triples" "$T/c" "$parking"
+# CONSTRUCT output in every graph format loads back (Turtle by default)
+CQ="$P CONSTRUCT { ?p rdfs:label ?n ; c:capacity ?cap } WHERE { ?p a c:ParkingFacility ; rdfs:label ?n ; c:capacity ?cap }"
+for f in default:ttl turtle:ttl ntriples:nt nquads:nq rdfxml:rdf; do
+    name=${f%%:*} ext=${f##*:}
+    if [ "$name" = default ]; then run "$CITYKG" query --data "$D" "$CQ"
+    else run "$CITYKG" query --data "$D" --format "$name" "$CQ"; fi
+    cp "$T/out" "$T/construct-$name.$ext"
+    run "$CITYKG" load -q --data "$T/c-$name" "$T/construct-$name.$ext"
+    expect_eq "CONSTRUCT as $name loads back" "0" "$RC"
+    expect_quads "CONSTRUCT triples ($name)" "$T/c-$name" "$((parking * 2))"
+done
+if grep -q '^@prefix c: <https://w3id.org/citykg/ontology#>' "$T/construct-default.ttl"; then
+    pass "Turtle output uses the query's prefixes"; else fail "Turtle prefixes: $(head -3 "$T/construct-default.ttl")"; fi
+run "$CITYKG" query --data "$D" --format jsonld "$CQ"
+expect_eq "JSON-LD output: one node object per car park" "$parking" "$(grep -o '"@id"' "$T/out" | wc -l)"
+run "$CITYKG" query --data "$D" --format turtle "$P SELECT ?p WHERE { ?p a c:ParkingFacility }"
+expect_one_error_line "SELECT with a graph format"
 
 run "$CITYKG" query --data "$D" --explain --format csv "$P SELECT ?b WHERE { ?b a c:Building ; c:measuredHeight ?h FILTER(?h > 20) }"
 if grep -q '^algebra:' "$T/err" && grep -q 'index join' "$T/err" && grep -q 'est ' "$T/err"; then
