@@ -436,17 +436,56 @@ typedef struct {
     const sparql_pattern *p;
     row_buffer rows;
     ck_id *keys;        /* n rows x nkeys */
-    size_t *order;      /* rows sorted by key */
+    size_t *order;      /* row numbers, each group's together */
     size_t pos;         /* next row of order to start a group at */
     bool started, empty_done;
 } group_op;
 
-static int key_cmp(const void *a, const void *b, void *arg)
+/* Orders the rows so that each group's rows are contiguous, groups in the
+ * order they first appear and rows in input order within a group: a hash
+ * table from key tuples to group numbers, then a counting sort by group.
+ * Linear time, where sorting by key cost a comparison callback per step. */
+static bool group_rows(group_op *g, exec_ctx *ctx)
 {
-    const group_op *grouping = arg;
-    size_t i = *(const size_t *)a, j = *(const size_t *)b, n = grouping->p->n_keys;
-    int c = n ? memcmp(grouping->keys + i * n, grouping->keys + j * n, n * sizeof(ck_id)) : 0;
-    return c ? c : (i < j ? -1 : i > j);
+    size_t n = g->rows.n, nk = g->p->n_keys, nslots = 16;
+    if (nk == 0) {
+        for (size_t i = 0; i < n; i++)
+            g->order[i] = i;
+        return true;
+    }
+    while (nslots < 2 * n)
+        nslots *= 2;
+    if (!exec_reserve(ctx, nslots * sizeof(size_t) + 3 * n * sizeof(size_t)))
+        return false;
+    size_t *slots = calloc(nslots, sizeof *slots);  /* group number + 1, 0 = free */
+    size_t *first = malloc((n + 1) * sizeof *first); /* a row of each group */
+    size_t *start = calloc(n + 2, sizeof *start);    /* rows per group, then offsets */
+    size_t *group = malloc((n + 1) * sizeof *group); /* each row's group */
+    bool ok = slots && first && start && group;
+    size_t ngroups = 0;
+    for (size_t i = 0; ok && i < n; i++) {
+        const ck_id *key = g->keys + i * nk;
+        size_t j = ck_hash_bytes(key, nk * sizeof(ck_id), 7) & (nslots - 1);
+        while (slots[j] && memcmp(g->keys + first[slots[j] - 1] * nk, key, nk * sizeof(ck_id)))
+            j = (j + 1) & (nslots - 1);
+        if (!slots[j]) {
+            first[ngroups] = i;
+            slots[j] = ++ngroups;
+        }
+        group[i] = slots[j] - 1;
+        start[group[i] + 1]++;
+    }
+    for (size_t k = 1; ok && k <= ngroups; k++)
+        start[k] += start[k - 1];
+    for (size_t i = 0; ok && i < n; i++)
+        g->order[start[group[i]]++] = i;
+    free(slots);
+    free(first);
+    free(start);
+    free(group);
+    if (!ok)
+        ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory for GROUP BY");
+    return ok;
 }
 
 /* SUM and AVG add natively, with the promotion of op:numeric-add
@@ -670,7 +709,8 @@ static bool group_next(exec_op *op, ck_id *row)
                 sparql_value_clear(&v);
             }
         }
-        qsort_r(g->order, g->rows.n, sizeof(size_t), key_cmp, g);
+        if (!group_rows(g, op->ctx))
+            return false;
     }
     if (g->rows.n == 0) {
         /* no rows: one empty group without GROUP BY, none with it */
@@ -1335,7 +1375,17 @@ static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_c
         input = NULL;
         break;
     case SPARQL_OP_JOIN:
-        if (p->right->op == SPARQL_OP_SERVICE && p->right->name.var >= 0) {
+        if (p->left->op == SPARQL_OP_BGP && p->right->op == SPARQL_OP_PATH &&
+            (p->right->path_s.var < 0 || p->right->path_o.var < 0)) {
+            /* a path from or to a constant has few solutions (the nodes
+             * reachable from it): computed first, they seed the BGP's
+             * scans instead of joining with all of its matches */
+            bool *bound = calloc((size_t)pl->exec.width + 1, sizeof *bound);
+            sparql_pattern_scope(p->right, bound);
+            op = plan_bgp(pl, p->left, g, plan_pattern(pl, p->right, g, input), bound);
+            free(bound);
+            input = NULL;
+        } else if (p->right->op == SPARQL_OP_SERVICE && p->right->name.var >= 0) {
             /* SERVICE ?v takes its endpoints from the left rows */
             op = plan_pattern(pl, p->right, g, plan_pattern(pl, p->left, g, input));
             input = NULL;
