@@ -17,7 +17,7 @@
 #include "quad_index.h"
 #include "store.h"
 
-#define CK_FORMAT_VERSION 2 /* 2: restart points in index blocks */
+#define CK_FORMAT_VERSION 3 /* 2: restart points in index blocks; 3: inline numbers, dateTimes */
 
 struct ck_store {
     MDB_env *env;

@@ -61,6 +61,160 @@ static bool parse_canonical_integer(const char *s, size_t n, int64_t *out)
     return true;
 }
 
+/* ---- numbers written as plain decimals (CK_TAG_NUMBER) ----------------------
+ * payload: type (2 bits: 0 decimal, 1 double, 2 float) | scale (5) | sign (1)
+ * | mantissa (52): the value is (-1)^sign * mantissa / 10^scale and renders
+ * as the mantissa's digits, zero-padded to scale + 1, with a '.' before the
+ * last scale digits. */
+#define NUMBER_MANTISSA_BITS 52
+#define NUMBER_MAX_DIGITS 15 /* 10^15 < 2^52 */
+
+static const char *const number_types[] = {CK_XSD "decimal", CK_XSD "double", CK_XSD "float"};
+
+static size_t render_number(uint64_t payload, char *buf)
+{
+    uint64_t m = payload & (((uint64_t)1 << NUMBER_MANTISSA_BITS) - 1);
+    bool negative = payload >> NUMBER_MANTISSA_BITS & 1;
+    unsigned scale = (unsigned)(payload >> (NUMBER_MANTISSA_BITS + 1)) & 31;
+    char digits[24];
+    int n = snprintf(digits, sizeof digits, "%0*llu", (int)scale + 1, (unsigned long long)m);
+    size_t len = 0;
+    if (negative)
+        buf[len++] = '-';
+    memcpy(buf + len, digits, (size_t)n - scale);
+    len += (size_t)n - scale;
+    if (scale) {
+        buf[len++] = '.';
+        memcpy(buf + len, digits + n - scale, scale);
+        len += scale;
+    }
+    buf[len] = 0;
+    return len;
+}
+
+static bool inline_number(const ck_term *t, unsigned type, ck_id *id)
+{
+    const char *s = t->value;
+    size_t n = t->value_len, i = 0, digits = 0;
+    if (n == 0 || n > 24)
+        return false;
+    bool negative = s[0] == '-';
+    i = negative;
+    uint64_t m = 0;
+    unsigned scale = 0;
+    bool point = false;
+    for (; i < n; i++) {
+        if (s[i] == '.' && !point) {
+            point = true;
+            continue;
+        }
+        if (s[i] < '0' || s[i] > '9' || ++digits > NUMBER_MAX_DIGITS)
+            return false;
+        m = m * 10 + (uint64_t)(s[i] - '0');
+        scale += point;
+    }
+    if (digits == 0 || scale > 31)
+        return false;
+    uint64_t payload = (uint64_t)type << (NUMBER_MANTISSA_BITS + 6) |
+                       (uint64_t)scale << (NUMBER_MANTISSA_BITS + 1) |
+                       (uint64_t)negative << NUMBER_MANTISSA_BITS | m;
+    /* only forms that render back exactly ("0.5", "12.50"; not ".5",
+     * "5.", "012") */
+    char back[32];
+    if (render_number(payload, back) != n || memcmp(back, s, n) != 0)
+        return false;
+    *id = ck_id_make(CK_TAG_NUMBER, payload);
+    return true;
+}
+
+/* ---- xsd:dateTime (CK_TAG_DATETIME) ------------------------------------------
+ * payload from the top: year (14 bits) | month (4) | day (5) | hour (5) |
+ * minute (6) | second (6) | fraction (11: 0 none, 1 + d, 11 + dd or
+ * 111 + ddd for one to three digits) | zone (2: 0 none, 1 'Z', 2 offset)
+ * | offset (7: quarter hours + 56). */
+static size_t render_datetime(uint64_t p, char *buf)
+{
+    unsigned offset = p & 127, zone = p >> 7 & 3, frac = p >> 9 & 2047, sec = p >> 20 & 63,
+             min = p >> 26 & 63, hour = p >> 32 & 31, day = p >> 37 & 31, month = p >> 42 & 15,
+             year = (unsigned)(p >> 46 & 16383);
+    int len = snprintf(buf, 32, "%04u-%02u-%02uT%02u:%02u:%02u", year, month, day, hour, min, sec);
+    if (frac >= 111)
+        len += snprintf(buf + len, 32 - (size_t)len, ".%03u", frac - 111);
+    else if (frac >= 11)
+        len += snprintf(buf + len, 32 - (size_t)len, ".%02u", frac - 11);
+    else if (frac >= 1)
+        len += snprintf(buf + len, 32 - (size_t)len, ".%u", frac - 1);
+    if (zone == 1) {
+        buf[len++] = 'Z';
+    } else if (zone == 2) {
+        int q = (int)offset - 56, a = q < 0 ? -q : q;
+        len += snprintf(buf + len, 32 - (size_t)len, "%c%02d:%02d", q < 0 ? '-' : '+', a / 4,
+                        a % 4 * 15);
+    }
+    buf[len] = 0;
+    return (size_t)len;
+}
+
+/* Reads n digits at s as a number; -1 if they are not all digits. */
+static int read_digits(const char *s, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+static bool inline_datetime(const ck_term *t, ck_id *id)
+{
+    const char *s = t->value;
+    size_t n = t->value_len;
+    if (n < 19 || n > 29 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
+        s[16] != ':')
+        return false;
+    int year = read_digits(s, 4), month = read_digits(s + 5, 2), day = read_digits(s + 8, 2),
+        hour = read_digits(s + 11, 2), min = read_digits(s + 14, 2), sec = read_digits(s + 17, 2);
+    if (year < 0 || month < 0 || day < 0 || hour < 0 || min < 0 || sec < 0 || month > 15 ||
+        day > 31 || hour > 31 || min > 63 || sec > 63)
+        return false;
+    size_t i = 19;
+    unsigned frac = 0, zone = 0, offset = 56;
+    if (i < n && s[i] == '.') {
+        size_t d = 0;
+        while (i + 1 + d < n && s[i + 1 + d] >= '0' && s[i + 1 + d] <= '9')
+            d++;
+        if (d < 1 || d > 3)
+            return false;
+        int v = read_digits(s + i + 1, (int)d);
+        frac = (unsigned)v + (d == 1 ? 1 : d == 2 ? 11 : 111);
+        i += 1 + d;
+    }
+    if (i < n && s[i] == 'Z') {
+        zone = 1;
+        i++;
+    } else if (i + 6 == n && (s[i] == '+' || s[i] == '-') && s[i + 3] == ':') {
+        int h = read_digits(s + i + 1, 2), m = read_digits(s + i + 4, 2);
+        if (h < 0 || m < 0 || m % 15 || h * 4 + m / 15 > 56)
+            return false;
+        int q = h * 4 + m / 15;
+        zone = 2;
+        offset = (unsigned)(56 + (s[i] == '-' ? -q : q));
+        i += 6;
+    }
+    if (i != n)
+        return false;
+    uint64_t payload = (uint64_t)year << 46 | (uint64_t)month << 42 | (uint64_t)day << 37 |
+                       (uint64_t)hour << 32 | (uint64_t)min << 26 | (uint64_t)sec << 20 |
+                       (uint64_t)frac << 9 | (uint64_t)zone << 7 | offset;
+    char back[32];
+    if (render_datetime(payload, back) != n || memcmp(back, s, n) != 0)
+        return false; /* e.g. "-00:00", which renders as "+00:00" */
+    *id = ck_id_make(CK_TAG_DATETIME, payload);
+    return true;
+}
+
 bool ck_term_try_inline(const ck_term *term, ck_id *id)
 {
     if (term->kind != CK_TERM_LITERAL || term->lang)
@@ -91,7 +245,13 @@ bool ck_term_try_inline(const ck_term *term, ck_id *id)
             *id = ck_id_make(CK_TAG_BOOL, 0);
             return true;
         }
+        return false;
     }
+    for (unsigned type = 0; type < 3; type++)
+        if (datatype_is(term, number_types[type]))
+            return inline_number(term, type, id);
+    if (datatype_is(term, CK_XSD "dateTime"))
+        return inline_datetime(term, id);
     return false;
 }
 
@@ -126,6 +286,20 @@ bool ck_term_from_inline(ck_id id, ck_term *term, char buf[32])
         term->value_len = n;
         return true;
     }
+    case CK_TAG_NUMBER: {
+        unsigned type = (unsigned)(payload >> (NUMBER_MANTISSA_BITS + 6)) & 3;
+        if (type > 2)
+            return false;
+        term->value_len = render_number(payload, buf);
+        term->datatype = number_types[type];
+        term->datatype_len = strlen(number_types[type]);
+        return true;
+    }
+    case CK_TAG_DATETIME:
+        term->value_len = render_datetime(payload, buf);
+        term->datatype = CK_XSD "dateTime";
+        term->datatype_len = strlen(CK_XSD "dateTime");
+        return true;
     default:
         return false;
     }

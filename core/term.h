@@ -10,11 +10,15 @@
  *   - blank nodes: the payload is a store-wide counter; a blank node needs no
  *     dictionary entry because its label carries no meaning across documents;
  *   - inline values: canonical xsd:integer, xsd:boolean and short xsd:string
- *     literals carry their value in the payload, so filters, ORDER BY and
- *     output need no dictionary lookup.
+ *     literals, numbers written as plain decimals (xsd:decimal, xsd:double,
+ *     xsd:float: "12.5") and xsd:dateTime values carry their value in the
+ *     payload, so filters, aggregates, ORDER BY and output need no
+ *     dictionary lookup, and the dictionary holds none of the measured
+ *     values that make up most of a city's literals.
  *
- * Inlining is lossless: a literal is inlined only when its lexical form is the
- * canonical one ("7" but not "07"), so a dump reproduces the loaded text.
+ * Inlining is lossless: a literal is inlined only when its payload renders
+ * back to exactly its lexical form ("7" but not "07", "1.50" but not
+ * "01.5"), so a dump reproduces the loaded text.
  * Id 0 is never a term: it means "unbound" in patterns and "the default graph"
  * in the graph position of a quad.
  */
@@ -38,7 +42,10 @@ enum ck_tag {
     CK_TAG_TYPED = 5,       /* dictionary: literal of any other datatype */
     CK_TAG_INT = 8,         /* inline canonical xsd:integer, 60-bit signed */
     CK_TAG_BOOL = 9,        /* inline canonical xsd:boolean */
-    CK_TAG_SHORT_STRING = 10 /* inline xsd:string of at most 7 bytes, no NUL */
+    CK_TAG_SHORT_STRING = 10, /* inline xsd:string of at most 7 bytes, no NUL */
+    CK_TAG_NUMBER = 11,     /* inline xsd:decimal, xsd:double or xsd:float written as a
+                               plain decimal ("12.5", "-0.75"), at most 15 digits */
+    CK_TAG_DATETIME = 12    /* inline xsd:dateTime "YYYY-MM-DDThh:mm:ss[.fff][tz]" */
 };
 
 static inline enum ck_tag ck_id_tag(ck_id id) { return (enum ck_tag)(id & 0xF); }

@@ -100,9 +100,53 @@ static void test_ntriples_escaping(void **state)
     free(s);
 }
 
+static void test_inline_numbers_and_datetimes(void **state)
+{
+    const char *decimals[] = {"0", "12.5", "-0.75", "10.60", "-0.0", "0.000001",
+                              "123456789012345", "1234567890.12345", "-99999.9"};
+    for (size_t i = 0; i < sizeof decimals / sizeof *decimals; i++) {
+        assert_round_trip(decimals[i], CK_XSD "decimal", CK_TAG_NUMBER);
+        assert_round_trip(decimals[i], CK_XSD "double", CK_TAG_NUMBER);
+        assert_round_trip(decimals[i], CK_XSD "float", CK_TAG_NUMBER);
+    }
+    /* forms that would not render back, or need more digits: dictionary */
+    const char *not_inline[] = {".5", "5.", "+1.5", "012.5", "00", "1e5", "1.0E2", "NaN", "INF",
+                                "1234567890123456", "1.2.3", "-", "", " 1", "1,5",
+                                "0.00000000000000000000000000000001"};
+    for (size_t i = 0; i < sizeof not_inline / sizeof *not_inline; i++) {
+        ck_term t = literal(not_inline[i], CK_XSD "double");
+        ck_id id;
+        assert_false(ck_term_try_inline(&t, &id));
+    }
+    const char *times[] = {"2024-01-01T10:00:00Z", "2024-01-01T10:00:00", "1999-12-31T23:59:59.5",
+                           "2024-06-30T12:30:00.25+02:00", "2024-06-30T12:30:00.125-05:45",
+                           "0001-01-01T00:00:00+14:00", "2024-02-29T24:00:00-14:00"};
+    for (size_t i = 0; i < sizeof times / sizeof *times; i++)
+        assert_round_trip(times[i], CK_XSD "dateTime", CK_TAG_DATETIME);
+    const char *not_times[] = {"2024-01-01", "2024-01-01T10:00", "-2024-01-01T10:00:00",
+                               "12024-01-01T10:00:00", "2024-01-01T10:00:00.1234",
+                               "2024-01-01T10:00:00-00:00", "2024-01-01T10:00:00+01:10",
+                               "2024-01-01T10:00:00+15:00", "2024-01-01T10:00:00z",
+                               "2024-01-01 10:00:00", "2024-01-01T10:00:00Z "};
+    for (size_t i = 0; i < sizeof not_times / sizeof *not_times; i++) {
+        ck_term t = literal(not_times[i], CK_XSD "dateTime");
+        ck_id id;
+        assert_false(ck_term_try_inline(&t, &id));
+    }
+    /* one term, one id: the same text always inlines the same way, and
+     * other datatypes keep their own ids */
+    ck_term a = literal("12.5", CK_XSD "decimal"), b = literal("12.5", CK_XSD "double");
+    ck_id ia, ib;
+    assert_true(ck_term_try_inline(&a, &ia) && ck_term_try_inline(&b, &ib));
+    assert_true(ia != ib);
+    ck_term d = literal("2024-01-01", CK_XSD "date");
+    assert_false(ck_term_try_inline(&d, &ia));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_inline_numbers_and_datetimes),
         cmocka_unit_test(test_inline_integers),
         cmocka_unit_test(test_inline_booleans_and_strings),
         cmocka_unit_test(test_inline_ids_are_distinct),
