@@ -61,23 +61,35 @@ static bool parse_canonical_integer(const char *s, size_t n, int64_t *out)
     return true;
 }
 
-/* ---- numbers written as plain decimals (CK_TAG_NUMBER) ----------------------
- * payload: type (2 bits: 0 decimal, 1 double, 2 float) | scale (5) | sign (1)
- * | mantissa (52): the value is (-1)^sign * mantissa / 10^scale and renders
- * as the mantissa's digits, zero-padded to scale + 1, with a '.' before the
- * last scale digits. */
-#define NUMBER_MANTISSA_BITS 52
+/* ---- numbers (CK_TAG_NUMBER, CK_TAG_SCIENTIFIC) --------------------------------
+ * A number is sign, digits with a '.' before the last `scale` of them and,
+ * for CK_TAG_SCIENTIFIC, an exponent: "-12.50", "4.87425E5", "487425.0E0".
+ * Payloads from the top:
+ *   CK_TAG_NUMBER      type (2 bits: decimal, double, float) | scale (5) |
+ *                      sign (1) | digits (52: at most 15)
+ *   CK_TAG_SCIENTIFIC  type (1: double, float) | scale (5) | sign (1) |
+ *                      exponent + 512 (10) | digits (43: at most 12) */
+#define NUMBER_DIGIT_BITS 52
 #define NUMBER_MAX_DIGITS 15 /* 10^15 < 2^52 */
+#define SCI_DIGIT_BITS 43
+#define SCI_MAX_DIGITS 12    /* 10^12 < 2^43 */
 
 static const char *const number_types[] = {CK_XSD "decimal", CK_XSD "double", CK_XSD "float"};
 
-static size_t render_number(uint64_t payload, char *buf)
+/* Writes sign, digits and point; returns the length. */
+static size_t render_digits(uint64_t m, unsigned scale, bool negative, char *buf)
 {
-    uint64_t m = payload & (((uint64_t)1 << NUMBER_MANTISSA_BITS) - 1);
-    bool negative = payload >> NUMBER_MANTISSA_BITS & 1;
-    unsigned scale = (unsigned)(payload >> (NUMBER_MANTISSA_BITS + 1)) & 31;
-    char digits[24];
-    int n = snprintf(digits, sizeof digits, "%0*llu", (int)scale + 1, (unsigned long long)m);
+    char digits[40];
+    int n = 0;
+    do { /* at least scale + 1 digits, zero-padded */
+        digits[n++] = (char)('0' + m % 10);
+        m /= 10;
+    } while (m || n <= (int)scale);
+    for (int i = 0; i < n / 2; i++) {
+        char c = digits[i];
+        digits[i] = digits[n - 1 - i];
+        digits[n - 1 - i] = c;
+    }
     size_t len = 0;
     if (negative)
         buf[len++] = '-';
@@ -92,18 +104,40 @@ static size_t render_number(uint64_t payload, char *buf)
     return len;
 }
 
+static size_t render_number(ck_id id, char *buf)
+{
+    uint64_t p = ck_id_payload(id);
+    if (ck_id_tag(id) == CK_TAG_NUMBER)
+        return render_digits(p & (((uint64_t)1 << NUMBER_DIGIT_BITS) - 1),
+                             (unsigned)(p >> (NUMBER_DIGIT_BITS + 1)) & 31,
+                             p >> NUMBER_DIGIT_BITS & 1, buf);
+    size_t len = render_digits(p & (((uint64_t)1 << SCI_DIGIT_BITS) - 1),
+                               (unsigned)(p >> (SCI_DIGIT_BITS + 11)) & 31,
+                               p >> (SCI_DIGIT_BITS + 10) & 1, buf);
+    int exponent = (int)(p >> SCI_DIGIT_BITS & 1023) - 512;
+    return len + (size_t)snprintf(buf + len, 32 - len, "E%d", exponent);
+}
+
+/* The datatype of a number id. */
+static const char *number_type(ck_id id)
+{
+    unsigned type = (unsigned)(ck_id_payload(id) >> (ck_id_tag(id) == CK_TAG_NUMBER ? 58 : 59));
+    if (ck_id_tag(id) == CK_TAG_SCIENTIFIC)
+        type += 1; /* double or float */
+    return type < 3 ? number_types[type] : NULL;
+}
+
 static bool inline_number(const ck_term *t, unsigned type, ck_id *id)
 {
     const char *s = t->value;
     size_t n = t->value_len, i = 0, digits = 0;
-    if (n == 0 || n > 24)
+    if (n == 0 || n > 28)
         return false;
-    bool negative = s[0] == '-';
+    bool negative = s[0] == '-', point = false;
     i = negative;
     uint64_t m = 0;
     unsigned scale = 0;
-    bool point = false;
-    for (; i < n; i++) {
+    for (; i < n && s[i] != 'E'; i++) {
         if (s[i] == '.' && !point) {
             point = true;
             continue;
@@ -115,15 +149,29 @@ static bool inline_number(const ck_term *t, unsigned type, ck_id *id)
     }
     if (digits == 0 || scale > 31)
         return false;
-    uint64_t payload = (uint64_t)type << (NUMBER_MANTISSA_BITS + 6) |
-                       (uint64_t)scale << (NUMBER_MANTISSA_BITS + 1) |
-                       (uint64_t)negative << NUMBER_MANTISSA_BITS | m;
-    /* only forms that render back exactly ("0.5", "12.50"; not ".5",
-     * "5.", "012") */
-    char back[32];
-    if (render_number(payload, back) != n || memcmp(back, s, n) != 0)
+    ck_id made;
+    if (i == n) {
+        made = ck_id_make(CK_TAG_NUMBER, (uint64_t)type << 58 |
+                                             (uint64_t)scale << (NUMBER_DIGIT_BITS + 1) |
+                                             (uint64_t)negative << NUMBER_DIGIT_BITS | m);
+    } else {
+        /* an exponent: doubles and floats only, fewer digits */
+        char *end;
+        long exponent = strtol(s + i + 1, &end, 10);
+        if (type == 0 || digits > SCI_MAX_DIGITS || end != s + n || exponent < -512 ||
+            exponent > 511)
+            return false;
+        made = ck_id_make(CK_TAG_SCIENTIFIC,
+                          (uint64_t)(type - 1) << 59 | (uint64_t)scale << (SCI_DIGIT_BITS + 11) |
+                              (uint64_t)negative << (SCI_DIGIT_BITS + 10) |
+                              (uint64_t)(exponent + 512) << SCI_DIGIT_BITS | m);
+    }
+    /* only forms that render back exactly ("0.5", "12.50", "1.5E3"; not
+     * ".5", "5.", "012", "1.5E+3", "1.5E03") */
+    char back[40];
+    if (render_number(made, back) != n || memcmp(back, s, n) != 0)
         return false;
-    *id = ck_id_make(CK_TAG_NUMBER, payload);
+    *id = made;
     return true;
 }
 
@@ -286,15 +334,14 @@ bool ck_term_from_inline(ck_id id, ck_term *term, char buf[32])
         term->value_len = n;
         return true;
     }
-    case CK_TAG_NUMBER: {
-        unsigned type = (unsigned)(payload >> (NUMBER_MANTISSA_BITS + 6)) & 3;
-        if (type > 2)
+    case CK_TAG_NUMBER:
+    case CK_TAG_SCIENTIFIC:
+        if (!number_type(id))
             return false;
-        term->value_len = render_number(payload, buf);
-        term->datatype = number_types[type];
-        term->datatype_len = strlen(number_types[type]);
+        term->value_len = render_number(id, buf);
+        term->datatype = number_type(id);
+        term->datatype_len = strlen(term->datatype);
         return true;
-    }
     case CK_TAG_DATETIME:
         term->value_len = render_datetime(payload, buf);
         term->datatype = CK_XSD "dateTime";

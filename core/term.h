@@ -10,8 +10,8 @@
  *   - blank nodes: the payload is a store-wide counter; a blank node needs no
  *     dictionary entry because its label carries no meaning across documents;
  *   - inline values: canonical xsd:integer, xsd:boolean and short xsd:string
- *     literals, numbers written as plain decimals (xsd:decimal, xsd:double,
- *     xsd:float: "12.5") and xsd:dateTime values carry their value in the
+ *     literals, numbers (xsd:decimal, xsd:double, xsd:float written as "12.5"
+ *     or "1.25E1") and xsd:dateTime values carry their value in the
  *     payload, so filters, aggregates, ORDER BY and output need no
  *     dictionary lookup, and the dictionary holds none of the measured
  *     values that make up most of a city's literals.
@@ -45,7 +45,9 @@ enum ck_tag {
     CK_TAG_SHORT_STRING = 10, /* inline xsd:string of at most 7 bytes, no NUL */
     CK_TAG_NUMBER = 11,     /* inline xsd:decimal, xsd:double or xsd:float written as a
                                plain decimal ("12.5", "-0.75"), at most 15 digits */
-    CK_TAG_DATETIME = 12    /* inline xsd:dateTime "YYYY-MM-DDThh:mm:ss[.fff][tz]" */
+    CK_TAG_DATETIME = 12,   /* inline xsd:dateTime "YYYY-MM-DDThh:mm:ss[.fff][tz]" */
+    CK_TAG_SCIENTIFIC = 13  /* inline xsd:double or xsd:float with an exponent
+                               ("4.87425E5"), at most 12 digits */
 };
 
 static inline enum ck_tag ck_id_tag(ck_id id) { return (enum ck_tag)(id & 0xF); }

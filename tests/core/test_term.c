@@ -110,11 +110,27 @@ static void test_inline_numbers_and_datetimes(void **state)
         assert_round_trip(decimals[i], CK_XSD "float", CK_TAG_NUMBER);
     }
     /* forms that would not render back, or need more digits: dictionary */
-    const char *not_inline[] = {".5", "5.", "+1.5", "012.5", "00", "1e5", "1.0E2", "NaN", "INF",
-                                "1234567890123456", "1.2.3", "-", "", " 1", "1,5",
+    const char *not_inline[] = {".5", "5.", "+1.5", "012.5", "00", "1e5", "NaN", "INF",
+                                "1234567890123456", "1.2.3", "-", "", " 1", "1,5", "1e5",
                                 "0.00000000000000000000000000000001"};
     for (size_t i = 0; i < sizeof not_inline / sizeof *not_inline; i++) {
         ck_term t = literal(not_inline[i], CK_XSD "double");
+        ck_id id;
+        assert_false(ck_term_try_inline(&t, &id));
+    }
+    const char *sci[] = {"487425.0E0", "4.87425E5", "-1.0E-3", "1.7976931348E308", "5.0E-324",
+                         "123456789012E2", "0.0E0", "-0.0E0"};
+    for (size_t i = 0; i < sizeof sci / sizeof *sci; i++) {
+        assert_round_trip(sci[i], CK_XSD "double", CK_TAG_SCIENTIFIC);
+        assert_round_trip(sci[i], CK_XSD "float", CK_TAG_SCIENTIFIC);
+        ck_term t = literal(sci[i], CK_XSD "decimal"); /* no exponents in xsd:decimal */
+        ck_id id;
+        assert_false(ck_term_try_inline(&t, &id));
+    }
+    const char *not_sci[] = {"1.5e3", "1.5E+3", "1.5E03", "1.5E", "1.5E 3", "E3", "1.5E3.0",
+                             "1234567890123E0", "1.0E999", "1.0E-600"};
+    for (size_t i = 0; i < sizeof not_sci / sizeof *not_sci; i++) {
+        ck_term t = literal(not_sci[i], CK_XSD "double");
         ck_id id;
         assert_false(ck_term_try_inline(&t, &id));
     }
