@@ -180,27 +180,46 @@ static bool inline_number(const ck_term *t, unsigned type, ck_id *id)
  * minute (6) | second (6) | fraction (11: 0 none, 1 + d, 11 + dd or
  * 111 + ddd for one to three digits) | zone (2: 0 none, 1 'Z', 2 offset)
  * | offset (7: quarter hours + 56). */
+/* Writes v as n digits, zero-padded. */
+static char *put_digits(char *o, unsigned v, int n)
+{
+    for (int i = n - 1; i >= 0; i--, v /= 10)
+        o[i] = (char)('0' + v % 10);
+    return o + n;
+}
+
 static size_t render_datetime(uint64_t p, char *buf)
 {
     unsigned offset = p & 127, zone = p >> 7 & 3, frac = p >> 9 & 2047, sec = p >> 20 & 63,
              min = p >> 26 & 63, hour = p >> 32 & 31, day = p >> 37 & 31, month = p >> 42 & 15,
              year = (unsigned)(p >> 46 & 16383);
-    int len = snprintf(buf, 32, "%04u-%02u-%02uT%02u:%02u:%02u", year, month, day, hour, min, sec);
-    if (frac >= 111)
-        len += snprintf(buf + len, 32 - (size_t)len, ".%03u", frac - 111);
-    else if (frac >= 11)
-        len += snprintf(buf + len, 32 - (size_t)len, ".%02u", frac - 11);
-    else if (frac >= 1)
-        len += snprintf(buf + len, 32 - (size_t)len, ".%u", frac - 1);
+    char *o = put_digits(buf, year, 4);
+    *o++ = '-';
+    o = put_digits(o, month, 2);
+    *o++ = '-';
+    o = put_digits(o, day, 2);
+    *o++ = 'T';
+    o = put_digits(o, hour, 2);
+    *o++ = ':';
+    o = put_digits(o, min, 2);
+    *o++ = ':';
+    o = put_digits(o, sec, 2);
+    if (frac >= 1) {
+        *o++ = '.';
+        o = frac >= 111 ? put_digits(o, frac - 111, 3)
+            : frac >= 11 ? put_digits(o, frac - 11, 2) : put_digits(o, frac - 1, 1);
+    }
     if (zone == 1) {
-        buf[len++] = 'Z';
+        *o++ = 'Z';
     } else if (zone == 2) {
         int q = (int)offset - 56, a = q < 0 ? -q : q;
-        len += snprintf(buf + len, 32 - (size_t)len, "%c%02d:%02d", q < 0 ? '-' : '+', a / 4,
-                        a % 4 * 15);
+        *o++ = q < 0 ? '-' : '+';
+        o = put_digits(o, (unsigned)a / 4, 2);
+        *o++ = ':';
+        o = put_digits(o, (unsigned)a % 4 * 15, 2);
     }
-    buf[len] = 0;
-    return (size_t)len;
+    *o = 0;
+    return (size_t)(o - buf);
 }
 
 /* Reads n digits at s as a number; -1 if they are not all digits. */

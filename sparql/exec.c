@@ -634,6 +634,123 @@ exec_op *exec_minus_new(exec_ctx *ctx, exec_op *left, exec_op *right)
     return table_join_new(ctx, JOIN_MINUS, left, right, NULL, NULL);
 }
 
+/* ---- star join ------------------------------------------------------------------ */
+
+/* Several triples (?s p_i ?o_i) on one bound subject: one scan of the
+ * subject's rows per left row finds all of them, where an index join per
+ * triple would seek the subject once for each. */
+typedef struct {
+    exec_op base;
+    exec_op *left;
+    exec_star star;
+    ck_scan *scan;
+    ck_id *left_row;
+    ck_id *vals[EXEC_STAR_MAX];   /* objects found per predicate */
+    size_t nvals[EXEC_STAR_MAX], cap[EXEC_STAR_MAX], idx[EXEC_STAR_MAX];
+    bool emitting;                /* idx is the next combination to emit */
+} star_join_op;
+
+/* Collects the objects of each predicate for subject s; true if every
+ * predicate has one. */
+static bool star_collect(star_join_op *j, ck_id s)
+{
+    exec_ctx *ctx = j->base.ctx;
+    const exec_star *st = &j->star;
+    ck_pattern q = {.s = s};
+    if (st->graph_mode == EXEC_GRAPH_DEFAULT)
+        q.g_bound = true; /* g = 0: the default graph */
+    ck_status rc = j->scan ? ck_scan_reset(ctx->txn, j->scan, &q, &ctx->error)
+                           : ck_scan_open(ctx->txn, &q, &j->scan, &ctx->error);
+    if (rc)
+        return false;
+    for (int i = 0; i < st->n; i++)
+        j->nvals[i] = 0;
+    ck_quad quad;
+    while (ck_scan_next(j->scan, &quad)) {
+        int i = 0;
+        while (i < st->n && st->p[i] != quad.p)
+            i++;
+        if (i == st->n)
+            continue;
+        /* copies of a triple in several graphs are adjacent (g is last) */
+        if (j->nvals[i] && j->vals[i][j->nvals[i] - 1] == quad.o)
+            continue;
+        if (j->nvals[i] == j->cap[i]) {
+            size_t ncap = j->cap[i] ? j->cap[i] * 2 : 4;
+            ck_id *nv = exec_reserve(ctx, (ncap - j->cap[i]) * sizeof(ck_id))
+                            ? realloc(j->vals[i], ncap * sizeof(ck_id))
+                            : NULL;
+            if (!nv) {
+                if (!ctx->error.code)
+                    ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory");
+                return false;
+            }
+            j->vals[i] = nv;
+            j->cap[i] = ncap;
+        }
+        j->vals[i][j->nvals[i]++] = quad.o;
+    }
+    const ck_error *e = ck_scan_error(j->scan);
+    if (e->code && !ctx->error.code)
+        ctx->error = *e;
+    for (int i = 0; i < st->n; i++)
+        if (!j->nvals[i])
+            return false;
+    return !ctx->error.code;
+}
+
+static bool star_join_next(exec_op *op, ck_id *row)
+{
+    star_join_op *j = (star_join_op *)op;
+    const exec_star *st = &j->star;
+    int w = op->ctx->width;
+    for (;;) {
+        if (j->emitting) {
+            memcpy(row, j->left_row, sizeof(ck_id) * (size_t)w);
+            for (int i = 0; i < st->n; i++)
+                row[st->o_slot[i]] = j->vals[i][j->idx[i]];
+            /* the next combination: an odometer over the value lists */
+            int i = st->n - 1;
+            while (i >= 0 && ++j->idx[i] == j->nvals[i])
+                j->idx[i--] = 0;
+            j->emitting = i >= 0;
+            return true;
+        }
+        if (!exec_next(j->left, j->left_row))
+            return false;
+        ck_id s = j->left_row[st->s_slot];
+        if (s && star_collect(j, s)) {
+            memset(j->idx, 0, sizeof j->idx);
+            j->emitting = true;
+        } else if (op->ctx->error.code) {
+            return false;
+        }
+    }
+}
+
+static void star_join_destroy(exec_op *op)
+{
+    star_join_op *j = (star_join_op *)op;
+    exec_free(j->left);
+    ck_scan_close(j->scan);
+    free(j->left_row);
+    for (int i = 0; i < EXEC_STAR_MAX; i++)
+        free(j->vals[i]);
+}
+
+exec_op *exec_star_join_new(exec_ctx *ctx, exec_op *left, const exec_star *star)
+{
+    star_join_op *j = exec_op_new(sizeof *j, ctx, star_join_next, star_join_destroy);
+    if (!j) {
+        exec_free(left);
+        return NULL;
+    }
+    j->left = left;
+    j->star = *star;
+    j->left_row = calloc((size_t)ctx->width + 1, sizeof(ck_id));
+    return &j->base;
+}
+
 /* ---- union -------------------------------------------------------------------- */
 
 typedef struct {

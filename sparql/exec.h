@@ -121,6 +121,22 @@ typedef bool (*exec_row_test)(void *arg, const ck_id *row);
 exec_op *exec_left_join_new(exec_ctx *ctx, exec_op *left, exec_op *right, exec_row_test keep,
                             void *keep_arg);
 
+/* A star of triples (?s p_i ?o_i) around one subject bound by the left
+ * rows, with constant predicates and distinct unbound object variables,
+ * in the union default graph or the default graph only. */
+#define EXEC_STAR_MAX 8
+typedef struct {
+    int s_slot;
+    int n;
+    ck_id p[EXEC_STAR_MAX];
+    int o_slot[EXEC_STAR_MAX];
+    exec_graph_mode graph_mode; /* EXEC_GRAPH_UNION or EXEC_GRAPH_DEFAULT */
+} exec_star;
+
+/* For every left row, the matches of all the star's triples at once: one
+ * scan over the subject's triples instead of one lookup per triple. */
+exec_op *exec_star_join_new(exec_ctx *ctx, exec_op *left, const exec_star *star);
+
 /* LeftJoin with a one-triple right side, as an index nested loop: each left
  * row's matches of pattern (its bindings as constants) that pass keep, or
  * the left row alone when none does. */

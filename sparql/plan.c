@@ -170,6 +170,31 @@ static bool slot_bound(const exec_slot *s, const bool *bound)
     return !s->is_var || bound[s->slot];
 }
 
+/* Whether a triple can join a star around an already bound subject:
+ * (?s <p> ?o) with ?o unbound and not yet in the star (star may be NULL:
+ * a star would start with this triple). */
+static bool star_member(const exec_pattern *ep, const bool *bound, const exec_star *star)
+{
+    if (!ep->s.is_var || !bound[ep->s.slot] || ep->p.is_var || !ep->p.id || !ep->o.is_var ||
+        bound[ep->o.slot] || ep->o.slot == ep->s.slot ||
+        (ep->graph_mode != EXEC_GRAPH_UNION && ep->graph_mode != EXEC_GRAPH_DEFAULT))
+        return false;
+    if (!star)
+        return true;
+    if (ep->s.slot != star->s_slot || ep->graph_mode != star->graph_mode)
+        return false;
+    for (int k = 0; k < star->n; k++)
+        if (star->o_slot[k] == ep->o.slot)
+            return false;
+    return true;
+}
+
+static void star_add(exec_star *star, const exec_pattern *ep)
+{
+    star->p[star->n] = ep->p.id;
+    star->o_slot[star->n++] = ep->o.slot;
+}
+
 static exec_op *plan_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *g, exec_op *input,
                          const bool *input_bound)
 {
@@ -187,7 +212,7 @@ static exec_op *plan_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *
         est[i] = estimate_triple(pl, &eps[i]);
     }
     exec_op *op = input;
-    for (size_t step = 0; step < n; step++) {
+    for (size_t step = 0, done = 0; done < n; step++) {
         /* most selective next triple; positions bound by earlier triples
          * make a triple far cheaper (one lookup per row instead of a scan),
          * and a triple sharing no variable is a cross product: last */
@@ -203,6 +228,12 @@ static exec_op *plan_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *
             double cost = est[i];
             for (int k = constants; k < joined; k++)
                 cost /= 1000;
+            /* between similar counts, the triple binding fewer new
+             * variables: its rows constrain the rest more */
+            int fresh = 3 - joined;
+            if (eps[i].s.is_var && eps[i].o.is_var && eps[i].s.slot == eps[i].o.slot)
+                fresh--;
+            cost *= 1 + 0.25 * fresh;
             if (!connected && (step > 0 || input))
                 cost *= 1e9;
             if (best == SIZE_MAX || cost < best_cost) {
@@ -211,6 +242,26 @@ static exec_op *plan_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *
             }
         }
         used[best] = true;
+        done++;
+        if (op && star_member(&eps[best], bound, NULL)) {
+            /* the other triples around the same subject join in one scan */
+            exec_star star = {.s_slot = eps[best].s.slot, .graph_mode = eps[best].graph_mode};
+            star_add(&star, &eps[best]);
+            for (size_t i = 0; i < n && star.n < EXEC_STAR_MAX; i++)
+                if (!used[i] && star_member(&eps[i], bound, &star)) {
+                    star_add(&star, &eps[i]);
+                    used[i] = true;
+                    done++;
+                }
+            if (star.n > 1) {
+                op = exec_star_join_new(&pl->exec, op, &star);
+                note(pl, op, est[best], "star join ?%s (%d triples)",
+                     pl->query->var_names[star.s_slot], star.n);
+                for (int k = 0; k < star.n; k++)
+                    bound[star.o_slot[k]] = true;
+                continue;
+            }
+        }
         char *s = NULL;
         size_t len = 0;
         FILE *mem = pl->options.explain ? open_memstream(&s, &len) : NULL;

@@ -3,7 +3,9 @@
  *
  * Local terms are kept as copies (all strings NUL-terminated) in an array
  * indexed by the id's payload, with an open-addressing hash over their
- * N-Triples text to find them again.
+ * N-Triples text to find them again. Computed terms the store does know
+ * are kept there too, with their store id, so that each distinct term
+ * costs one dictionary lookup per query, not one per row.
  */
 #include "termspace.h"
 
@@ -12,7 +14,8 @@
 
 typedef struct {
     ck_term term;
-    char *text; /* N-Triples form: the hash key, and the owner of the copies */
+    char *text;     /* N-Triples form: the hash key, and the owner of the copies */
+    ck_id store_id; /* the store's id of the term, 0 if the store lacks it */
 } local_term;
 
 struct termspace {
@@ -88,12 +91,8 @@ ck_id termspace_intern(termspace *ts, const ck_term *term_in, ck_error *err)
     ck_term term = *term_in;
     ck_term_normalize(&term);
     ck_id id = 0;
-    if (term.kind != CK_TERM_BLANK) {
-        if (ck_term_lookup(ts->txn, &term, &id, err) != CK_OK)
-            return 0;
-        if (id)
-            return id;
-    }
+    if (term.kind != CK_TERM_BLANK && ck_term_try_inline(&term, &id))
+        return id;
     char *text = ck_term_to_ntriples(&term);
     if (!text || (ts->n == ts->cap && !grow(ts))) {
         free(text);
@@ -102,14 +101,21 @@ ck_id termspace_intern(termspace *ts, const ck_term *term_in, ck_error *err)
     }
     size_t j = ck_hash_bytes(text, strlen(text), 11) & (ts->nslots - 1);
     while (ts->slots[j]) {
-        if (strcmp(ts->terms[ts->slots[j] - 1].text, text) == 0) {
+        const local_term *seen = &ts->terms[ts->slots[j] - 1];
+        if (strcmp(seen->text, text) == 0) {
             free(text);
-            return ck_id_make((enum ck_tag)SPARQL_TAG_LOCAL, ts->slots[j] - 1);
+            return seen->store_id ? seen->store_id
+                                  : ck_id_make((enum ck_tag)SPARQL_TAG_LOCAL, ts->slots[j] - 1);
         }
         j = (j + 1) & (ts->nslots - 1);
     }
+    if (term.kind != CK_TERM_BLANK && ck_term_lookup(ts->txn, &term, &id, err) != CK_OK) {
+        free(text);
+        return 0;
+    }
     local_term *lt = &ts->terms[ts->n];
     lt->text = text;
+    lt->store_id = id;
     lt->term = term;
     lt->term.value = dup_n(term.value, term.value_len);
     lt->term.datatype = dup_n(term.datatype, term.datatype_len);
@@ -120,7 +126,7 @@ ck_id termspace_intern(termspace *ts, const ck_term *term_in, ck_error *err)
         return 0;
     }
     ts->slots[j] = ++ts->n;
-    return ck_id_make((enum ck_tag)SPARQL_TAG_LOCAL, ts->n - 1);
+    return id ? id : ck_id_make((enum ck_tag)SPARQL_TAG_LOCAL, ts->n - 1);
 }
 
 ck_status termspace_resolve(termspace *ts, ck_id id, ck_term *term, ck_term_buf *buf,

@@ -199,6 +199,38 @@ static void test_order_by(void **state)
         sparql_value_clear(&sorted[i]);
 }
 
+/* Doubles read through the fast path equal strtod's correctly rounded
+ * value: random forms with up to 17 digits, points and exponents. */
+static void test_double_parse_matches_strtod(void **state)
+{
+    uint64_t x = 88172645463325252ULL;
+    for (int k = 0; k < 200000; k++) {
+        char text[64];
+        size_t n = 0;
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        if (x & 1)
+            text[n++] = '-';
+        int digits = 1 + (int)((x >> 8) % 17), point = (int)((x >> 16) % (uint64_t)(digits + 1));
+        for (int i = 0; i < digits; i++) {
+            if (i == point && i > 0)
+                text[n++] = '.';
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            text[n++] = (char)('0' + x % 10);
+        }
+        if (x >> 40 & 1)
+            n += (size_t)snprintf(text + n, sizeof text - n, "E%d", (int)((x >> 44) % 60) - 30);
+        text[n] = 0;
+        sparql_value v;
+        assert_true(sparql_value_set_literal(&v, text, n, XSD("double"), NULL, 0));
+        if (!v.valid)
+            fail_msg("%s: not read as an xsd:double", text);
+        double want = strtod(text, NULL);
+        if (memcmp(&v.v.d, &want, sizeof want) != 0)
+            fail_msg("%s: %.17g, strtod %.17g", text, v.v.d, want);
+        sparql_value_clear(&v);
+    }
+}
+
 static void test_double_canonical(void **state)
 {
     char buf[40];
@@ -255,6 +287,7 @@ static void test_odd_lexical_forms(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_double_parse_matches_strtod),
         cmocka_unit_test(test_typed_literals), cmocka_unit_test(test_terms),
         cmocka_unit_test(test_ebv),            cmocka_unit_test(test_compare),
         cmocka_unit_test(test_order_by),       cmocka_unit_test(test_double_canonical),
