@@ -12,13 +12,25 @@ BUILD_PACKAGES=(
   zlib1g-dev libxml2-dev
 )
 # Test-only tools: sqlite3 and db-util let the import test build Redland stores;
-# time measures peak memory in tests and benchmarks.
-TEST_PACKAGES=( sqlite3 db-util time )
+# time measures peak memory in tests and benchmarks; clang and its runtime
+# libraries (libFuzzer, sanitizers) build the fuzz targets (scripts/fuzz.sh).
+TEST_PACKAGES=( sqlite3 db-util time clang libclang-rt-14-dev )
+# Node.js and npm run the differential test against Oxigraph (tests/diff).
+# Only when missing: a machine may have a newer Node.js with npm bundled,
+# which Debian's npm package would fight with.
+command -v npm >/dev/null || TEST_PACKAGES+=( nodejs npm )
 
 if [ "$(id -u)" = 0 ] && [ -z "${CITYKG_SKIP_APT:-}" ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q
   apt-get install -y -q --no-install-recommends "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+fi
+
+# Oxigraph 0.5.11 from npm (pinned by tests/diff/package-lock.json) for the
+# differential test; the test itself downloads nothing. Again only when the
+# lock file is newer than what node_modules holds.
+if [ tests/diff/package-lock.json -nt tests/diff/node_modules/.package-lock.json ]; then
+  (cd tests/diff && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DCITYKG_WERROR=ON

@@ -650,8 +650,29 @@ typedef struct {
     bool emitting;                /* idx is the next combination to emit */
 } star_join_op;
 
-/* Collects the objects of each predicate for subject s; true if every
- * predicate has one. */
+/* Appends o to the values of star triple i. */
+static bool star_push(star_join_op *j, int i, ck_id o)
+{
+    if (j->nvals[i] == j->cap[i]) {
+        exec_ctx *ctx = j->base.ctx;
+        size_t ncap = j->cap[i] ? j->cap[i] * 2 : 4;
+        ck_id *nv = exec_reserve(ctx, (ncap - j->cap[i]) * sizeof(ck_id))
+                        ? realloc(j->vals[i], ncap * sizeof(ck_id))
+                        : NULL;
+        if (!nv) {
+            if (!ctx->error.code)
+                ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory");
+            return false;
+        }
+        j->vals[i] = nv;
+        j->cap[i] = ncap;
+    }
+    j->vals[i][j->nvals[i]++] = o;
+    return true;
+}
+
+/* Collects the objects of each star triple for subject s; true if every
+ * triple has one. */
 static bool star_collect(star_join_op *j, ck_id s)
 {
     exec_ctx *ctx = j->base.ctx;
@@ -666,30 +687,12 @@ static bool star_collect(star_join_op *j, ck_id s)
     for (int i = 0; i < st->n; i++)
         j->nvals[i] = 0;
     ck_quad quad;
-    while (ck_scan_next(j->scan, &quad)) {
-        int i = 0;
-        while (i < st->n && st->p[i] != quad.p)
-            i++;
-        if (i == st->n)
-            continue;
-        /* copies of a triple in several graphs are adjacent (g is last) */
-        if (j->nvals[i] && j->vals[i][j->nvals[i] - 1] == quad.o)
-            continue;
-        if (j->nvals[i] == j->cap[i]) {
-            size_t ncap = j->cap[i] ? j->cap[i] * 2 : 4;
-            ck_id *nv = exec_reserve(ctx, (ncap - j->cap[i]) * sizeof(ck_id))
-                            ? realloc(j->vals[i], ncap * sizeof(ck_id))
-                            : NULL;
-            if (!nv) {
-                if (!ctx->error.code)
-                    ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory");
+    while (ck_scan_next(j->scan, &quad))
+        for (int i = 0; i < st->n; i++) /* a predicate may repeat: ?s p ?a, ?b */
+            /* copies of a triple in several graphs are adjacent (g is last) */
+            if (st->p[i] == quad.p && !(j->nvals[i] && j->vals[i][j->nvals[i] - 1] == quad.o) &&
+                !star_push(j, i, quad.o))
                 return false;
-            }
-            j->vals[i] = nv;
-            j->cap[i] = ncap;
-        }
-        j->vals[i][j->nvals[i]++] = quad.o;
-    }
     const ck_error *e = ck_scan_error(j->scan);
     if (e->code && !ctx->error.code)
         ctx->error = *e;

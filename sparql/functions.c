@@ -33,6 +33,12 @@ static bool fail(sparql_value *r)
     return false;
 }
 
+/* The longest string a function may compute; a longer result is an error.
+ * Without a bound a query of a few hundred bytes asks for gigabytes:
+ * REPLACE(REPLACE(...)) with a longer replacement, or BIND chains of
+ * CONCAT(?a, ?a), grow the string exponentially. */
+#define STRING_RESULT_MAX ((size_t)16 << 20)
+
 /* ---- names and arities -------------------------------------------------- */
 
 static const sparql_builtin_info builtin_info[SPARQL_CALL_COUNT] = {
@@ -266,20 +272,22 @@ static bool set_like(sparql_value *r, const char *s, size_t n, const sparql_valu
 typedef struct {
     char *p;
     size_t len, cap;
-    bool oom;
+    bool failed; /* out of memory, or longer than STRING_RESULT_MAX */
 } strbuf;
 
 static void sb_add(strbuf *b, const char *s, size_t n)
 {
-    if (b->oom)
+    if (b->failed || b->len + n > STRING_RESULT_MAX) {
+        b->failed = true;
         return;
+    }
     if (b->len + n + 1 > b->cap) {
         size_t cap = b->cap ? b->cap : 64;
         while (cap < b->len + n + 1)
             cap *= 2;
         char *p = realloc(b->p, cap);
         if (!p) {
-            b->oom = true;
+            b->failed = true;
             return;
         }
         b->p = p;
@@ -294,7 +302,7 @@ static void sb_add(strbuf *b, const char *s, size_t n)
 /* Moves the buffer into a string result like `like`. */
 static bool sb_result(strbuf *b, sparql_value *r, const sparql_value *like)
 {
-    bool ok = !b->oom && set_like(r, b->p ? b->p : "", b->len, like);
+    bool ok = !b->failed && set_like(r, b->p ? b->p : "", b->len, like);
     free(b->p);
     return ok ? true : fail(r);
 }
@@ -476,14 +484,30 @@ static char *resolve_iri(const char *base, const char *ref, size_t ref_len)
     return out;
 }
 
+/* No spaces, controls or <>"{}|^`\ : what RFC 3987 and N-Triples' IRIREF forbid. */
+static bool iri_chars_ok(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c <= 0x20 || strchr("<>\"{}|^`\\", c))
+            return false;
+    }
+    return true;
+}
+
+/* §17.4.2.8: the string resolved against the query's base "must result in an
+ * absolute IRI"; without a base a relative string is an error, as is a
+ * string with characters no IRI may hold. */
 static bool fn_iri(const sparql_value *a, sparql_value *r, sparql_func_ctx *ctx)
 {
     if (a->kind == SPARQL_VALUE_IRI)
         return sparql_value_copy(r, a) || fail(r);
-    if (!is_simple(a))
+    if (!is_simple(a) || !iri_chars_ok(a->lex, a->lex_len))
         return fail(r);
-    if (has_scheme(a->lex, a->lex_len) || !ctx->base_iri || !has_scheme(ctx->base_iri, strlen(ctx->base_iri)))
+    if (has_scheme(a->lex, a->lex_len))
         return sparql_value_set_iri(r, a->lex, a->lex_len) || fail(r);
+    if (!ctx->base_iri || !has_scheme(ctx->base_iri, strlen(ctx->base_iri)))
+        return fail(r);
     char *resolved = resolve_iri(ctx->base_iri, a->lex, a->lex_len);
     if (!resolved)
         return fail(r);
@@ -809,7 +833,7 @@ static bool translate_replacement(const sparql_value *rep, uint32_t groups, strb
             sb_add(out, s + i, 1);
         }
     }
-    return !out->oom;
+    return !out->failed;
 }
 
 static bool fn_replace(sparql_value *args, int nargs, sparql_value *r, sparql_func_ctx *ctx)
@@ -838,7 +862,7 @@ static bool fn_replace(sparql_value *args, int nargs, sparql_value *r, sparql_fu
     int rc = out ? pcre2_substitute(e->code, (PCRE2_SPTR)text->lex, text->lex_len, 0, opts, NULL, NULL,
                                     (PCRE2_SPTR)rep.p, rep.len, (PCRE2_UCHAR *)out, &outlen)
                  : PCRE2_ERROR_NOMEMORY;
-    if (out && rc == PCRE2_ERROR_NOMEMORY) {
+    if (out && rc == PCRE2_ERROR_NOMEMORY && outlen <= STRING_RESULT_MAX) {
         free(out);
         cap = outlen + 1;
         out = malloc(cap);
@@ -848,7 +872,7 @@ static bool fn_replace(sparql_value *args, int nargs, sparql_value *r, sparql_fu
                                   (PCRE2_SPTR)rep.p, rep.len, (PCRE2_UCHAR *)out, &outlen);
     }
     free(rep.p);
-    bool ok = out && rc >= 0 && set_like(r, out, outlen, text);
+    bool ok = out && rc >= 0 && outlen <= STRING_RESULT_MAX && set_like(r, out, outlen, text);
     free(out);
     return ok || fail(r);
 }
@@ -1042,8 +1066,9 @@ static bool cast_from_string(enum sparql_call to, const sparql_value *a, sparql_
 /* XPath's cast of a number to xsd:string (F&O 19.1.2.1/.2): a decimal with
  * no fraction as an integer ("1.0" -> "1"); a double or float between 1e-6
  * and 1e6 in plain decimal notation with the fewest digits that read back
- * ("1.25E0" -> "1.25", "1E0" -> "1"). Returns the length written to buf, or
- * 0 when the canonical form stands (other values, other types). */
+ * ("1.25E0" -> "1.25", "1E0" -> "1"), a double zero as "0" or "-0".
+ * Returns the length written to buf, or 0 when the canonical form stands
+ * (other values, other types). */
 static size_t xpath_number_text(const sparql_value *a, const sparql_value *canon, char buf[64])
 {
     if (a->type == SPARQL_TYPE_DECIMAL) {
@@ -1064,7 +1089,7 @@ static size_t xpath_number_text(const sparql_value *a, const sparql_value *canon
         int n = snprintf(buf, 64, "%.*f", prec, d);
         double back = strtod(buf, NULL);
         if (a->type == SPARQL_TYPE_FLOAT ? (float)back == (float)d : back == d)
-            return strcmp(buf, "-0") == 0 ? (strcpy(buf, "0"), 1) : (size_t)n;
+            return (size_t)n; /* negative zero stays "-0" (F&O 17.1.2) */
     }
     return 0;
 }

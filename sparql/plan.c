@@ -57,6 +57,7 @@ typedef struct {
     ck_id *named;       /* the dataset's named graphs (has_dataset) */
     size_t n_named;
     unsigned service_calls; /* answers read so far, to keep their blank nodes apart */
+    int in_exists;          /* planning the pattern of an EXISTS for one row */
 } planner;
 
 static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_ctx *g,
@@ -1474,7 +1475,9 @@ static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_c
     case SPARQL_OP_FILTER: {
         filter_args *fa = new_filter_args(pl, g, p->exprs, p->n_exprs);
         exec_op *in = NULL;
-        if (input && filter_takes_input(pl, p)) {
+        /* inside EXISTS the row's values stand for its variables
+         * everywhere (§18.6 substitute), also in filters */
+        if (input && (pl->in_exists || filter_takes_input(pl, p))) {
             in = input;
             input = NULL;
         }
@@ -1633,7 +1636,9 @@ static int exists_for_row(void *arg, const sparql_pattern *p, const ck_id *row)
     pl->options.explain = false; /* not one plan line per row */
     exec_op *seed = exec_values_new(&pl->exec, row, 1);
     graph_ctx g = pl->active_graph;
+    pl->in_exists++;
     exec_op *op = plan_pattern(pl, p, &g, seed);
+    pl->in_exists--;
     pl->options.explain = explain;
     ck_id *out = calloc((size_t)pl->exec.width + 1, sizeof(ck_id));
     int found = out && exec_next(op, out) ? 1 : 0;

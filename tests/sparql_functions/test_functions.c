@@ -342,6 +342,16 @@ static void test_term_functions(void **state)
     expect_iri(CALL(ctx, SPARQL_CALL_FN_IRI, str("../a/./b?q#f")), "http://example.org/a/b?q#f");
     expect_iri(CALL(ctx, SPARQL_CALL_FN_IRI, str("#frag")), "http://example.org/#frag");
     expect_error(CALL(ctx, SPARQL_CALL_FN_IRI, lang("x", "en")));
+    /* §17.4.2.8: the result must be an absolute IRI (differential test,
+     * function queries over IRI(?a)) */
+    expect_error(CALL(ctx, SPARQL_CALL_FN_IRI, str("http://example.org/a b")));
+    expect_error(CALL(ctx, SPARQL_CALL_FN_IRI, str("x\ny")));
+    expect_error(CALL(ctx, SPARQL_CALL_FN_IRI, str("http://example.org/<a>")));
+    sparql_func_ctx no_base;
+    assert_true(sparql_func_ctx_init(&no_base, NULL));
+    expect_error(CALL(&no_base, SPARQL_CALL_FN_IRI, str("uri")));
+    expect_iri(CALL(&no_base, SPARQL_CALL_FN_IRI, str("urn:x:y")), "urn:x:y");
+    sparql_func_ctx_free(&no_base);
     /* w3c: strdt01-03, strlang01-03 (rdf11 variants) */
     expect_lit(CALL(ctx, SPARQL_CALL_FN_STRDT, str("123"), iri(CK_XSD_INTEGER)), "123", CK_XSD_INTEGER);
     expect_lit(CALL(ctx, SPARQL_CALL_FN_STRDT, lit("abc", CK_XSD_STRING), iri(CK_XSD_STRING)), "abc", NULL);
@@ -469,6 +479,10 @@ static void test_casts(void **state)
     expect_lit(CALL(ctx, SPARQL_CAST_STRING, lit("-1.0", XSD("decimal"))), "-1", NULL);
     expect_lit(CALL(ctx, SPARQL_CAST_STRING, lit("1.25E0", XSD("double"))), "1.25", NULL);
     expect_lit(CALL(ctx, SPARQL_CAST_STRING, lit("1E7", XSD("double"))), "1.0E7", NULL);
+    /* F&O 17.1.2: a double zero casts to "0" or "-0" (differential test, probe 13) */
+    expect_lit(CALL(ctx, SPARQL_CAST_STRING, lit("-0.0E0", XSD("double"))), "-0", NULL);
+    expect_lit(CALL(ctx, SPARQL_CAST_STRING, lit("0.0E0", XSD("double"))), "0", NULL);
+    expect_lit(CALL(ctx, SPARQL_CAST_STRING, lit("-0", XSD("float"))), "-0", NULL);
     expect_lit(CALL(ctx, SPARQL_CAST_STRING, lit("0", XSD("boolean"))), "false", NULL);
     expect_error(CALL(ctx, SPARQL_CAST_STRING, blank("b")));
     expect_bool(CALL(ctx, SPARQL_CAST_BOOLEAN, str(" 1 ")), true);
@@ -543,6 +557,29 @@ static void test_registry(void **state)
     assert_int_equal(sparql_builtin_describe(SPARQL_CALL_FN_SUBSTR)->max_args, 3);
 }
 
+/* Found by fuzz_sparql_eval: nested REPLACE and CONCAT chains grow strings
+ * exponentially, so a result over 16 MiB is an error (not gigabytes). */
+static void test_string_result_limit(void **state)
+{
+    size_t n = (size_t)9 << 20; /* two of these pass the limit */
+    char *big = malloc(n + 1);
+    memset(big, 'a', n);
+    big[n] = '\0';
+    expect_error(CALL(ctx, SPARQL_CALL_FN_CONCAT, str(big), str(big)));
+    sparql_value r = CALL(ctx, SPARQL_CALL_FN_CONCAT, str(big), str("b"));
+    assert_int_equal(r.lex_len, n + 1);
+    sparql_value_clear(&r);
+    memset(big, ' ', (size_t)6 << 20); /* 6 Mi spaces encode as 18 MiB */
+    big[(size_t)6 << 20] = '\0';
+    expect_error(CALL(ctx, SPARQL_CALL_FN_ENCODE_FOR_URI, str(big)));
+    big[(size_t)1 << 20] = '\0'; /* 1 Mi matches, 20 bytes each */
+    expect_error(CALL(ctx, SPARQL_CALL_FN_REPLACE, str(big), str(" "), str("01234567890123456789")));
+    r = CALL(ctx, SPARQL_CALL_FN_REPLACE, str(big), str(" "), str("0123456789"));
+    assert_int_equal(r.lex_len, (size_t)10 << 20);
+    sparql_value_clear(&r);
+    free(big);
+}
+
 /* Every built-in with every kind of argument: nothing may crash or leak. */
 static void test_no_crash_on_any_input(void **state)
 {
@@ -593,7 +630,7 @@ int main(void)
         cmocka_unit_test(test_term_functions),  cmocka_unit_test(test_bnode_uuid),
         cmocka_unit_test(test_dates),           cmocka_unit_test(test_hashes),
         cmocka_unit_test(test_casts),           cmocka_unit_test(test_registry),
-        cmocka_unit_test(test_no_crash_on_any_input),
+        cmocka_unit_test(test_no_crash_on_any_input), cmocka_unit_test(test_string_result_limit),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
