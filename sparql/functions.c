@@ -484,12 +484,23 @@ static char *resolve_iri(const char *base, const char *ref, size_t ref_len)
     return out;
 }
 
-/* No spaces, controls or <>"{}|^`\ : what RFC 3987 and N-Triples' IRIREF forbid. */
+/* No spaces, controls or <>"{}|^`\ (what RFC 3987 and N-Triples' IRIREF
+ * forbid), at most one '#' (the fragment cannot hold another), and '%' only
+ * as a percent-encoding of two hex digits. */
 static bool iri_chars_ok(const char *s, size_t n)
 {
+    bool fragment = false;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c <= 0x20 || strchr("<>\"{}|^`\\", c))
+        if (c <= 0x20 || c == 0x7F || strchr("<>\"{}|^`\\", c))
+            return false;
+        if (c == '#') {
+            if (fragment)
+                return false;
+            fragment = true;
+        }
+        if (c == '%' && (i + 2 >= n || !isxdigit((unsigned char)s[i + 1]) ||
+                         !isxdigit((unsigned char)s[i + 2])))
             return false;
     }
     return true;
@@ -599,8 +610,13 @@ static double round_half_up(double x)
 static bool fn_substr(sparql_value *args, int nargs, sparql_value *r)
 {
     const sparql_value *s = &args[0];
-    if (!is_string(s) || !sparql_value_is_numeric(&args[1]) ||
-        (nargs == 3 && !sparql_value_is_numeric(&args[2])))
+    /* §17.4.3.3 takes xsd:integer positions (and types derived from it):
+     * a decimal or double is a type error, unlike XPath's fn:substring */
+    for (int k = 1; k < nargs; k++)
+        if (args[k].kind != SPARQL_VALUE_LITERAL || args[k].type != SPARQL_TYPE_INTEGER ||
+            !args[k].valid)
+            return fail(r);
+    if (!is_string(s))
         return fail(r);
     /* fn:substring: characters at positions p with
      * round(start) <= p < round(start) + round(length). */
