@@ -58,6 +58,7 @@ typedef struct {
     size_t n_named;
     unsigned service_calls; /* answers read so far, to keep their blank nodes apart */
     int in_exists;          /* planning the pattern of an EXISTS for one row */
+    uint64_t order_limit;   /* for the next ORDER: rows the SLICE above needs */
 } planner;
 
 static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_ctx *g,
@@ -410,31 +411,84 @@ static bool buffer_all(exec_op *input, exec_ctx *ctx, row_buffer *b)
     return !ctx->error.code;
 }
 
-/* ORDER BY: all rows, sorted by the keys' values (§15.1 order). */
+/* ORDER BY: all rows, sorted by the keys' values (§15.1 order). Key values
+ * are computed when a comparison first needs them, so a second key is read
+ * only for rows whose first keys tie. Under a LIMIT (limit: the rows the
+ * slice above needs) only that many rows are kept, in a heap, instead of
+ * sorting all of them. */
 typedef struct {
     exec_op base;
     exec_op *input;
     planner *pl;
     const sparql_order_key *keys;
     size_t nkeys;
+    uint64_t limit;       /* 0: all rows */
     row_buffer rows;
     size_t *order;
-    sparql_value *values; /* n rows x nkeys */
+    size_t nout;          /* rows of order to return */
+    sparql_value *values; /* n rows x nkeys, valid where have[] is set */
+    bool *have;
     size_t pos;
     bool sorted;
 } order_op;
 
+static const sparql_value *order_key(order_op *o, size_t row, size_t k)
+{
+    size_t at = row * o->nkeys + k;
+    if (!o->have[at]) {
+        eval_expr(&o->pl->eval, o->keys[k].expr,
+                  o->rows.rows + row * (size_t)o->base.ctx->width, &o->values[at]);
+        o->have[at] = true;
+    }
+    return &o->values[at];
+}
+
 static int order_cmp(const void *a, const void *b, void *arg)
 {
-    const order_op *sorting = arg;
+    order_op *o = arg;
     size_t i = *(const size_t *)a, j = *(const size_t *)b;
-    for (size_t k = 0; k < sorting->nkeys; k++) {
-        int c = sparql_value_order(&sorting->values[i * sorting->nkeys + k],
-                                   &sorting->values[j * sorting->nkeys + k]);
+    for (size_t k = 0; k < o->nkeys; k++) {
+        int c = sparql_value_order(order_key(o, i, k), order_key(o, j, k));
         if (c)
-            return sorting->keys[k].descending ? -c : c;
+            return o->keys[k].descending ? -c : c;
     }
     return i < j ? -1 : i > j; /* stable */
+}
+
+/* The heap of the top-k selection: the row that sorts last on top. */
+static void heap_sift_down(order_op *o, size_t *h, size_t n, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < n && order_cmp(&h[l], &h[m], o) > 0)
+            m = l;
+        if (r < n && order_cmp(&h[r], &h[m], o) > 0)
+            m = r;
+        if (m == i)
+            return;
+        size_t t = h[i];
+        h[i] = h[m];
+        h[m] = t;
+        i = m;
+    }
+}
+
+static void order_rows(order_op *o)
+{
+    size_t n = o->rows.n, k = o->limit && o->limit < n ? (size_t)o->limit : n;
+    for (size_t i = 0; i < k; i++)
+        o->order[i] = i;
+    if (k < n) {
+        for (size_t i = k / 2; i-- > 0;)
+            heap_sift_down(o, o->order, k, i);
+        for (size_t i = k; i < n && exec_check(o->base.ctx); i++)
+            if (order_cmp(&i, &o->order[0], o) < 0) {
+                o->order[0] = i;
+                heap_sift_down(o, o->order, k, 0);
+            }
+    }
+    qsort_r(o->order, k, sizeof *o->order, order_cmp, o);
+    o->nout = k;
 }
 
 static bool order_next(exec_op *op, ck_id *row)
@@ -445,23 +499,22 @@ static bool order_next(exec_op *op, ck_id *row)
         o->sorted = true;
         if (!buffer_all(o->input, op->ctx, &o->rows))
             return false;
-        if (!exec_reserve(op->ctx, o->rows.n * (sizeof *o->order + o->nkeys * sizeof *o->values)))
+        size_t n = o->rows.n;
+        if (!exec_reserve(op->ctx,
+                          n * (sizeof *o->order + o->nkeys * (sizeof *o->values + 1))))
             return false;
-        o->order = malloc((o->rows.n + 1) * sizeof *o->order);
-        o->values = calloc(o->rows.n * o->nkeys + 1, sizeof *o->values);
-        if (!o->order || !o->values) {
+        o->order = malloc((n + 1) * sizeof *o->order);
+        o->values = calloc(n * o->nkeys + 1, sizeof *o->values);
+        o->have = calloc(n * o->nkeys + 1, sizeof *o->have);
+        if (!o->order || !o->values || !o->have) {
             ck_error_set(&op->ctx->error, CK_ERR_NOMEM, "out of memory for ORDER BY");
             return false;
         }
-        for (size_t i = 0; i < o->rows.n; i++) {
-            o->order[i] = i;
-            for (size_t k = 0; k < o->nkeys; k++)
-                eval_expr(&o->pl->eval, o->keys[k].expr, o->rows.rows + i * (size_t)w,
-                          &o->values[i * o->nkeys + k]);
-        }
-        qsort_r(o->order, o->rows.n, sizeof *o->order, order_cmp, o);
+        order_rows(o);
+        if (op->ctx->error.code)
+            return false;
     }
-    if (o->pos >= o->rows.n)
+    if (o->pos >= o->nout)
         return false;
     memcpy(row, o->rows.rows + o->order[o->pos++] * (size_t)w, (size_t)w * sizeof(ck_id));
     return true;
@@ -475,6 +528,7 @@ static void order_destroy(exec_op *op)
         for (size_t i = 0; i < o->rows.n * o->nkeys; i++)
             sparql_value_clear(&o->values[i]);
     free(o->values);
+    free(o->have);
     free(o->order);
     free(o->rows.rows);
 }
@@ -1421,6 +1475,9 @@ static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_c
     }
     pl->depth++;
     exec_op *op = NULL;
+    /* rows a SLICE right above (through a PROJECT) needs from an ORDER */
+    uint64_t order_limit = pl->order_limit;
+    pl->order_limit = 0;
     switch (p->op) {
     case SPARQL_OP_BGP:
         op = plan_bgp(pl, p, g, input, NULL);
@@ -1533,12 +1590,18 @@ static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_c
             o->pl = pl;
             o->keys = p->order;
             o->nkeys = p->n_order;
+            o->limit = order_limit;
         }
         op = o ? &o->base : NULL;
-        note(pl, op, -1, "order by (%zu keys)", p->n_order);
+        if (order_limit)
+            note(pl, op, -1, "order by (%zu keys), top %llu", p->n_order,
+                 (unsigned long long)order_limit);
+        else
+            note(pl, op, -1, "order by (%zu keys)", p->n_order);
         break;
     }
     case SPARQL_OP_PROJECT:
+        pl->order_limit = order_limit;
         op = exec_project_new(&pl->exec, plan_pattern(pl, p->left, g, NULL), p->vars,
                               (int)p->n_vars);
         note(pl, op, -1, "project");
@@ -1549,6 +1612,8 @@ static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_c
         note(pl, op, -1, p->op == SPARQL_OP_DISTINCT ? "distinct" : "reduced");
         break;
     case SPARQL_OP_SLICE:
+        if (p->limit >= 0) /* ORDER BY ... LIMIT: top-k */
+            pl->order_limit = (uint64_t)p->limit + (uint64_t)(p->offset > 0 ? p->offset : 0);
         op = exec_slice_new(&pl->exec, plan_pattern(pl, p->left, g, NULL),
                             p->offset > 0 ? (uint64_t)p->offset : 0,
                             p->limit >= 0 ? (uint64_t)p->limit : UINT64_MAX);
