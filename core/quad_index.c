@@ -512,6 +512,8 @@ static bool block_load(quad_index_cursor *c, const MDB_val *k, const MDB_val *v)
     }
     key_to_row(k->mv_data, &c->cur);
     c->block_first = c->cur;
+    c->cur_known = true;
+    c->prev_valid = false;
     c->loaded = false;
     memcpy(c->raw, v->mv_data, v->mv_size);
     const unsigned char *restarts;
@@ -535,6 +537,9 @@ static int block_advance(quad_index_cursor *c)
     if (c->raw_pos >= c->raw_len)
         return 0;
     const unsigned char *p = c->raw + c->raw_pos;
+    c->prev = c->cur;
+    c->prev_valid = c->cur_known;
+    c->cur_known = true;
     if (!decode_next(&p, c->raw + c->raw_len, &c->cur)) {
         ck_error_set(&c->error, CK_ERR_CORRUPT, "corrupt index block");
         return -1;
@@ -553,6 +558,8 @@ static int position_in_block(quad_index_cursor *c, bool from_here)
     if (!from_here) {
         c->cur = c->block_first;
         c->raw_pos = 0;
+        c->cur_known = true;
+        c->prev_valid = false;
     }
     c->have_cur = true;
     if (quad_row_cmp(&c->cur, &c->prefix) < 0 && c->nrestarts) {
@@ -578,6 +585,7 @@ static int position_in_block(quad_index_cursor *c, bool from_here)
         if (best != SIZE_MAX) {
             c->raw_pos = restart_offset(c->restarts, best);
             c->cur = (quad_row){{0, 0, 0, 0}};
+            c->cur_known = false; /* the row before the restart is not known */
             if (block_advance(c) != 1)
                 return -1;
         }
@@ -615,6 +623,14 @@ ck_status quad_index_cursor_seek(quad_index_cursor *c, const quad_row *prefix, i
     /* Lookups in ascending order (an index join over sorted rows) often
      * land in the block already loaded: every row of a later block is
      * greater, so a row >= prefix found here is the first one. */
+    if (c->loaded && c->prev_valid && quad_row_cmp(&c->prev, &c->prefix) < 0 &&
+        quad_row_cmp(&c->cur, &c->prefix) >= 0) {
+        /* the row decoded last is the first one >= prefix: lookups in index
+         * order (one subject after the other) cost no search at all */
+        c->have_cur = true;
+        c->blocks = 1;
+        return CK_OK;
+    }
     if (c->loaded && quad_row_cmp(&c->prefix, &c->block_first) >= 0) {
         int r = position_in_block(c, quad_row_cmp(&c->prefix, &c->cur) >= 0);
         if (r > 0) {

@@ -754,6 +754,110 @@ exec_op *exec_star_join_new(exec_ctx *ctx, exec_op *left, const exec_star *star)
     return &j->base;
 }
 
+/* ---- sort by one slot ------------------------------------------------------------ */
+
+typedef struct {
+    exec_op base;
+    exec_op *input;
+    int slot;
+    ck_id *rows;
+    size_t n, pos;
+    size_t *order;
+    bool sorted;
+} sort_op;
+
+/* LSD radix sort of row numbers by 64-bit keys, one byte per pass; passes
+ * over a byte that all keys share are skipped (ids are mostly small). */
+static bool radix_sort(const ck_id *keys, size_t *order, size_t n)
+{
+    size_t *tmp = malloc((n + 1) * sizeof *tmp);
+    if (!tmp)
+        return false;
+    ck_id all_or = 0, all_and = ~(ck_id)0;
+    for (size_t i = 0; i < n; i++) {
+        order[i] = i;
+        all_or |= keys[i];
+        all_and &= keys[i];
+    }
+    for (int shift = 0; shift < 64; shift += 8) {
+        if (((all_or ^ all_and) >> shift & 0xFF) == 0)
+            continue; /* every key has this byte */
+        size_t count[257] = {0};
+        for (size_t i = 0; i < n; i++)
+            count[(keys[order[i]] >> shift & 0xFF) + 1]++;
+        for (int b = 0; b < 256; b++)
+            count[b + 1] += count[b];
+        for (size_t i = 0; i < n; i++)
+            tmp[count[keys[order[i]] >> shift & 0xFF]++] = order[i];
+        memcpy(order, tmp, n * sizeof *order);
+    }
+    free(tmp);
+    return true;
+}
+
+static bool sort_next(exec_op *op, ck_id *row)
+{
+    sort_op *so = (sort_op *)op;
+    int w = op->ctx->width ? op->ctx->width : 1;
+    if (!so->sorted) {
+        so->sorted = true;
+        size_t cap = 0;
+        while (exec_next(so->input, row)) {
+            if (so->n == cap) {
+                size_t ncap = cap ? cap * 2 : 1024;
+                if (!exec_reserve(op->ctx, (ncap - cap) * (size_t)w * sizeof(ck_id)))
+                    return false;
+                ck_id *nr = realloc(so->rows, ncap * (size_t)w * sizeof(ck_id));
+                if (!nr) {
+                    ck_error_set(&op->ctx->error, CK_ERR_NOMEM, "out of memory");
+                    return false;
+                }
+                so->rows = nr;
+                cap = ncap;
+            }
+            memcpy(so->rows + so->n++ * (size_t)w, row, (size_t)w * sizeof(ck_id));
+        }
+        if (op->ctx->error.code)
+            return false;
+        ck_id *keys = malloc((so->n + 1) * sizeof *keys);
+        so->order = malloc((so->n + 1) * sizeof *so->order);
+        bool ok = keys && so->order && exec_reserve(op->ctx, so->n * 3 * sizeof(size_t));
+        for (size_t i = 0; ok && i < so->n; i++)
+            keys[i] = so->rows[i * (size_t)w + (size_t)so->slot];
+        ok = ok && radix_sort(keys, so->order, so->n);
+        free(keys);
+        if (!ok) {
+            if (!op->ctx->error.code)
+                ck_error_set(&op->ctx->error, CK_ERR_NOMEM, "out of memory");
+            return false;
+        }
+    }
+    if (so->pos >= so->n)
+        return false;
+    memcpy(row, so->rows + so->order[so->pos++] * (size_t)w, (size_t)w * sizeof(ck_id));
+    return true;
+}
+
+static void sort_destroy(exec_op *op)
+{
+    sort_op *so = (sort_op *)op;
+    exec_free(so->input);
+    free(so->rows);
+    free(so->order);
+}
+
+exec_op *exec_sort_by_slot_new(exec_ctx *ctx, exec_op *input, int slot)
+{
+    sort_op *so = exec_op_new(sizeof *so, ctx, sort_next, sort_destroy);
+    if (!so) {
+        exec_free(input);
+        return NULL;
+    }
+    so->input = input;
+    so->slot = slot;
+    return &so->base;
+}
+
 /* ---- union -------------------------------------------------------------------- */
 
 typedef struct {

@@ -164,6 +164,11 @@ exec_op *exec_distinct_new(exec_ctx *ctx, exec_op *input);
  * pulling from its input as soon as the limit is reached. */
 exec_op *exec_slice_new(exec_ctx *ctx, exec_op *input, uint64_t offset, uint64_t limit);
 
+/* All input rows, ordered by the id in slot (not a SPARQL order: the order
+ * of the store's indexes, so that lookups on that slot come in index order
+ * and each finds the next one where the last ended). */
+exec_op *exec_sort_by_slot_new(exec_ctx *ctx, exec_op *input, int slot);
+
 /* ---- driving ---------------------------------------------------------------- */
 
 bool exec_next(exec_op *op, ck_id *row);

@@ -58,6 +58,7 @@ typedef struct {
     size_t n_named;
     unsigned service_calls; /* answers read so far, to keep their blank nodes apart */
     int in_exists;          /* planning the pattern of an EXISTS for one row */
+    bool consumes_all;      /* every row will be read (under GROUP BY / ORDER BY) */
     uint64_t order_limit;   /* for the next ORDER: rows the SLICE above needs */
 } planner;
 
@@ -197,6 +198,21 @@ static void star_add(exec_star *star, const exec_pattern *ep)
     star->o_slot[star->n++] = ep->o.slot;
 }
 
+/* Whether the rows of a BGP's first scan should be sorted by the subject
+ * the next lookups use: then each lookup starts where the last one ended
+ * instead of searching. Only where every row is read anyway (under GROUP BY
+ * or ORDER BY, not under a LIMIT that could stop early), for enough rows to
+ * pay for the sort, and when the scan does not already come in that order
+ * (a pattern with predicate and object bound comes sorted by subject). */
+static bool sort_before_lookups(planner *pl, const exec_pattern *scan, double rows, int slot)
+{
+    if (!pl->consumes_all || pl->in_exists || rows < 2000)
+        return false;
+    bool subject_order = scan->s.is_var && scan->s.slot == slot && !scan->p.is_var &&
+                         !scan->o.is_var;
+    return !subject_order;
+}
+
 static exec_op *plan_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *g, exec_op *input,
                          const bool *input_bound)
 {
@@ -214,7 +230,12 @@ static exec_op *plan_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *
         est[i] = estimate_triple(pl, &eps[i]);
     }
     exec_op *op = input;
+    exec_op *driver = NULL; /* the BGP's first scan, while nothing else is joined */
+    const exec_pattern *driver_pattern = NULL;
+    double driver_est = 0;
     for (size_t step = 0, done = 0; done < n; step++) {
+        if (op != driver)
+            driver = NULL;
         /* most selective next triple; positions bound by earlier triples
          * make a triple far cheaper (one lookup per row instead of a scan),
          * and a triple sharing no variable is a cross product: last */
@@ -256,6 +277,12 @@ static exec_op *plan_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *
                     done++;
                 }
             if (star.n > 1) {
+                if (op == driver &&
+                    sort_before_lookups(pl, driver_pattern, driver_est, star.s_slot)) {
+                    op = exec_sort_by_slot_new(&pl->exec, op, star.s_slot);
+                    note(pl, op, driver_est, "sort by ?%s (for the lookups)",
+                         pl->query->var_names[star.s_slot]);
+                }
                 op = exec_star_join_new(&pl->exec, op, &star);
                 note(pl, op, est[best], "star join ?%s (%d triples)",
                      pl->query->var_names[star.s_slot], star.n);
@@ -280,6 +307,9 @@ static exec_op *plan_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *
         } else {
             op = exec_scan_new(&pl->exec, &eps[best]);
             note(pl, op, est[best], "scan %s", s ? s : "");
+            driver = op;
+            driver_pattern = &eps[best];
+            driver_est = est[best];
         }
         free(s);
         const exec_slot *slots[4] = {&eps[best].s, &eps[best].p, &eps[best].o,
@@ -1575,7 +1605,10 @@ static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_c
     case SPARQL_OP_GROUP: {
         group_op *gop = exec_op_new(sizeof *gop, &pl->exec, group_next, group_destroy);
         if (gop) {
+            bool all = pl->consumes_all;
+            pl->consumes_all = true;
             gop->input = plan_pattern(pl, p->left, g, NULL);
+            pl->consumes_all = all;
             gop->pl = pl;
             gop->p = p;
         }
@@ -1586,7 +1619,10 @@ static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_c
     case SPARQL_OP_ORDER: {
         order_op *o = exec_op_new(sizeof *o, &pl->exec, order_next, order_destroy);
         if (o) {
+            bool all = pl->consumes_all;
+            pl->consumes_all = true;
             o->input = plan_pattern(pl, p->left, g, NULL);
+            pl->consumes_all = all;
             o->pl = pl;
             o->keys = p->order;
             o->nkeys = p->n_order;
@@ -1611,15 +1647,20 @@ static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_c
         op = exec_distinct_new(&pl->exec, plan_pattern(pl, p->left, g, NULL));
         note(pl, op, -1, p->op == SPARQL_OP_DISTINCT ? "distinct" : "reduced");
         break;
-    case SPARQL_OP_SLICE:
+    case SPARQL_OP_SLICE: {
         if (p->limit >= 0) /* ORDER BY ... LIMIT: top-k */
             pl->order_limit = (uint64_t)p->limit + (uint64_t)(p->offset > 0 ? p->offset : 0);
-        op = exec_slice_new(&pl->exec, plan_pattern(pl, p->left, g, NULL),
+        bool all = pl->consumes_all;
+        pl->consumes_all = false; /* a LIMIT may stop reading early */
+        exec_op *in = plan_pattern(pl, p->left, g, NULL);
+        pl->consumes_all = all;
+        op = exec_slice_new(&pl->exec, in,
                             p->offset > 0 ? (uint64_t)p->offset : 0,
                             p->limit >= 0 ? (uint64_t)p->limit : UINT64_MAX);
         note(pl, op, -1, "slice offset %lld limit %lld", (long long)p->offset,
              (long long)p->limit);
         break;
+    }
     case SPARQL_OP_SERVICE:
         if (p->name.var >= 0) {
             /* the endpoints come from the rows joined in */

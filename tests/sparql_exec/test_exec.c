@@ -364,9 +364,42 @@ static void test_project_slice_values(void **state)
     exec_free(op);
 }
 
+/* exec_sort_by_slot: every row once, ordered by the id in the slot, also
+ * for ids that differ only in high bytes (inline values) and equal keys. */
+static void test_sort_by_slot(void **state)
+{
+    exec_ctx ctx = {.width = W};
+    enum { N = 5000 };
+    ck_id *rows = calloc(N * W, sizeof(ck_id));
+    uint64_t x = 0x9E3779B97F4A7C15ULL, sum = 0;
+    for (size_t i = 0; i < N; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        rows[i * W + 1] = i % 7 == 0 ? 42 : (x % 3 ? x % 100000 : x); /* repeats, wide ids */
+        rows[i * W + 2] = i;                                           /* which row it was */
+        sum += i;
+    }
+    exec_op *op = exec_sort_by_slot_new(&ctx, exec_values_new(&ctx, rows, N), 1);
+    ck_id row[W], last = 0;
+    size_t n = 0;
+    uint64_t seen = 0;
+    while (exec_next(op, row)) {
+        assert_true(row[1] >= last);
+        assert_true(row[1] == rows[row[2] * W + 1]); /* the row is intact */
+        last = row[1];
+        seen += row[2];
+        n++;
+    }
+    assert_int_equal(ctx.error.code, CK_OK);
+    assert_int_equal(n, N);
+    assert_true(seen == sum);
+    exec_free(op);
+    free(rows);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sort_by_slot),
         cmocka_unit_test_setup_teardown(test_scan_patterns, setup, teardown),
         cmocka_unit_test_setup_teardown(test_joins_agree, setup, teardown),
         cmocka_unit_test_setup_teardown(test_left_join_minus_union, setup, teardown),
