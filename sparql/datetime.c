@@ -166,8 +166,26 @@ sparql_decimal sparql_datetime_timeline(const sparql_datetime *v)
     return r;
 }
 
+int sparql_datetime_fields_cmp(const sparql_datetime *a, const sparql_datetime *b)
+{
+    if (a->kind != b->kind || a->has_tz != b->has_tz || a->tz_minutes != b->tz_minutes ||
+        a->hour >= 24 || b->hour >= 24)
+        return SPARQL_DT_INDETERMINATE;
+    /* one offset for both: the order of the local fields is the order on
+     * the timeline (24:00:00, the next day's midnight, excluded above) */
+    int64_t x[5] = {a->year, a->month, a->day, a->hour, a->minute},
+            y[5] = {b->year, b->month, b->day, b->hour, b->minute};
+    for (int i = 0; i < 5; i++)
+        if (x[i] != y[i])
+            return x[i] < y[i] ? -1 : 1;
+    return sparql_decimal_cmp(a->second, b->second);
+}
+
 int sparql_datetime_compare(const sparql_datetime *a, const sparql_datetime *b)
 {
+    int fast = sparql_datetime_fields_cmp(a, b);
+    if (fast != SPARQL_DT_INDETERMINATE)
+        return fast;
     sparql_decimal ta = sparql_datetime_timeline(a), tb = sparql_datetime_timeline(b);
     if (a->has_tz == b->has_tz)
         return sparql_decimal_cmp(ta, tb);

@@ -49,6 +49,10 @@ size_t sparql_datetime_format(const sparql_datetime *v, char *buf);
 sparql_decimal sparql_datetime_timeline(const sparql_datetime *v);
 
 enum { SPARQL_DT_INDETERMINATE = 2 };
+/* The cheap case of a comparison: both of one kind with the same timezone
+ * (or both without), compared field by field; SPARQL_DT_INDETERMINATE when
+ * that does not apply (the caller then compares on the timeline). */
+int sparql_datetime_fields_cmp(const sparql_datetime *a, const sparql_datetime *b);
 /* -1, 0, 1, or SPARQL_DT_INDETERMINATE (see above). a and b must have the
  * same kind. */
 int sparql_datetime_compare(const sparql_datetime *a, const sparql_datetime *b);

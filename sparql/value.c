@@ -662,8 +662,11 @@ static int literal_value_order(const sparql_value *a, const sparql_value *b, int
     case 5: {
         /* A total order: a value without timezone is placed as if UTC. This
          * agrees with every determinate XSD comparison. */
-        int c = sparql_decimal_cmp(sparql_datetime_timeline(&a->v.dt), sparql_datetime_timeline(&b->v.dt));
-        return c;
+        int c = sparql_datetime_fields_cmp(&a->v.dt, &b->v.dt);
+        if (c != SPARQL_DT_INDETERMINATE)
+            return c;
+        return sparql_decimal_cmp(sparql_datetime_timeline(&a->v.dt),
+                                  sparql_datetime_timeline(&b->v.dt));
     }
     case 6:
     case 7:
