@@ -50,13 +50,22 @@ static const datatype_info datatypes[] = {
     {CK_XSD "unsignedByte", SPARQL_TYPE_INTEGER, true, 0, I64(UINT8_MAX)},
 };
 
+/* Called for every literal a query reads: compares the local name after
+ * the XSD namespace only, and the last type found first. */
 static const datatype_info *datatype_find(const char *iri)
 {
-    if (strncmp(iri, CK_XSD, strlen(CK_XSD)) != 0 && strcmp(iri, CK_RDF_LANGSTRING) != 0)
+    static _Thread_local const datatype_info *last;
+    if (last && strcmp(last->iri, iri) == 0)
+        return last;
+    size_t ns = sizeof CK_XSD - 1;
+    bool xsd = strncmp(iri, CK_XSD, ns) == 0;
+    if (!xsd && strcmp(iri, CK_RDF_LANGSTRING) != 0)
         return NULL;
     for (size_t i = 0; i < sizeof datatypes / sizeof datatypes[0]; i++)
-        if (strcmp(datatypes[i].iri, iri) == 0)
-            return &datatypes[i];
+        if (xsd ? datatypes[i].iri[ns - 1] == '#' && strcmp(datatypes[i].iri + ns, iri + ns) == 0 &&
+                      strncmp(datatypes[i].iri, CK_XSD, ns) == 0
+                : strcmp(datatypes[i].iri, iri) == 0)
+            return last = &datatypes[i];
     return NULL;
 }
 
