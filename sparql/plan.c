@@ -341,7 +341,14 @@ static exec_op *plan_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *
             fclose(mem);
         }
         if (op) {
-            op = exec_index_join_new(&pl->exec, op, &eps[best]);
+            const exec_pattern *ep = &eps[best];
+            if (op == driver && ep->s.is_var && bound[ep->s.slot] && !ep->p.is_var &&
+                sort_before_lookups(pl, driver_pattern, driver_est, ep->s.slot)) {
+                op = exec_sort_by_slot_new(&pl->exec, op, ep->s.slot);
+                note(pl, op, driver_est, "sort by ?%s (for the lookups)",
+                     pl->query->var_names[ep->s.slot]);
+            }
+            op = exec_index_join_new(&pl->exec, op, ep);
             note(pl, op, est[best], "index join %s", s ? s : "");
         } else {
             op = exec_scan_new(&pl->exec, &eps[best]);
