@@ -271,6 +271,7 @@ static exec_op *plan_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *
         est[i] = estimate_triple(pl, &eps[i]);
     }
     exec_op *op = input;
+    double rows_so_far = 0; /* estimated rows of op */
     exec_op *driver = NULL; /* the BGP's first scan, while nothing else is joined */
     const exec_pattern *driver_pattern = NULL;
     double driver_est = 0;
@@ -280,8 +281,8 @@ static exec_op *plan_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *
         /* most selective next triple; positions bound by earlier triples
          * make a triple far cheaper (one lookup per row instead of a scan),
          * and a triple sharing no variable is a cross product: last */
-        size_t best = SIZE_MAX;
-        double best_cost = 0;
+        size_t best = SIZE_MAX, loose = SIZE_MAX; /* loose: best unconnected triple */
+        double best_cost = 0, best_rows = 0;
         for (size_t i = 0; i < n; i++) {
             if (used[i])
                 continue;
@@ -289,7 +290,10 @@ static exec_op *plan_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *
                          slot_bound(&eps[i].o, bound);
             int constants = !eps[i].s.is_var + !eps[i].p.is_var + !eps[i].o.is_var;
             bool connected = joined > constants || (step == 0 && !input);
-            double cost = joined > constants ? fanout_triple(pl, &eps[i], bound) : est[i];
+            double rows = joined > constants ? fanout_triple(pl, &eps[i], bound) : est[i];
+            double cost = rows;
+            if (!connected && (loose == SIZE_MAX || est[i] < est[loose]))
+                loose = i;
             /* between similar counts, the triple binding fewer new
              * variables: its rows constrain the rest more */
             int fresh = 3 - joined;
@@ -301,8 +305,44 @@ static exec_op *plan_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *
             if (best == SIZE_MAX || cost < best_cost) {
                 best = i;
                 best_cost = cost;
+                best_rows = rows;
             }
         }
+        /* When the next lookups would multiply the rows far beyond what an
+         * unconnected triple matches on its own (stations -> their
+         * districts -> every building there, to keep the listed ones),
+         * that triple and the next one are planned alone (the listed
+         * buildings -> their districts) and hash-joined, the small side
+         * as the table; the remaining triples follow by lookups. */
+        if (op && op != input && loose != SIZE_MAX && best != loose && est[loose] > 0 &&
+            rows_so_far * best_rows > 4 * est[loose]) {
+            sparql_triple pair[2] = {p->triples[loose], p->triples[best]};
+            sparql_pattern two = *p;
+            two.triples = pair;
+            two.n_triples = 2;
+            exec_op *right = plan_bgp(pl, &two, g, NULL, NULL);
+            if (!right) {
+                exec_free(op);
+                op = NULL;
+                break;
+            }
+            op = exec_hash_join_new(&pl->exec, right, op);
+            note(pl, op, -1, "hash join (two triples planned alone)");
+            size_t pair_at[2] = {loose, best};
+            for (int k = 0; k < 2; k++) {
+                const exec_pattern *ep = &eps[pair_at[k]];
+                const exec_slot *slots[4] = {&ep->s, &ep->p, &ep->o,
+                                             ep->graph_mode == EXEC_GRAPH_NAMED ? &ep->g : NULL};
+                for (int j = 0; j < 4; j++)
+                    if (slots[j] && slots[j]->is_var)
+                        bound[slots[j]->slot] = true;
+                used[pair_at[k]] = true;
+            }
+            done += 2;
+            rows_so_far = est[loose];
+            continue;
+        }
+        rows_so_far = op ? rows_so_far * best_rows : best_rows;
         used[best] = true;
         done++;
         if (op && star_member(&eps[best], bound, NULL)) {
