@@ -169,14 +169,14 @@ static bool shared_failed(parse_state *ps)
     return failed;
 }
 
-static void fail_at(parse_state *ps, const char *fmt, const char *detail)
+/* Records the first error of a parse at line:column (-1: unknown) and stops
+ * the parser. */
+static void fail_where(parse_state *ps, long long line, int column, const char *fmt,
+                       const char *detail)
 {
     if (ps->failed)
         return;
     ps->failed = true;
-    raptor_locator *loc = ps->parser ? raptor_parser_get_locator(ps->parser) : NULL;
-    long long line = loc ? loc->line : -1;
-    int column = loc ? loc->column : -1;
     if (line >= 0 && ps->start > 0)
         line += count_lines_before(ps->path, ps->start);
     char where[64] = "";
@@ -195,6 +195,13 @@ static void fail_at(parse_state *ps, const char *fmt, const char *detail)
     pthread_mutex_unlock(&ps->shared->lock);
     if (ps->parser)
         raptor_parser_parse_abort(ps->parser);
+}
+
+/* An error at raptor's current position. */
+static void fail_at(parse_state *ps, const char *fmt, const char *detail)
+{
+    raptor_locator *loc = ps->parser ? raptor_parser_get_locator(ps->parser) : NULL;
+    fail_where(ps, loc ? loc->line : -1, loc ? loc->column : -1, fmt, detail);
 }
 
 static void log_handler(void *data, raptor_log_message *msg)
@@ -471,9 +478,113 @@ static void statement_handler(void *data, raptor_statement *st)
     c->statements++;
 }
 
+/* raptor 2.0.15's Turtle lexer dereferences NULL on the empty IRI "<>"
+ * followed by white space and "{" (a TriG graph named by the base IRI, also
+ * reached by Turtle input): the whole process would crash. Until raptor is
+ * fixed, Turtle and TriG text passes this scanner before raptor sees it; it
+ * follows the lexer's states (comments, strings, IRIs) across reads and
+ * finds that token sequence, which is then rejected as a syntax error.
+ * Where the scanner and raptor might disagree (a backslash before a quote
+ * or '#' outside strings) it stays in plain text, so it errs towards
+ * finding the sequence rather than missing it. */
+typedef enum {
+    SCAN_TEXT, SCAN_BACKSLASH, SCAN_COMMENT, SCAN_IRI, SCAN_AFTER_EMPTY_IRI,
+    SCAN_QUOTES, /* at the opening quotes of a string */
+    SCAN_STRING, SCAN_LONG_STRING
+} scan_mode;
+
+typedef struct {
+    scan_mode mode;
+    unsigned char quote; /* ' or " of the current string */
+    int quotes;          /* SCAN_QUOTES: opening quotes seen; SCAN_LONG_STRING: closing ones */
+    bool escaped;        /* strings: the previous byte was a backslash */
+    bool iri_empty;      /* SCAN_IRI: nothing since '<' */
+    long long line;      /* 1-based line of the current byte */
+} empty_graph_scan;
+
+/* Scans n more bytes; true when they complete "<>" white space "{". */
+static bool empty_graph_found(empty_graph_scan *sc, const unsigned char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = p[i];
+        if (c == '\n')
+            sc->line++;
+    again: /* c once more, in the mode it turned out to belong to */
+        switch (sc->mode) {
+        case SCAN_AFTER_EMPTY_IRI:
+            if (c == '{')
+                return true;
+            if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v')
+                break;
+            sc->mode = SCAN_TEXT;
+            /* fall through - c is plain text */
+        case SCAN_TEXT:
+            if (c == '\\')
+                sc->mode = SCAN_BACKSLASH;
+            else if (c == '#')
+                sc->mode = SCAN_COMMENT;
+            else if (c == '<')
+                sc->mode = SCAN_IRI, sc->iri_empty = true;
+            else if (c == '"' || c == '\'')
+                sc->mode = SCAN_QUOTES, sc->quote = c, sc->quotes = 1;
+            break;
+        case SCAN_BACKSLASH: /* outside strings only quotes and '#' lose their meaning */
+            sc->mode = SCAN_TEXT;
+            if (c == '<')
+                sc->mode = SCAN_IRI, sc->iri_empty = true;
+            break;
+        case SCAN_COMMENT:
+            if (c == '\n' || c == '\r')
+                sc->mode = SCAN_TEXT;
+            break;
+        case SCAN_IRI:
+            if (c == '>')
+                sc->mode = sc->iri_empty ? SCAN_AFTER_EMPTY_IRI : SCAN_TEXT;
+            sc->iri_empty = false;
+            break;
+        case SCAN_QUOTES:
+            if (c == sc->quote && sc->quotes == 2) {
+                sc->mode = SCAN_LONG_STRING, sc->quotes = 0, sc->escaped = false;
+                break;
+            }
+            if (c == sc->quote) {
+                sc->quotes++;
+                break;
+            }
+            if (sc->quotes == 2) { /* "" was an empty string: c is plain text again */
+                sc->mode = SCAN_TEXT;
+                goto again;
+            }
+            sc->mode = SCAN_STRING, sc->escaped = false;
+            /* fall through - c is the first byte of the string */
+        case SCAN_STRING:
+            if (sc->escaped)
+                sc->escaped = false;
+            else if (c == '\\')
+                sc->escaped = true;
+            else if (c == sc->quote || c == '\n' || c == '\r') /* raptor ends it at a line end too */
+                sc->mode = SCAN_TEXT;
+            break;
+        case SCAN_LONG_STRING:
+            if (sc->escaped)
+                sc->escaped = false, sc->quotes = 0;
+            else if (c == '\\')
+                sc->escaped = true, sc->quotes = 0;
+            else if (c != sc->quote)
+                sc->quotes = 0;
+            else if (++sc->quotes == 3)
+                sc->mode = SCAN_TEXT;
+            break;
+        }
+    }
+    return false;
+}
+
 /* Feeds the parser from zlib (whole file, gzip or plain, or stdin). */
 static void feed_whole(parse_state *ps, unsigned char *buf)
 {
+    bool turtle = strcmp(ps->format, "turtle") == 0 || strcmp(ps->format, "trig") == 0;
+    empty_graph_scan scan = {.line = 1};
     bool is_stdin = strcmp(ps->path, "-") == 0;
     gzFile in = is_stdin ? gzdopen(0, "rb") : gzopen(ps->path, "rb");
     if (!in) {
@@ -485,6 +596,12 @@ static void feed_whole(parse_state *ps, unsigned char *buf)
         if (n < 0) {
             int zerr;
             fail_at(ps, "read error: %s", gzerror(in, &zerr));
+            break;
+        }
+        if (turtle && empty_graph_found(&scan, buf, (size_t)n)) {
+            fail_where(ps, scan.line, -1, "%s",
+                       "the empty IRI <> before '{' is not supported (raptor 2.0.15 "
+                       "crashes on it): write the graph IRI in full");
             break;
         }
         if (raptor_parser_parse_chunk(ps->parser, buf, (size_t)n, n == 0) != 0)
