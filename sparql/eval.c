@@ -5,6 +5,8 @@
  */
 #include "eval.h"
 
+#include "exec.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -205,6 +207,10 @@ void eval_expr(eval_ctx *ctx, const sparql_expr *e, const ck_id *row, sparql_val
             }
             return;
         default:
+            /* one call may take long (REPLACE on a long string): the time
+             * limit is checked before each */
+            if (ctx->limits && !exec_check_now(ctx->limits))
+                return;
             if (e->builtin < SPARQL_FN__COUNT && call_known[e->builtin]) {
                 sparql_func_ctx_set_row(&ctx->functions, ctx->rows_seen);
                 call(ctx, call_of[e->builtin], e, row, out);

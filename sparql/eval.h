@@ -25,6 +25,7 @@ typedef struct {
     int (*exists)(void *arg, const sparql_pattern *pattern, const ck_id *row);
     void *exists_arg;
     uint64_t rows_seen; /* numbers rows for BNODE()'s per-solution scope */
+    struct exec_ctx *limits; /* the query's time limit, checked before each call */
     ck_error error;     /* first hard error (out of memory, store failure) */
 } eval_ctx;
 

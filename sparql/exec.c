@@ -51,6 +51,12 @@ bool exec_reserve(exec_ctx *ctx, size_t bytes)
     return true;
 }
 
+bool exec_check_now(exec_ctx *ctx)
+{
+    ctx->checks |= 15; /* the next exec_check reads the clock */
+    return exec_check(ctx);
+}
+
 bool exec_check(exec_ctx *ctx)
 {
     if (ctx->error.code)
@@ -59,7 +65,11 @@ bool exec_check(exec_ctx *ctx)
         ck_error_set(&ctx->error, CK_ERR_CANCELLED, "query cancelled");
         return false;
     }
-    if (ctx->deadline_ns && (++ctx->checks & 1023) == 0 && now_ns() > ctx->deadline_ns) {
+    if (ctx->memory_limit && ctx->memory_used > ctx->memory_limit)
+        return exec_reserve(ctx, 0); /* computed terms took it over (termspace) */
+    /* every 16th call: a row can take long (nested REPLACE over a long
+     * string), and reading the clock costs some 20 ns */
+    if (ctx->deadline_ns && (++ctx->checks & 15) == 0 && now_ns() > ctx->deadline_ns) {
         ck_error_set(&ctx->error, CK_ERR_CANCELLED, "query exceeded its time limit of %llu ms",
                      (unsigned long long)ctx->timeout_ms);
         return false;

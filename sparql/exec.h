@@ -83,9 +83,12 @@ typedef struct exec_ctx {
 bool exec_reserve(exec_ctx *ctx, size_t bytes);
 
 /* False (with ctx->error set) once the query is cancelled or past its
- * deadline. Cheap: reads the clock every 1024 calls. Long loops outside
+ * deadline, or past its memory budget. Cheap: reads the clock every 16th
+ * call. Long loops outside
  * exec_next (closures, sorts) call it too. */
 bool exec_check(exec_ctx *ctx);
+/* exec_check reading the clock now, for work that is slow per call. */
+bool exec_check_now(exec_ctx *ctx);
 /* Sets the deadline timeout_ms from now (0: none). */
 void exec_set_timeout(exec_ctx *ctx, uint64_t timeout_ms);
 

@@ -2057,12 +2057,15 @@ ck_status sparql_run(ck_txn *txn, const char *text, const char *base_iri, result
     pl.exec.memory_limit = pl.options.memory_limit;
     pl.exec.cancelled = pl.options.cancelled;
     pl.terms = termspace_new(txn);
+    if (pl.terms)
+        termspace_charge_to(pl.terms, &pl.exec.memory_used);
     if (!pl.terms || !eval_ctx_init(&pl.eval, q, pl.terms)) {
         termspace_free(pl.terms);
         sparql_query_free(q);
         return ck_error_set(err, CK_ERR_NOMEM, "out of memory");
     }
     pl.eval.exists = exists_for_row;
+    pl.eval.limits = &pl.exec;
     pl.eval.exists_arg = &pl;
     pl.default_graph.mode = pl.options.strict_default_graph ? EXEC_GRAPH_DEFAULT : EXEC_GRAPH_UNION;
     pl.has_dataset = q->n_from || q->n_from_named;

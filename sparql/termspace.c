@@ -20,6 +20,7 @@ typedef struct {
 
 struct termspace {
     ck_txn *txn;
+    uint64_t *charge; /* bytes of the copies are added here (a memory budget) */
     local_term *terms;
     size_t n, cap;
     size_t *slots; /* index + 1, 0 = empty */
@@ -33,6 +34,8 @@ termspace *termspace_new(ck_txn *txn)
         ts->txn = txn;
     return ts;
 }
+
+void termspace_charge_to(termspace *ts, uint64_t *bytes) { ts->charge = bytes; }
 
 void termspace_free(termspace *ts)
 {
@@ -126,6 +129,8 @@ ck_id termspace_intern(termspace *ts, const ck_term *term_in, ck_error *err)
         return 0;
     }
     ts->slots[j] = ++ts->n;
+    if (ts->charge)
+        *ts->charge += 2 * strlen(text) + sizeof *lt + 2 * sizeof *ts->slots;
     return id ? id : ck_id_make((enum ck_tag)SPARQL_TAG_LOCAL, ts->n - 1);
 }
 

@@ -19,6 +19,9 @@
 typedef struct termspace termspace;
 
 termspace *termspace_new(ck_txn *txn);
+/* Adds the bytes of every computed term kept from now on to *bytes (the
+ * query's memory use, checked against its budget). */
+void termspace_charge_to(termspace *ts, uint64_t *bytes);
 void termspace_free(termspace *ts);
 
 /* The id of term (0 with err filled on failure). Blank nodes are local

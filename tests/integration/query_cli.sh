@@ -77,6 +77,16 @@ run "$CITYKG" query --data "$D" --timeout 100 --format csv "SELECT (COUNT(*) AS 
 expect_one_error_line "timeout"
 if grep -q 'time limit of 100 ms' "$T/err"; then pass "timeout names its limit"; else fail "timeout: $(cat "$T/err")"; fi
 
+# the time limit also holds when single rows are slow (nested REPLACE
+# growing each value): checked every few rows, not every 1024
+slow='STR(?o)'
+for _ in 1 2 3 4 5 6 7 8 9 10; do slow="REPLACE($slow, \".\", \"xxxx\")"; done
+start=$(date +%s%N)
+run "$CITYKG" query --data "$D" --timeout 1000 --format csv "SELECT (STRLEN($slow) AS ?x) WHERE { ?s ?p ?o } ORDER BY ?x"
+ms=$((($(date +%s%N) - start) / 1000000))
+if [ "$RC" = 1 ] && grep -q 'time limit of 1000 ms' "$T/err" && [ "$ms" -lt 2500 ]; then
+    pass "slow rows stop at the time limit (${ms} ms)"; else fail "slow rows: rc=$RC after ${ms} ms: $(cat "$T/err")"; fi
+
 # the memory budget: DISTINCT over every triple (27k rows of 3 ids plus its
 # hash table) needs more than 1 MiB, and stops cleanly instead
 run "$CITYKG" query --data "$D" --memory 1 --format csv "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }"
