@@ -60,6 +60,7 @@ typedef struct {
     int in_exists;          /* planning the pattern of an EXISTS for one row */
     bool consumes_all;      /* every row will be read (under GROUP BY / ORDER BY) */
     uint64_t order_limit;   /* for the next ORDER: rows the SLICE above needs */
+    const ck_id *seed_row;  /* the row an EXISTS or MINUS probe is planned for */
 } planner;
 
 static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_ctx *g,
@@ -266,6 +267,9 @@ static exec_op *plan_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *
     bool *bound = calloc((size_t)pl->exec.width + 1, sizeof *bound);
     if (input_bound)
         memcpy(bound, input_bound, (size_t)pl->exec.width * sizeof *bound);
+    else if (input && pl->seed_row) /* rows grown from the seed of a probe */
+        for (int v = 0; v < pl->exec.width; v++)
+            bound[v] = pl->seed_row[v] != 0;
     for (size_t i = 0; i < n; i++) {
         eps[i] = triple_pattern(pl, &p->triples[i], g);
         est[i] = estimate_triple(pl, &eps[i]);
@@ -1499,7 +1503,10 @@ static bool minus_removes(minus_probe_op *m, const ck_id *row)
     planner *pl = m->pl;
     bool explain = pl->options.explain;
     pl->options.explain = false; /* not one plan line per row */
+    const ck_id *outer_seed = pl->seed_row;
+    pl->seed_row = row;
     exec_op *probe = plan_pattern(pl, m->right, &m->graph, exec_values_new(&pl->exec, row, 1));
+    pl->seed_row = outer_seed;
     pl->options.explain = explain;
     bool found = probe && exec_next(probe, m->probe_row);
     exec_free(probe);
@@ -1828,8 +1835,11 @@ static int exists_for_row(void *arg, const sparql_pattern *p, const ck_id *row)
     pl->options.explain = false; /* not one plan line per row */
     exec_op *seed = exec_values_new(&pl->exec, row, 1);
     graph_ctx g = pl->active_graph;
+    const ck_id *outer_seed = pl->seed_row;
     pl->in_exists++;
+    pl->seed_row = row;
     exec_op *op = plan_pattern(pl, p, &g, seed);
+    pl->seed_row = outer_seed;
     pl->in_exists--;
     pl->options.explain = explain;
     ck_id *out = calloc((size_t)pl->exec.width + 1, sizeof(ck_id));
@@ -2131,7 +2141,7 @@ ck_status sparql_run(ck_txn *txn, const char *text, const char *base_iri, result
         }
         }
     }
-    if (pl.options.explain && !pl.exec.error.code)
+    if (pl.options.explain) /* also after an error: the rows so far tell where */
         print_plan(&pl);
     if (!pl.exec.error.code && pl.eval.error.code)
         pl.exec.error = pl.eval.error;
