@@ -430,7 +430,10 @@ static uint64_t key_hash(const ck_id *row, const int *slots, int n)
     return h;
 }
 
-static bool table_build(row_table *t, exec_op *input, exec_ctx *ctx)
+/* Builds the table from input, keyed on the slots bound in every table row
+ * and in probe_like (the first probe row: a key slot the probing rows lack
+ * would send every probe through all rows). */
+static bool table_build(row_table *t, exec_op *input, exec_ctx *ctx, const ck_id *probe_like)
 {
     int w = ctx->width;
     ck_id *row = calloc((size_t)w + 1, sizeof(ck_id));
@@ -458,10 +461,10 @@ static bool table_build(row_table *t, exec_op *input, exec_ctx *ctx)
     free(row);
     if (ctx->error.code)
         return false;
-    /* key: slots bound in every right row */
+    /* key: slots bound in every table row and in the probe rows */
     t->key_slots = malloc(sizeof(int) * (size_t)(w ? w : 1));
-    for (int s = 0; s < w && t->n; s++) {
-        bool all = true;
+    for (int s = 0; s < w && t->n && t->key_slots; s++) {
+        bool all = probe_like[s] != 0;
         for (size_t i = 0; i < t->n && all; i++)
             all = t->rows[i * (size_t)w + (size_t)s] != 0;
         if (all)
@@ -561,9 +564,15 @@ static bool table_join_next(exec_op *op, ck_id *row)
     table_join_op *j = (table_join_op *)op;
     int w = op->ctx->width;
     if (!j->built) {
-        j->built = true;
-        if (!table_build(&j->table, j->right, op->ctx))
+        /* the first left row first: the table's key must be bound in it */
+        if (!exec_next(j->left, j->left_row))
             return false;
+        j->built = true;
+        if (!table_build(&j->table, j->right, op->ctx, j->left_row))
+            return false;
+        j->have_left = true;
+        j->matched = false;
+        probe_start(&j->probe, &j->table, j->left_row, w);
     }
     for (;;) {
         if (!j->have_left) {

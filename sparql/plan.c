@@ -161,6 +161,8 @@ static double estimate_triple(planner *pl, const exec_pattern *ep)
         (!ep->p.is_var && ck_id_tag(q.p) == SPARQL_TAG_LOCAL) ||
         (!ep->o.is_var && ck_id_tag(q.o) == SPARQL_TAG_LOCAL))
         return 0; /* a term the store does not hold */
+    if (ep->s.is_var && ep->o.is_var && !ep->p.is_var && !q.g_bound)
+        return (double)ck_stats_predicate_count(pl->txn, q.p); /* exact, kept per predicate */
     uint64_t n;
     bool exact;
     ck_error err;
