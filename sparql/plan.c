@@ -143,24 +143,32 @@ static exec_pattern triple_pattern(planner *pl, const sparql_triple *t, const gr
     return ep;
 }
 
+/* The store pattern of a triple's constants (variables free) in its graph
+ * context; false if a constant is a term the store does not hold, so
+ * nothing can match. */
+static bool constant_pattern(const exec_pattern *ep, ck_pattern *q)
+{
+    *q = (ck_pattern){0};
+    const exec_slot *pos[3] = {&ep->s, &ep->p, &ep->o};
+    ck_id *field[3] = {&q->s, &q->p, &q->o};
+    for (int k = 0; k < 3; k++) {
+        if (pos[k]->is_var)
+            continue;
+        if (!pos[k]->id || ck_id_tag(pos[k]->id) == SPARQL_TAG_LOCAL)
+            return false;
+        *field[k] = pos[k]->id;
+    }
+    graph_ctx g = {ep->graph_mode, ep->g, ep->graph_set, ep->n_graph_set};
+    graph_pattern(&g, q);
+    return true;
+}
+
 /* Matches of the triple with its constants only (variables free). */
 static double estimate_triple(planner *pl, const exec_pattern *ep)
 {
-    ck_pattern q = {0};
-    if (!ep->s.is_var)
-        q.s = ep->s.id;
-    if (!ep->p.is_var)
-        q.p = ep->p.id;
-    if (!ep->o.is_var)
-        q.o = ep->o.id;
-    graph_ctx g = {ep->graph_mode, ep->g, ep->graph_set, ep->n_graph_set};
-    graph_pattern(&g, &q);
-    if ((!ep->s.is_var && !q.s) || (!ep->p.is_var && !q.p) || (!ep->o.is_var && !q.o))
+    ck_pattern q;
+    if (!constant_pattern(ep, &q))
         return 0;
-    if ((!ep->s.is_var && ck_id_tag(q.s) == SPARQL_TAG_LOCAL) ||
-        (!ep->p.is_var && ck_id_tag(q.p) == SPARQL_TAG_LOCAL) ||
-        (!ep->o.is_var && ck_id_tag(q.o) == SPARQL_TAG_LOCAL))
-        return 0; /* a term the store does not hold */
     if (ep->s.is_var && ep->o.is_var && !ep->p.is_var && !q.g_bound)
         return (double)ck_stats_predicate_count(pl->txn, q.p); /* exact, kept per predicate */
     uint64_t n;
@@ -183,20 +191,11 @@ static bool slot_bound(const exec_slot *s, const bool *bound)
  * bound for one match where there are 23k. */
 static double fanout_triple(planner *pl, const exec_pattern *ep, const bool *bound)
 {
-    ck_pattern q = {0};
-    if (!ep->s.is_var)
-        q.s = ep->s.id;
-    if (!ep->p.is_var)
-        q.p = ep->p.id;
-    if (!ep->o.is_var)
-        q.o = ep->o.id;
-    graph_ctx g = {ep->graph_mode, ep->g, ep->graph_set, ep->n_graph_set};
-    graph_pattern(&g, &q);
+    ck_pattern q;
+    if (!constant_pattern(ep, &q))
+        return 0;
     const exec_slot *pos[3] = {&ep->s, &ep->p, &ep->o};
     ck_id *field[3] = {&q.s, &q.p, &q.o};
-    for (int k = 0; k < 3; k++)
-        if (!pos[k]->is_var && (!*field[k] || ck_id_tag(*field[k]) == SPARQL_TAG_LOCAL))
-            return 0; /* a term the store does not hold */
     ck_scan *sc;
     ck_quad first;
     ck_error err;
