@@ -23,9 +23,10 @@
 # %M (Virtuoso: VmHWM of the server process); disk is allocated bytes (du).
 set -euo pipefail
 
-BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(cd "$BENCH/../.." && pwd)
-WORK=$BENCH/work
+# shellcheck disable=SC2034 # used by log() in lib.sh
+LOG_TAG=load_bench
+# shellcheck source=tests/bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 SIZE=${1:-1000000}
 ENGINES=${ENGINES:-citykg oxigraph jena virtuoso}
 CITYKG=${CITYKG:-$ROOT/build/citykg}
@@ -47,19 +48,9 @@ done
 mkdir -p "$WORK"
 LOGS=$WORK/logs-$SIZE
 mkdir -p "$LOGS"
-log() { printf '[load_bench] %s\n' "$*" >&2; }
 
 # ---- data -------------------------------------------------------------------
-make -s -C "$BENCH" work/gen_city >&2
-DATA=$WORK/city-$SIZE.nq
-if [ ! -s "$DATA" ]; then
-  log "generating $DATA"
-  "$WORK/gen_city" "$SIZE" >"$DATA.tmp"
-  mv "$DATA.tmp" "$DATA"
-fi
-TRIPLES=$(wc -l <"$DATA")
-FILE_BYTES=$(stat -c %s "$DATA")
-log "data: $DATA ($TRIPLES quads, $((FILE_BYTES / 1048576)) MiB)"
+ensure_data "$SIZE"
 
 # ---- helpers ----------------------------------------------------------------
 declare -A R_SECS R_RSS R_DISK R_COUNT R_NOTE R_FOREIGN
@@ -67,27 +58,6 @@ declare -A R_SECS R_RSS R_DISK R_COUNT R_NOTE R_FOREIGN
 # Put the input in the page cache and flush earlier engines' dirty pages, so
 # each engine starts from the same state.
 warm() { cat "$DATA" >/dev/null; sync; }
-
-# Busy CPU time of the whole machine so far, in clock ticks (USER_HZ).
-cpu_busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
-HZ=$(getconf CLK_TCK)
-
-# This is a 2-core machine that others may be using: before each engine wait
-# (at most QUIET_WAIT seconds, default 300) until less than a quarter of a core
-# is busy, so that engines are timed on an idle machine.
-wait_quiet() {
-  local waited=0 a b busy
-  while :; do
-    a=$(cpu_busy); sleep 2; b=$(cpu_busy)
-    busy=$(awk -v a="$a" -v b="$b" -v hz="$HZ" 'BEGIN { printf "%.2f", (b - a) / hz / 2 }')
-    if awk -v x="$busy" 'BEGIN { exit !(x < 0.25) }'; then return 0; fi
-    if [ "$waited" -ge "${QUIET_WAIT:-300}" ]; then
-      log "machine still busy ($busy cores in use); measuring anyway"; return 0
-    fi
-    [ "$waited" != 0 ] || log "waiting for an idle machine ($busy cores in use by other processes)"
-    waited=$((waited + 2))
-  done
-}
 
 # timed LOG CMD...: runs CMD, sets T_RC, T_SECS (wall), T_RSS (peak KiB),
 # T_CPU (CPU seconds of CMD and its children) and T_BUSY (CPU seconds of the
@@ -164,35 +134,6 @@ run_oxigraph() {
 }
 
 # ---- Jena TDB2 ----------------------------------------------------------------
-JENA_JARS="jena-arq jena-base jena-cmds jena-core jena-dboe-base jena-dboe-index
-  jena-dboe-storage jena-dboe-trans-data jena-dboe-transaction jena-iri
-  jena-rdfconnection jena-shacl jena-shex jena-tdb jena-tdb2 commons-cli
-  commons-codec commons-compress commons-csv commons-io commons-lang3
-  commons-logging dexx.collection gson guava httpclient httpcore
-  jackson-annotations jackson-core jackson-databind jakarta.json-api jsonld-java
-  protobuf thrift titanium-json-ld slf4j-api slf4j-simple"
-
-# Debian's jena-core relocates its bundled Xerces classes to xerces.* but leaves
-# the message bundles under org/apache/jena/ext/xerces/; without them XSD
-# datatype initialisation fails ("internal error" in applyFacets1). Both
-# impl/msg/*.properties and impl/xpath/regex/message*.properties are needed.
-jena_classpath() {
-  local shim=$WORK/jena-shim
-  if [ ! -f "$shim/xerces/impl/msg/XMLSchemaMessages.properties" ] ||
-    [ ! -f "$shim/xerces/impl/xpath/regex/message.properties" ]; then
-    rm -rf "$shim"; mkdir -p "$shim/tmp"
-    (cd "$shim/tmp" && unzip -q /usr/share/java/jena-core.jar 'org/apache/jena/ext/xerces/*.properties')
-    mv "$shim/tmp/org/apache/jena/ext/xerces" "$shim/xerces"
-    rm -rf "$shim/tmp"
-  fi
-  local cp=$shim j
-  for j in $JENA_JARS; do
-    [ -f "/usr/share/java/$j.jar" ] || { echo "missing /usr/share/java/$j.jar" >&2; return 1; }
-    cp=$cp:/usr/share/java/$j.jar
-  done
-  printf '%s' "$cp"
-}
-
 run_jena() {
   local cp
   if [ ! -f /usr/share/java/jena-tdb2.jar ] || ! cp=$(jena_classpath); then
@@ -217,113 +158,20 @@ run_jena() {
 }
 
 # ---- Virtuoso ------------------------------------------------------------------
-VIRT_PID=
-VIRT_PORT=
-VIRT_WKT_TYPE=https://w3id.org/citykg/bench#wktText
-cleanup() {
-  if [ -n "$VIRT_PID" ] && kill -0 "$VIRT_PID" 2>/dev/null; then
-    kill -TERM "$VIRT_PID" 2>/dev/null || true
-    for _ in $(seq 1 30); do kill -0 "$VIRT_PID" 2>/dev/null || break; sleep 1; done
-    kill -KILL "$VIRT_PID" 2>/dev/null || true
-  fi
-  VIRT_PID=
-}
-trap cleanup EXIT
+trap virt_cleanup EXIT
 trap 'exit 130' INT TERM
 
-port_free() { ! ss -Hltn "sport = :$1" | grep -q .; }
-free_port() {
-  local p
-  for p in $(shuf -i 20000-59999 -n 50); do
-    if port_free "$p" && [ "$p" != "${1:-}" ]; then echo "$p"; return 0; fi
-  done
-  return 1
-}
-
-isql() { isql-vt "127.0.0.1:$VIRT_PORT" dba dba "$@"; }
-
 run_virtuoso() {
-  if ! command -v virtuoso-t >/dev/null || ! command -v isql-vt >/dev/null; then
+  if ! virt_installed; then
     fail virtuoso "not installed (run tests/bench/setup-peers.sh)"; return
   fi
-  # Virtuoso 7.2.5 parses every geo:wktLiteral into its geometry type and
-  # rejects a CRS IRI prefix (and projected polygons): "RDFGE: RDF box with a
-  # geometry RDF type and a non-geometry content", which aborts the whole file.
-  # It therefore loads a copy in which only that datatype IRI is replaced, so
-  # the WKT stays a typed literal (same quads, no geometry parsing).
-  local vdata=$WORK/city-$SIZE.virtuoso.nq
-  if [ ! -s "$vdata" ] || [ "$vdata" -ot "$DATA" ]; then
-    log "virtuoso: writing $vdata (wktLiteral -> $VIRT_WKT_TYPE)"
-    sed "s|\^\^<http://www.opengis.net/ont/geosparql#wktLiteral>|^^<$VIRT_WKT_TYPE>|" "$DATA" >"$vdata.tmp"
-    mv "$vdata.tmp" "$vdata"
-  fi
-  local dir=$WORK/store-virtuoso-$SIZE http_port
+  local vdata dir=$WORK/store-virtuoso-$SIZE
+  vdata=$(virt_data "$DATA") # WKT retyped: see virt_data in lib.sh
   rm -rf "$dir"; mkdir -p "$dir"
-  VIRT_PORT=$(free_port); http_port=$(free_port "$VIRT_PORT")
-  # buffers: 8 KiB pages; 170000 ~ 1.3 GiB for up to a few million quads,
-  # 680000 ~ 5.3 GiB above (OpenLink's table scales with RAM and data size)
-  local buffers=${VIRT_BUFFERS:-$([ "$SIZE" -le 3000000 ] && echo 170000 || echo 680000)}
-  local dirty=${VIRT_DIRTY:-$((buffers * 3 / 4))}
-  cat >"$dir/virtuoso.ini" <<EOF
-[Database]
-DatabaseFile       = $dir/virtuoso.db
-ErrorLogFile       = $dir/virtuoso.log
-LockFile           = $dir/virtuoso.lck
-TransactionFile    = $dir/virtuoso.trx
-xa_persistent_file = $dir/virtuoso.pxa
-ErrorLogLevel      = 7
-FileExtend         = 200
-MaxCheckpointRemap = 2000
-Striping           = 0
-TempStorage        = TempDatabase
-
-[TempDatabase]
-DatabaseFile       = $dir/virtuoso-temp.db
-TransactionFile    = $dir/virtuoso-temp.trx
-MaxCheckpointRemap = 2000
-Striping           = 0
-
-[Parameters]
-ServerPort               = 127.0.0.1:$VIRT_PORT
-DisableUnixSocket        = 1
-MaxClientConnections     = 10
-CheckpointInterval       = 0
-O_DIRECT                 = 0
-CaseMode                 = 2
-DirsAllowed              = ., $WORK
-NumberOfBuffers          = $buffers
-MaxDirtyBuffers          = $dirty
-MaxQueryMem              = 2G
-ThreadsPerQuery          = 2
-AsyncQueueMaxThreads     = 10
-
-[HTTPServer]
-ServerPort           = 127.0.0.1:$http_port
-ServerRoot           = $dir
-MaxClientConnections = 4
-ServerThreads        = 4
-
-[SPARQL]
-ResultSetMaxRows      = 100000000
-MaxQueryExecutionTime = 0
-EOF
-  log "virtuoso: starting server on 127.0.0.1:$VIRT_PORT (NumberOfBuffers=$buffers)"
-  local t0 t1
-  t0=$(date +%s.%N)
-  (cd "$dir" && exec virtuoso-t -f -c "$dir/virtuoso.ini") >"$LOGS/virtuoso-server.log" 2>&1 &
-  VIRT_PID=$!
-  local up=0
-  for _ in $(seq 1 240); do
-    kill -0 "$VIRT_PID" 2>/dev/null || break
-    if isql exec="status();" >/dev/null 2>&1; then up=1; break; fi
-    sleep 0.5
-  done
-  t1=$(date +%s.%N)
-  if [ "$up" != 1 ]; then
-    fail virtuoso "server did not start (see $LOGS/virtuoso-server.log)"; cleanup; drop_store "$dir"; return
+  if ! virt_start "$dir" "$SIZE" "$LOGS/virtuoso-server.log"; then
+    fail virtuoso "server did not start (see $LOGS/virtuoso-server.log)"; drop_store "$dir"; return
   fi
-  local start_secs
-  start_secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+  local start_secs=$VIRT_START_SECS buffers=$VIRT_BUFFERS_USED
   cat "$vdata" >/dev/null; sync; wait_quiet
   local vcpu0 vcpu1
   vcpu0=$(awk '{ print $14 + $15 }' "/proc/$VIRT_PID/stat")
@@ -333,15 +181,10 @@ EOF
   vcpu1=$(awk '{ print $14 + $15 }' "/proc/$VIRT_PID/stat")
   rss_kb=$(awk '/^VmHWM:/ { print $2 }' "/proc/$VIRT_PID/status")
   foreign virtuoso "$(awk -v a="$vcpu0" -v b="$vcpu1" -v hz="$HZ" -v c="$T_CPU" 'BEGIN { print (b - a) / hz + c }')"
-  errors=$(isql exec="SELECT COUNT(*) FROM DB.DBA.LOAD_LIST WHERE ll_state <> 2 OR ll_error IS NOT NULL;" 2>&1 |
-    awk '/^[0-9]+[ \t]*$/ { n = $1 } END { print n }')
-  done=$(isql exec="SELECT COUNT(*) FROM DB.DBA.LOAD_LIST WHERE ll_state = 2 AND ll_error IS NULL;" 2>&1 |
-    awk '/^[0-9]+[ \t]*$/ { n = $1 } END { print n }')
-  count=$(isql exec="SPARQL SELECT COUNT(*) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), 'https://city.example/graph/') || ?g = <urn:citykg:bench:default>) };" 2>&1 |
-    awk '/^[0-9]+[ \t]*$/ { n = $1 } END { print n }')
-  isql exec="shutdown;" >/dev/null 2>&1 || true
-  for _ in $(seq 1 60); do kill -0 "$VIRT_PID" 2>/dev/null || break; sleep 0.5; done
-  cleanup
+  errors=$(isql_number exec="SELECT COUNT(*) FROM DB.DBA.LOAD_LIST WHERE ll_state <> 2 OR ll_error IS NOT NULL;")
+  done=$(isql_number exec="SELECT COUNT(*) FROM DB.DBA.LOAD_LIST WHERE ll_state = 2 AND ll_error IS NULL;")
+  count=$(virt_count_quads)
+  virt_stop
   if [ "$T_RC" != 0 ] || [ "${errors:-1}" != 0 ] || [ "${done:-0}" = 0 ]; then
     fail virtuoso "load failed (exit $T_RC, load_list: ${done:-?} loaded, ${errors:-?} failed; see $LOGS/virtuoso.log)"
     tail -n 5 "$LOGS/virtuoso.log" >&2; drop_store "$dir"; return
@@ -376,15 +219,6 @@ for e in $ENGINES; do
 done
 
 # ---- report ------------------------------------------------------------------------
-engine_label() {
-  case $1 in
-  citykg) echo "citykg $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')" ;;
-  oxigraph) echo "Oxigraph $(node -p "require('$BENCH/node_modules/oxigraph/package.json').version" 2>/dev/null || echo '?') (npm, WASM)" ;;
-  jena) echo "Jena TDB2 $(dpkg-query -W -f='${Version}' libapache-jena-java 2>/dev/null | cut -d- -f1)" ;;
-  virtuoso) echo "Virtuoso $(dpkg-query -W -f='${Version}' virtuoso-opensource 2>/dev/null | cut -d+ -f1)" ;;
-  esac
-}
-
 REPORT=$WORK/load-$SIZE.md
 {
   echo "## Load benchmark: $TRIPLES quads ($(basename "$DATA"), $((FILE_BYTES / 1048576)) MiB)"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs what tests/bench/load_bench.sh needs: the peer engines (Apache Jena
-# TDB2 and Virtuoso from Debian, Oxigraph from npm into tests/bench/node_modules)
-# and the tools (GNU time, rapper, unzip, a C compiler, make, Java, Node.js).
+# Installs what tests/bench/load_bench.sh and query_bench.sh need: the peer
+# engines (Apache Jena TDB2 and Virtuoso from Debian, Oxigraph from npm into
+# tests/bench/node_modules) and the tools (GNU time, rapper, unzip, curl, a C
+# compiler, make, a JDK, Node.js).
 # Run as root on Debian 12. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -12,13 +13,15 @@ PACKAGES=(
   raptor2-utils       # rapper: validates the generated N-Quads
   unzip               # extracts the Xerces message bundles for Jena
   iproute2            # ss: finds a free port for Virtuoso
+  curl                # query_bench: SPARQL requests to Virtuoso
   libapache-jena-java # Jena 4.5.0: tdb2.tdbloader
   virtuoso-opensource # Virtuoso 7.2.5: virtuoso-t + isql-vt
 )
-# Only when missing: a Java runtime (Jena's package does not pull one in) and
-# Node.js + npm (a machine may already have a newer Node.js with npm bundled;
-# Debian's npm package would fight with it).
-command -v java >/dev/null || PACKAGES+=(default-jre-headless)
+# Only when missing: a JDK (Jena's package does not pull in Java; query_bench
+# compiles QueryJena.java with javac) and Node.js + npm (a machine may already
+# have a newer Node.js with npm bundled; Debian's npm package would fight with
+# it).
+command -v javac >/dev/null || PACKAGES+=(default-jdk-headless)
 command -v npm >/dev/null || PACKAGES+=(nodejs npm)
 
 if [ "$(id -u)" = 0 ]; then
