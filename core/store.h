@@ -35,7 +35,9 @@ typedef enum {
     CK_ERR_CORRUPT,   /* the store contradicts itself */
     CK_ERR_NOMEM,
     CK_ERR_FULL,      /* map size or reader table exhausted */
-    CK_ERR_CANCELLED
+    CK_ERR_CANCELLED,
+    CK_ERR_UNAUTHORIZED, /* no valid credentials (forged, expired or revoked token) */
+    CK_ERR_FORBIDDEN     /* the caller may not do this (e.g. write a graph not its own) */
 } ck_status;
 
 typedef struct {
