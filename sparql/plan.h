@@ -16,6 +16,7 @@
 #include "algebra.h"
 #include "graph_writer.h"
 #include "results.h"
+#include "graph_set.h"
 #include "store.h"
 
 typedef struct {
@@ -29,6 +30,16 @@ typedef struct {
     volatile bool *cancelled;  /* set from another thread to cancel; may be NULL */
     graph_format graph_format; /* CONSTRUCT and DESCRIBE output (0: N-Triples) */
     bool graph_format_only;    /* the caller asked for a graph format: SELECT and ASK fail */
+    /* The protocol's dataset (default-graph-uri, named-graph-uri): when
+     * either list is non-empty it replaces the query's FROM / FROM NAMED. */
+    const char *const *default_graphs;
+    size_t n_default_graphs;
+    const char *const *named_graphs;
+    size_t n_named_graphs;
+    /* Access control: the graphs the caller may read (graph_set.h); NULL =
+     * every graph. The dataset is restricted before evaluation: a graph
+     * outside the set behaves exactly like a graph that does not exist. */
+    const ck_graph_set *readable;
 } sparql_run_options;
 
 /* Parses and runs query text on a snapshot and writes the results: for
