@@ -19,6 +19,7 @@ int cmd_stats(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_query(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 /* Options of the subcommands. Positional arguments stay in args[0..nargs)
  * (free args when done). */

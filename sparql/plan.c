@@ -2079,28 +2079,39 @@ ck_status sparql_run(ck_txn *txn, const char *text, const char *base_iri, result
     pl.eval.limits = &pl.exec;
     pl.eval.exists_arg = &pl;
     pl.default_graph.mode = pl.options.strict_default_graph ? EXEC_GRAPH_DEFAULT : EXEC_GRAPH_UNION;
-    pl.has_dataset = q->n_from || q->n_from_named;
+    /* the protocol's dataset (default-graph-uri, named-graph-uri) replaces
+     * the query's FROM and FROM NAMED when the request gives either */
+    const char *const *from = (const char *const *)q->from, *const *from_named =
+        (const char *const *)q->from_named;
+    size_t n_from = q->n_from, n_from_named = q->n_from_named;
+    if (pl.options.n_default_graphs || pl.options.n_named_graphs) {
+        from = pl.options.default_graphs;
+        n_from = pl.options.n_default_graphs;
+        from_named = pl.options.named_graphs;
+        n_from_named = pl.options.n_named_graphs;
+    }
+    pl.has_dataset = n_from || n_from_named;
     ck_id *from_ids = NULL;
-    for (size_t i = 0; i < q->n_from_named; i++) {
-        ck_term g = {CK_TERM_IRI, q->from_named[i], strlen(q->from_named[i]), NULL, 0, NULL, 0};
+    for (size_t i = 0; i < n_from_named; i++) {
+        ck_term g = {CK_TERM_IRI, from_named[i], strlen(from_named[i]), NULL, 0, NULL, 0};
         ck_id id = node_id(&pl, &g);
         if (!is_named_graph(&pl, id))
             collect_named(&pl, id, 1);
     }
     if (!pl.has_dataset)
         ck_graphs_each(txn, collect_named, &pl, &pl.exec.error);
-    if (q->n_from == 1) {
-        ck_term g = {CK_TERM_IRI, q->from[0], strlen(q->from[0]), NULL, 0, NULL, 0};
+    if (n_from == 1) {
+        ck_term g = {CK_TERM_IRI, from[0], strlen(from[0]), NULL, 0, NULL, 0};
         pl.default_graph = (graph_ctx){EXEC_GRAPH_NAMED, {false, 0, node_id(&pl, &g)}, NULL, 0};
-    } else if (q->n_from > 1) {
+    } else if (n_from > 1) {
         /* the default graph is the merge of the FROM graphs */
-        from_ids = calloc(q->n_from, sizeof *from_ids);
-        for (size_t i = 0; i < q->n_from && from_ids; i++) {
-            ck_term g = {CK_TERM_IRI, q->from[i], strlen(q->from[i]), NULL, 0, NULL, 0};
+        from_ids = calloc(n_from, sizeof *from_ids);
+        for (size_t i = 0; i < n_from && from_ids; i++) {
+            ck_term g = {CK_TERM_IRI, from[i], strlen(from[i]), NULL, 0, NULL, 0};
             from_ids[i] = node_id(&pl, &g);
         }
-        pl.default_graph = (graph_ctx){EXEC_GRAPH_SET, {0}, from_ids, from_ids ? q->n_from : 0};
-    } else if (q->n_from_named) {
+        pl.default_graph = (graph_ctx){EXEC_GRAPH_SET, {0}, from_ids, from_ids ? n_from : 0};
+    } else if (n_from_named) {
         /* FROM NAMED alone: the default graph is empty */
         ck_term none = {CK_TERM_IRI, "urn:citykg:empty-default-graph", 30, NULL, 0, NULL, 0};
         pl.default_graph = (graph_ctx){EXEC_GRAPH_NAMED, {false, 0, node_id(&pl, &none)}, NULL, 0};

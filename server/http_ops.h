@@ -1,0 +1,14 @@
+/*
+ * http_ops.h — the routes for operators: /health (the store answers a
+ * snapshot: 200 {"status":"ok"}; 503 otherwise) and /metrics (Prometheus
+ * text format, see http_metrics.h). GET and HEAD only.
+ */
+#ifndef CITYKG_SERVER_HTTP_OPS_H
+#define CITYKG_SERVER_HTTP_OPS_H
+
+#include "http_server.h"
+
+void health_handle(http_request *req);
+void metrics_handle(http_request *req);
+
+#endif

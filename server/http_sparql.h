@@ -1,0 +1,25 @@
+/*
+ * http_sparql.h — the SPARQL 1.1 Protocol at /sparql.
+ *
+ *   GET  ?query=...                      a query
+ *   POST application/x-www-form-urlencoded  query=... (or update=...)
+ *   POST application/sparql-query        the query is the body
+ *   POST application/sparql-update       the update is the body
+ *   GET  without query                   the SPARQL 1.1 Service Description
+ *
+ * default-graph-uri and named-graph-uri (URL or form) replace the query's
+ * FROM / FROM NAMED. The result format comes from format= or Accept
+ * (http_negotiate.h); results are held back up to result_buffer_bytes so
+ * that errors become proper statuses, and streamed beyond
+ * (http_result_stream.h). Errors: 400 (syntax errors with line:column,
+ * several queries, a query and an update), 405, 406, 415 (media type or a
+ * charset other than UTF-8), 503 with Retry-After (time limit).
+ */
+#ifndef CITYKG_SERVER_HTTP_SPARQL_H
+#define CITYKG_SERVER_HTTP_SPARQL_H
+
+#include "http_server.h"
+
+void sparql_endpoint_handle(http_request *req);
+
+#endif
