@@ -379,7 +379,7 @@ typedef struct {
  * by ';', each with its own prologue). Errors as for sparql_query_parse,
  * including the static rules of Update: no variables in INSERT DATA and
  * DELETE DATA, no blank nodes in DELETE DATA, DELETE WHERE and DELETE
- * templates, a blank node label in the templates of one operation only.
+ * templates, a blank node label in the INSERT DATA of one operation only.
  * Free with sparql_update_free. Implemented in parser.c. */
 ck_status sparql_update_parse(const char *text, const char *base_iri, sparql_update **out,
                               ck_error *err);

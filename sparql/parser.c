@@ -460,11 +460,12 @@ static void check_var_allowed(parser *P)
                 sparql_token_describe(P->arena, &P->tok));
 }
 
-/* A blank node label of an update template belongs to one operation of the
- * request (Update §19.6, syntax-update-54). */
+/* A blank node label of an INSERT DATA block belongs to one operation of
+ * the request (syntax-update-54); template labels of INSERT ... WHERE are
+ * new nodes per solution anyway and may repeat (insert-where-same-bnode). */
 static void check_template_label(parser *P, const sparql_token *t)
 {
-    if (!P->update_op)
+    if (!P->update_op || !P->no_vars)
         return;
     if (2 * (P->n_template_labels + 1) > P->cap_template_labels) {
         size_t old = P->cap_template_labels, ncap = old ? old * 2 : 64;
