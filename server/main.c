@@ -18,6 +18,8 @@ static const struct {
     {"check", cmd_check, "verify the store's integrity"},
     {"import", cmd_import, "copy a Redland (librdf) storage into the store"},
     {"query", cmd_query, "run a SPARQL 1.1 query (results as table, JSON, XML, CSV, TSV)"},
+    {"token", cmd_token, "create, list and revoke access tokens"},
+    {"graph", cmd_graph, "list graphs with their access level; set a graph's level"},
 };
 
 int cli_fail(const char *fmt, ...)
