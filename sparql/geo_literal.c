@@ -127,9 +127,10 @@ bool geo_literal_write_wkt(geo_codec *codec, const GEOSGeometry *g, const geo_cr
 {
     GEOSContextHandle_t h = codec->h;
     memset(out, 0, sizeof *out);
-    /* enough digits for 0.1 mm: results of transformations and
-     * constructions carry no meaningful precision beyond that */
-    GEOSWKTWriter_setRoundingPrecision_r(h, codec->wkt_writer, crs->geographic ? 9 : 4);
+    /* micrometres (1e-6 m, 1e-10 degrees): results of transformations and
+     * constructions carry no meaningful precision beyond that, and
+     * trimming keeps the input's short coordinates short */
+    GEOSWKTWriter_setRoundingPrecision_r(h, codec->wkt_writer, crs->geographic ? 10 : 6);
     GEOSGeometry *swapped = crs->swap_axes ? geo_swap_axes(h, g) : NULL;
     if (crs->swap_axes && !swapped)
         return false;
