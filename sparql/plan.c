@@ -73,6 +73,8 @@ static void note(planner *pl, exec_op *op, double estimate, const char *fmt, ...
 {
     if (!pl->options.explain || !op)
         return;
+    if (pl->options.readable)
+        estimate = -1; /* estimates count every graph: not for a restricted caller */
     if (pl->nlines == pl->cap) {
         pl->cap = pl->cap ? pl->cap * 2 : 32;
         pl->lines = realloc(pl->lines, pl->cap * sizeof *pl->lines);
@@ -114,6 +116,14 @@ static void graph_pattern(const graph_ctx *g, ck_pattern *q)
         q->g = g->g.id;
         q->g_bound = true;
     }
+}
+
+/* Whether a quad of graph `graph` belongs to the graph context and to the
+ * graphs the caller may read: the test of every scan made here. */
+static bool quad_visible(const planner *pl, const graph_ctx *g, ck_id graph)
+{
+    return exec_graph_accepts(g->mode, g->set, g->n_set, graph) &&
+           ck_graph_set_has(pl->options.readable, graph);
 }
 
 static exec_op *unit_row(planner *pl)
@@ -1033,7 +1043,7 @@ static void step(planner *pl, const graph_ctx *g, ck_id node, ck_id p, bool forw
         return;
     ck_quad quad;
     while (ck_scan_next(sc, &quad)) {
-        if (!exec_graph_accepts(g->mode, g->set, g->n_set, quad.g))
+        if (!quad_visible(pl, g, quad.g))
             continue;
         if (negated) {
             bool excluded = false;
@@ -1143,7 +1153,7 @@ static void all_nodes(planner *pl, const graph_ctx *g, id_set *out)
         return;
     ck_quad quad;
     while (ck_scan_next(sc, &quad)) {
-        if (!exec_graph_accepts(g->mode, g->set, g->n_set, quad.g))
+        if (!quad_visible(pl, g, quad.g))
             continue;
         id_set_add(out, quad.s);
         id_set_add(out, quad.o);
@@ -1783,6 +1793,16 @@ static void collect_named(void *ctx, ck_id g, uint64_t n)
     pl->named[pl->n_named++] = g;
 }
 
+/* The store's graphs for GRAPH ?g: only those the caller may read. (The
+ * graphs FROM NAMED lists stay listed, readable or not, as a graph that
+ * does not exist stays listed: both are empty.) */
+static void collect_readable_named(void *ctx, ck_id g, uint64_t n)
+{
+    planner *pl = ctx;
+    if (ck_graph_set_has(pl->options.readable, g))
+        collect_named(ctx, g, n);
+}
+
 static bool is_named_graph(planner *pl, ck_id g)
 {
     for (size_t i = 0; i < pl->n_named; i++)
@@ -1805,8 +1825,10 @@ static exec_op *plan_graph(planner *pl, const sparql_pattern *p)
         if (pl->has_dataset && !is_named_graph(pl, name.id))
             return exec_values_new(&pl->exec, NULL, 0);
         if (empty)
-            return ck_stats_graph_count(pl->txn, name.id) ? unit_row(pl)
-                                                          : exec_values_new(&pl->exec, NULL, 0);
+            return ck_graph_set_has(pl->options.readable, name.id) &&
+                           ck_stats_graph_count(pl->txn, name.id)
+                       ? unit_row(pl)
+                       : exec_values_new(&pl->exec, NULL, 0);
         return plan_pattern(pl, p->left, &inner, NULL);
     }
     if (p->left->op == SPARQL_OP_BGP && !empty && !pl->has_dataset) {
@@ -2007,9 +2029,8 @@ static void describe_node(planner *pl, ck_id id, id_set *done, graph_writer *gw)
         return;
     ck_quad quad, last = {0};
     id_set blanks = {0};
-    const graph_ctx *dg = &pl->default_graph;
     while (ck_scan_next(sc, &quad)) {
-        if (!exec_graph_accepts(dg->mode, dg->set, dg->n_set, quad.g))
+        if (!quad_visible(pl, &pl->default_graph, quad.g))
             continue;
         if (quad.s == last.s && quad.p == last.p && quad.o == last.o)
             continue; /* the same triple in another graph */
@@ -2052,13 +2073,36 @@ static ck_status write_describe(planner *pl, exec_op *root, graph_writer *gw)
     return pl->exec.error.code;
 }
 
-ck_status sparql_run(ck_txn *txn, const char *text, const char *base_iri, results_format format,
-                     const sparql_run_options *options, FILE *out, ck_error *err)
+/* Hands every solution of root to fn, with the terms of its bound slots. */
+static void emit_solutions(planner *pl, exec_op *root, sparql_solution_fn fn, void *fn_ctx)
 {
-    sparql_query *q;
-    ck_status st = sparql_query_parse(text, base_iri, &q, err);
-    if (st)
-        return st;
+    size_t width = (size_t)pl->exec.width;
+    ck_id *row = calloc(width + 1, sizeof(ck_id));
+    ck_term *terms = calloc(width + 1, sizeof(ck_term));
+    ck_term_buf *bufs = calloc(width + 1, sizeof(ck_term_buf));
+    if (!row || !terms || !bufs)
+        ck_error_set(&pl->exec.error, CK_ERR_NOMEM, "out of memory");
+    while (!pl->exec.error.code && exec_next(root, row)) {
+        for (size_t v = 0; v < width && !pl->exec.error.code; v++) {
+            memset(&terms[v], 0, sizeof terms[v]);
+            if (row[v])
+                termspace_resolve(pl->terms, row[v], &terms[v], &bufs[v], &pl->exec.error);
+        }
+        if (!pl->exec.error.code && !fn(fn_ctx, row, terms, width))
+            break;
+    }
+    free(row);
+    free(terms);
+    free(bufs);
+}
+
+/* A parsed query's pattern on txn: results written to out in format, or,
+ * with solution_fn, every solution handed to it. */
+static ck_status run_parsed(ck_txn *txn, const sparql_query *q, const sparql_pattern *pattern,
+                            results_format format, const sparql_run_options *options, FILE *out,
+                            sparql_solution_fn solution_fn, void *fn_ctx, ck_error *err)
+{
+    ck_status st;
     planner pl = {.query = q, .txn = txn};
     if (options)
         pl.options = *options;
@@ -2067,12 +2111,12 @@ ck_status sparql_run(ck_txn *txn, const char *text, const char *base_iri, result
     exec_set_timeout(&pl.exec, pl.options.timeout_ms);
     pl.exec.memory_limit = pl.options.memory_limit;
     pl.exec.cancelled = pl.options.cancelled;
+    pl.exec.readable = pl.options.readable;
     pl.terms = termspace_new(txn);
     if (pl.terms)
         termspace_charge_to(pl.terms, &pl.exec.memory_used);
     if (!pl.terms || !eval_ctx_init(&pl.eval, q, pl.terms)) {
         termspace_free(pl.terms);
-        sparql_query_free(q);
         return ck_error_set(err, CK_ERR_NOMEM, "out of memory");
     }
     pl.eval.exists = exists_for_row;
@@ -2099,7 +2143,7 @@ ck_status sparql_run(ck_txn *txn, const char *text, const char *base_iri, result
             collect_named(&pl, id, 1);
     }
     if (!pl.has_dataset)
-        ck_graphs_each(txn, collect_named, &pl, &pl.exec.error);
+        ck_graphs_each(txn, collect_readable_named, &pl, &pl.exec.error);
     if (n_from == 1) {
         ck_term g = {CK_TERM_IRI, from[0], strlen(from[0]), NULL, 0, NULL, 0};
         pl.default_graph = (graph_ctx){EXEC_GRAPH_NAMED, {false, 0, node_id(&pl, &g)}, NULL, 0};
@@ -2117,13 +2161,15 @@ ck_status sparql_run(ck_txn *txn, const char *text, const char *base_iri, result
         pl.default_graph = (graph_ctx){EXEC_GRAPH_NAMED, {false, 0, node_id(&pl, &none)}, NULL, 0};
     }
     pl.active_graph = pl.default_graph;
-    exec_op *root = pl.exec.error.code ? NULL : plan_pattern(&pl, q->pattern, &pl.default_graph, NULL);
+    exec_op *root = pl.exec.error.code ? NULL : plan_pattern(&pl, pattern, &pl.default_graph, NULL);
     if (!pl.exec.error.code && pl.options.graph_format_only &&
         (q->form == SPARQL_FORM_SELECT || q->form == SPARQL_FORM_ASK))
         ck_error_set(&pl.exec.error, CK_ERR_INVALID,
                      "%s results are not a graph: choose json, xml, csv, tsv or table",
                      q->form == SPARQL_FORM_SELECT ? "SELECT" : "ASK");
-    if (!pl.exec.error.code) {
+    if (!pl.exec.error.code && solution_fn) {
+        emit_solutions(&pl, root, solution_fn, fn_ctx);
+    } else if (!pl.exec.error.code) {
         switch (q->form) {
         case SPARQL_FORM_SELECT:
             write_select(&pl, root, format, out);
@@ -2171,6 +2217,24 @@ ck_status sparql_run(ck_txn *txn, const char *text, const char *base_iri, result
     free(from_ids);
     eval_ctx_free(&pl.eval);
     termspace_free(pl.terms);
+    return st;
+}
+
+ck_status sparql_run(ck_txn *txn, const char *text, const char *base_iri, results_format format,
+                     const sparql_run_options *options, FILE *out, ck_error *err)
+{
+    sparql_query *q;
+    ck_status st = sparql_query_parse(text, base_iri, &q, err);
+    if (st)
+        return st;
+    st = run_parsed(txn, q, q->pattern, format, options, out, NULL, NULL, err);
     sparql_query_free(q);
     return st;
+}
+
+ck_status sparql_solutions(ck_txn *txn, const sparql_query *query, const sparql_pattern *pattern,
+                           const sparql_run_options *options, sparql_solution_fn fn, void *ctx,
+                           ck_error *err)
+{
+    return run_parsed(txn, query, pattern, RESULTS_TABLE, options, NULL, fn, ctx, err);
 }
