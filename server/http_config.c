@@ -48,10 +48,10 @@ static ck_status read_number(const char *path, const char *key, json_t *v, uint6
     return CK_OK;
 }
 
-/* An array of non-empty strings without commas, joined by ',' (or each kept,
- * when list is given). */
-static ck_status read_strings(const char *path, const char *key, json_t *v, char **joined,
-                              char ***list, size_t *n, ck_error *err)
+/* An array of non-empty strings without the separator, joined by it (or
+ * each kept, when list is given). */
+static ck_status read_strings(const char *path, const char *key, json_t *v, const char *sep,
+                              char **joined, char ***list, size_t *n, ck_error *err)
 {
     if (!json_is_array(v))
         return ck_error_set(err, CK_ERR_INVALID, "%s: \"%s\" must be an array of strings",
@@ -59,10 +59,10 @@ static ck_status read_strings(const char *path, const char *key, json_t *v, char
     size_t total = 1;
     for (size_t i = 0; i < json_array_size(v); i++) {
         json_t *s = json_array_get(v, i);
-        if (!json_is_string(s) || !*json_string_value(s) || strchr(json_string_value(s), ','))
+        if (!json_is_string(s) || !*json_string_value(s) || strstr(json_string_value(s), sep))
             return ck_error_set(err, CK_ERR_INVALID,
-                                "%s: \"%s\"[%zu] must be a non-empty string without ','", path,
-                                key, i);
+                                "%s: \"%s\"[%zu] must be a non-empty string without '%s'", path,
+                                key, i, sep);
         total += strlen(json_string_value(s)) + 1;
     }
     if (list) {
@@ -83,7 +83,7 @@ static ck_status read_strings(const char *path, const char *key, json_t *v, char
         return ck_error_set(err, CK_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < json_array_size(v); i++) {
         if (i)
-            strcat(s, ",");
+            strcat(s, sep);
         strcat(s, json_string_value(json_array_get(v, i)));
     }
     free(*joined);
@@ -106,21 +106,21 @@ static ck_status apply_key(const char *path, const char *key, json_t *v, serve_c
         c->bind = strdup(json_string_value(v));
         return CK_OK;
     }
-    if (strcmp(key, "strict_default_graph") == 0) {
+    if (strcmp(key, "strict_default_graph") == 0 || strcmp(key, "metrics_public") == 0) {
         if (!json_is_boolean(v))
-            return ck_error_set(err, CK_ERR_INVALID,
-                                "%s: \"strict_default_graph\" must be true or false", path);
-        c->strict_default_graph = json_is_true(v);
+            return ck_error_set(err, CK_ERR_INVALID, "%s: \"%s\" must be true or false", path,
+                                key);
+        *(key[0] == 's' ? &c->strict_default_graph : &c->metrics_public) = json_is_true(v);
         return CK_OK;
     }
     if (strcmp(key, "cors_origins") == 0)
-        return read_strings(path, key, v, NULL, &c->cors_origins, &c->n_cors_origins, err);
+        return read_strings(path, key, v, ",", NULL, &c->cors_origins, &c->n_cors_origins, err);
     if (strcmp(key, "service_allow") == 0)
-        return read_strings(path, key, v, &c->service_allow, NULL, NULL, err);
+        return read_strings(path, key, v, ",", &c->service_allow, NULL, NULL, err);
     if (strcmp(key, "load_allow") == 0)
-        return read_strings(path, key, v, &c->load_allow, NULL, NULL, err);
-    if (strcmp(key, "load_dirs") == 0)
-        return read_strings(path, key, v, &c->load_dirs, NULL, NULL, err);
+        return read_strings(path, key, v, ",", &c->load_allow, NULL, NULL, err);
+    if (strcmp(key, "load_dirs") == 0) /* folders may hold ',' but not ':' (update.h) */
+        return read_strings(path, key, v, ":", &c->load_dirs, NULL, NULL, err);
     static const struct {
         const char *key;
         uint64_t min, max, scale;

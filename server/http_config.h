@@ -29,8 +29,9 @@ typedef struct {
     unsigned max_connections;
     char *service_allow;         /* SERVICE hosts, comma-separated; NULL = none */
     char *load_allow;            /* LOAD hosts, comma-separated; NULL = none */
-    char *load_dirs;             /* LOAD folders, comma-separated; NULL = none */
+    char *load_dirs;             /* LOAD folders, ':'-separated; NULL = none */
     bool strict_default_graph;   /* the specification's separate default graph */
+    bool metrics_public;         /* /metrics without a token (else admin only) */
 } serve_config;
 
 /* Fills c with the defaults (strings allocated: serve_config_free). */

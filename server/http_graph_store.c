@@ -9,9 +9,9 @@
 #include <string.h>
 #include <time.h>
 
-#include <jansson.h>
-
+#include "acl.h"
 #include "graph_writer.h"
+#include "http_auth.h"
 #include "http_form.h"
 #include "http_graph_store.h"
 #include "http_negotiate.h"
@@ -99,6 +99,13 @@ static bool graph_exists(ck_txn *txn, const gsp_target *t, ck_id id)
     return t->default_graph || (id && ck_stats_graph_count(txn, id) > 0);
 }
 
+static ck_status not_found(const gsp_target *t, ck_error *err)
+{
+    if (t->default_graph)
+        return ck_error_set(err, CK_ERR_NOT_FOUND, "no default graph to show");
+    return ck_error_set(err, CK_ERR_NOT_FOUND, "no graph <%s> in the store", t->iri);
+}
+
 /* ---- GET and HEAD ------------------------------------------------------------ */
 
 typedef struct {
@@ -158,8 +165,11 @@ static ck_status run_read(void *arg, FILE *out, ck_error *err)
         return st;
     ck_id g = 0;
     st = target_id(txn, &job->target, &g, err);
-    if (st == CK_OK && !graph_exists(txn, &job->target, g))
-        st = ck_error_set(err, CK_ERR_NOT_FOUND, "no graph <%s> in the store", job->target.iri);
+    /* a graph the caller may not read is answered like one that does not
+     * exist: same status, same message */
+    if (st == CK_OK && (!graph_exists(txn, &job->target, g) ||
+                        !ck_acl_may_read(txn, job->req->principal, job->target.iri)))
+        st = not_found(&job->target, err);
     if (st == CK_OK)
         st = write_graph(txn, g, job->format, out, &job->req->cancelled, err);
     ck_txn_abort(txn);
@@ -221,20 +231,6 @@ static ck_status clear_graph(ck_txn *txn, ck_id g, uint64_t *removed, ck_error *
     return st;
 }
 
-/* One line per committed write, for the audit trail. */
-static void audit(const http_request *req, const gsp_target *t, uint64_t added, uint64_t removed)
-{
-    char ts[32];
-    time_t now = time(NULL);
-    struct tm tm;
-    strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
-    json_t *line = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I}", "ts", ts, "audit", "write",
-                             "who", "anonymous", "method", req->method, "graph",
-                             t->default_graph ? "default" : t->iri, "added", (json_int_t)added,
-                             "removed", (json_int_t)removed);
-    http_log_json(line);
-}
-
 /* A fresh graph IRI for POST /data: under the server's own /data/ space, so
  * that direct identification reaches it too. */
 static char *new_graph_iri(const http_request *req)
@@ -278,12 +274,18 @@ static void answer_write(http_request *req, gsp_target *t)
     ck_load_result loaded = {0};
     bool existed = false;
     ck_status st = ck_txn_begin_write(req->ctx->store, &txn, &err);
+    /* permission first: the answer to a refused write must not depend on
+     * whether the graph exists */
+    if (st == CK_OK && !ck_acl_may_write(txn, req->principal, t->iri))
+        st = ck_error_set(&err, CK_ERR_FORBIDDEN, "%s may not write %s%s%s",
+                          http_principal_role(req), t->iri ? "<" : "the default graph",
+                          t->iri ? t->iri : "", t->iri ? ">" : "");
     if (st == CK_OK)
         st = target_id(txn, t, &g, &err);
     if (st == CK_OK) {
         existed = graph_exists(txn, t, g);
         if (del && !existed)
-            st = ck_error_set(&err, CK_ERR_NOT_FOUND, "no graph <%s> in the store", t->iri);
+            st = not_found(t, &err);
     }
     if (st == CK_OK && (put || del) && existed)
         st = clear_graph(txn, g, &removed, &err);
@@ -299,7 +301,7 @@ static void answer_write(http_request *req, gsp_target *t)
     ck_txn_abort(txn);
     if (st == CK_OK) {
         http_metrics_commit(req->ctx->metrics, loaded.quads_added, removed);
-        audit(req, t, loaded.quads_added, removed);
+        http_audit_write(req, t->iri, loaded.quads_added, removed);
         const char *location[] = {"Location", t->iri, NULL};
         if (created_iri)
             http_respond_empty(req, 201, location);

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "acl.h"
+#include "http_auth.h"
 #include "http_ops.h"
 
 static bool get_or_head(http_request *req)
@@ -37,6 +39,14 @@ void metrics_handle(http_request *req)
 {
     if (!get_or_head(req))
         return;
+    /* the store's totals count graphs the caller may not read */
+    if (!req->ctx->config->metrics_public &&
+        (!req->principal || ck_principal_role(req->principal) != CK_ROLE_ADMIN)) {
+        http_respond_error(req, http_is_anonymous(req) ? 401 : 403,
+                           "/metrics needs an admin token (or \"metrics_public\": true in the "
+                           "config)");
+        return;
+    }
     char *text = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&text, &len);

@@ -1,7 +1,8 @@
 /*
  * http_ops.h — the routes for operators: /health (the store answers a
- * snapshot: 200 {"status":"ok"}; 503 otherwise) and /metrics (Prometheus
- * text format, see http_metrics.h). GET and HEAD only.
+ * snapshot: 200 {"status":"ok"}; 503 otherwise; no token needed) and
+ * /metrics (Prometheus text format, see http_metrics.h; an admin token, or
+ * none with the config's metrics_public). GET and HEAD only.
  */
 #ifndef CITYKG_SERVER_HTTP_OPS_H
 #define CITYKG_SERVER_HTTP_OPS_H

@@ -20,6 +20,8 @@
 #include <jansson.h>
 #include <microhttpd.h>
 
+#include "acl.h"
+#include "http_auth.h"
 #include "http_graph_store.h"
 #include "http_negotiate.h"
 #include "http_ops.h"
@@ -113,8 +115,9 @@ void http_respond_error(http_request *req, unsigned status, const char *fmt, ...
     snprintf(req->log_note, sizeof req->log_note, "%s", msg);
     msg[n++] = '\n';
     const char *retry[] = {"Retry-After", "5", NULL};
+    const char *authenticate[] = {"WWW-Authenticate", "Bearer realm=\"citykg\"", NULL};
     http_respond(req, status, "text/plain; charset=utf-8", msg, (size_t)n, false,
-                 status == 503 ? retry : NULL);
+                 status == 503 ? retry : status == 401 ? authenticate : NULL);
 }
 
 void http_respond_empty(http_request *req, unsigned status, const char *const *headers)
@@ -141,10 +144,13 @@ unsigned http_status_of(ck_status st)
 
 void http_respond_failure(http_request *req, const char *what, const ck_error *err)
 {
+    unsigned status = http_status_of(err->code);
+    if (err->code == CK_ERR_FORBIDDEN && http_is_anonymous(req))
+        status = 401;
     if (err->code == CK_ERR_SYNTAX)
         http_respond_error(req, 400, "%s syntax error at %s", what, err->message);
     else
-        http_respond_error(req, http_status_of(err->code), "%s", err->message);
+        http_respond_error(req, status, "%s", err->message);
 }
 
 static ssize_t read_stream(void *cls, uint64_t pos, char *buf, size_t max)
@@ -300,10 +306,11 @@ static void log_request(const http_request *req, double ms)
     time_t t = time(NULL);
     struct tm tm;
     strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
-    json_t *line = json_pack("{s:s, s:s, s:s, s:i, s:I, s:f}", "ts", ts, "method",
+    json_t *line = json_pack("{s:s, s:s, s:s, s:i, s:I, s:f, s:s}", "ts", ts, "method",
                              req->method ? req->method : "-", "path",
                              req->path ? req->path : "-", "status", (int)req->status, "bytes",
-                             (json_int_t)req->bytes, "ms", (double)llround(ms * 1000) / 1000);
+                             (json_int_t)req->bytes, "ms", (double)llround(ms * 1000) / 1000,
+                             "role", http_principal_role(req));
     if (line && req->log_note[0])
         json_object_set_new(line, "error", json_string(req->log_note));
     http_log_json(line);
@@ -329,6 +336,7 @@ static void request_completed(void *cls, struct MHD_Connection *connection, void
         log_request(req, ms);
         http_metrics_request(s->ctx.metrics, req->route, req->status, ms / 1e3);
     }
+    ck_principal_free(req->principal);
     http_metrics_in_flight(s->ctx.metrics, -1);
     pthread_mutex_lock(&s->lock);
     if (req->prev)
@@ -365,6 +373,9 @@ static void dispatch(http_request *req)
         preflight(req);
         return;
     }
+    if ((req->route == ROUTE_SPARQL || req->route == ROUTE_DATA || req->route == ROUTE_METRICS) &&
+        !http_authenticate(req))
+        return;
     switch (req->route) {
     case ROUTE_SPARQL: sparql_endpoint_handle(req); break;
     case ROUTE_DATA: graph_store_handle(req); break;

@@ -27,6 +27,7 @@
 #include "store.h"
 
 struct MHD_Connection;
+typedef struct ck_principal ck_principal;
 struct MHD_Response;
 typedef struct http_server http_server;
 typedef struct result_stream result_stream;
@@ -54,6 +55,7 @@ typedef struct http_request {
     double start_ms;
     unsigned status;          /* of the queued response */
     uint64_t bytes;           /* body bytes sent */
+    ck_principal *principal;  /* who asks (http_auth.h); NULL before authentication */
     result_stream *stream;    /* a streamed response's producer, if any */
     void *handler_state;      /* freed with handler_free when the request ends */
     void (*handler_free)(void *);
@@ -90,10 +92,12 @@ void http_respond_stream(http_request *req, const char *content_type, bool gzip)
 /* The status that tells the truth about a failed operation: 400 for bad
  * input (syntax errors, invalid requests), 401/403 for access control, 503
  * for a time limit, cancellation or memory budget (retry later or ask for
- * less), 500 for the store's own failures. */
+ * less), 500 for the store's own failures. 401 answers carry
+ * WWW-Authenticate, 503 answers Retry-After. */
 unsigned http_status_of(ck_status st);
-/* Answers with the error err (http_status_of its code); syntax errors are
- * prefixed with what (e.g. "query") and "syntax error at". */
+/* Answers with the error err (http_status_of its code; a write refused to
+ * an anonymous caller is 401); syntax errors are prefixed with what (e.g.
+ * "query") and "syntax error at". */
 void http_respond_failure(http_request *req, const char *what, const ck_error *err);
 
 /* Answers with the output of fn(job) run in a worker (http_result_stream.h):

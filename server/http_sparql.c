@@ -9,12 +9,15 @@
 #include <string.h>
 #include <strings.h>
 
+#include "acl.h"
 #include "algebra.h"
+#include "http_auth.h"
 #include "http_form.h"
 #include "http_negotiate.h"
 #include "http_result_stream.h"
 #include "http_sparql.h"
 #include "plan.h"
+#include "update.h"
 
 /* What the request asks for, gathered from the URL and the body. */
 typedef struct {
@@ -111,9 +114,16 @@ static ck_status run_query(void *arg, FILE *out, ck_error *err)
     ck_status st = ck_txn_begin_read(job->req->ctx->store, &txn, err);
     if (st)
         return st;
-    http_metrics_queries_running(m, 1);
-    st = sparql_run(txn, job->params.query, job->base, job->format, &job->options, out, err);
-    http_metrics_queries_running(m, -1);
+    /* the dataset is cut down to what the caller may read before evaluation */
+    ck_graph_set *readable = NULL;
+    st = ck_acl_readable(txn, job->req->principal, &readable, err);
+    if (st == CK_OK) {
+        job->options.readable = readable;
+        http_metrics_queries_running(m, 1);
+        st = sparql_run(txn, job->params.query, job->base, job->format, &job->options, out, err);
+        http_metrics_queries_running(m, -1);
+    }
+    ck_graph_set_free(readable);
     ck_txn_abort(txn);
     if (st == CK_ERR_CANCELLED && job->req->cancelled && !strstr(err->message, "time limit"))
         ck_error_set(err, CK_ERR_CANCELLED, "the query was cancelled: the server is shutting "
@@ -216,6 +226,7 @@ static ck_status write_description(void *arg, FILE *out, ck_error *err)
     ok = ok && TRIPLE(&self, RDF_TYPE, iri(SD "Service"));
     ok = ok && TRIPLE(&self, SD "endpoint", iri(job->endpoint));
     ok = ok && TRIPLE(&self, SD "supportedLanguage", iri(SD "SPARQL11Query"));
+    ok = ok && TRIPLE(&self, SD "supportedLanguage", iri(SD "SPARQL11Update"));
     for (size_t i = 0; ok && i < sizeof result_formats / sizeof *result_formats; i++)
         ok = TRIPLE(&self, SD "resultFormat", iri(result_formats[i]));
     if (ok && !job->strict)
@@ -266,12 +277,120 @@ static void answer_description(http_request *req, protocol_params *p)
 
 /* ---- updates ----------------------------------------------------------------- */
 
+/* What an update's callbacks need: the write transaction for the access
+ * rules, and the changes to audit once the commit succeeded. */
+typedef struct {
+    http_request *req;
+    ck_txn *txn;
+    struct graph_change {
+        char *graph; /* NULL = the default graph */
+        uint64_t added, removed;
+    } *changes;
+    size_t n_changes;
+} update_run;
+
+static bool update_may_write(void *ctx, const char *graph_iri)
+{
+    update_run *u = ctx;
+    return ck_acl_may_write(u->txn, u->req->principal, graph_iri);
+}
+
+static void update_graph_changed(void *ctx, const char *graph_iri, uint64_t added,
+                                 uint64_t removed)
+{
+    update_run *u = ctx;
+    struct graph_change *c = realloc(u->changes, (u->n_changes + 1) * sizeof *c);
+    if (!c)
+        return; /* the audit line is lost, not the update */
+    u->changes = c;
+    c[u->n_changes++] = (struct graph_change){graph_iri ? strdup(graph_iri) : NULL, added,
+                                              removed};
+}
+
+/* Refuses what the protocol forbids before the writer lock is taken:
+ * syntax errors, and a dataset given both by the protocol and in the
+ * update (using-graph-uri with USING, USING NAMED or WITH). */
+static bool update_acceptable(http_request *req, const protocol_params *p, const char *base)
+{
+    if (!utf8_valid(p->update, strlen(p->update))) {
+        http_respond_error(req, 400, "the update is not UTF-8");
+        return false;
+    }
+    sparql_update *parsed;
+    ck_error err = {0};
+    if (sparql_update_parse(p->update, base, &parsed, &err) != CK_OK) {
+        http_respond_failure(req, "update", &err);
+        return false;
+    }
+    bool conflict = false;
+    for (size_t i = 0; i < parsed->n_ops && (p->n_using_graphs || p->n_using_named_graphs); i++)
+        conflict = conflict || parsed->ops[i].n_using || parsed->ops[i].n_using_named ||
+                   parsed->ops[i].with;
+    sparql_update_free(parsed);
+    if (conflict)
+        http_respond_error(req, 400, "using-graph-uri / using-named-graph-uri and USING, USING "
+                           "NAMED or WITH in the update name the dataset twice");
+    return !conflict;
+}
+
 static void answer_update(http_request *req, protocol_params *p)
 {
-    (void)p;
-    /* SPARQL Update (sparql/update.h) is being built on its own branch; until
-     * it is merged this server says so instead of pretending */
-    http_respond_error(req, 501, "SPARQL Update is not available in this build of citykg");
+    const serve_config *c = req->ctx->config;
+    char *base = http_request_iri(req, "/sparql");
+    if (!base || !update_acceptable(req, p, base)) {
+        if (!base)
+            http_respond_error(req, 503, "out of memory");
+        free(base);
+        return;
+    }
+    update_run u = {.req = req};
+    ck_graph_set *readable = NULL;
+    ck_error err = {0};
+    ck_status st = ck_txn_begin_write(req->ctx->store, &u.txn, &err);
+    if (st == CK_OK)
+        st = ck_acl_readable(u.txn, req->principal, &readable, &err);
+    if (st == CK_OK) {
+        sparql_update_options o = {
+            .strict_default_graph = c->strict_default_graph,
+            .timeout_ms = c->query_timeout_ms,
+            .memory_limit = c->query_memory_bytes,
+            .cancelled = &req->cancelled,
+            .load_allow = c->load_allow,
+            .load_dirs = c->load_dirs,
+            .using_graphs = (const char *const *)p->using_graphs,
+            .n_using_graphs = p->n_using_graphs,
+            .using_named_graphs = (const char *const *)p->using_named_graphs,
+            .n_using_named_graphs = p->n_using_named_graphs,
+            .readable = readable,
+            .may_write = update_may_write,
+            .acl_ctx = &u,
+            .on_graph_change = update_graph_changed,
+            .report_ctx = &u,
+        };
+        st = sparql_update_run(u.txn, p->update, base, &o, &err);
+    }
+    ck_graph_set_free(readable);
+    if (st == CK_OK) {
+        st = ck_txn_commit(u.txn, &err);
+        u.txn = NULL;
+    }
+    ck_txn_abort(u.txn);
+    uint64_t added = 0, removed = 0;
+    for (size_t i = 0; i < u.n_changes; i++) {
+        if (st == CK_OK)
+            http_audit_write(req, u.changes[i].graph, u.changes[i].added, u.changes[i].removed);
+        added += u.changes[i].added;
+        removed += u.changes[i].removed;
+        free(u.changes[i].graph);
+    }
+    free(u.changes);
+    free(base);
+    if (st != CK_OK) {
+        http_respond_failure(req, "update", &err);
+        return;
+    }
+    http_metrics_commit(req->ctx->metrics, added, removed);
+    http_respond_empty(req, 204, NULL);
 }
 
 /* ---- the route ------------------------------------------------------------ */

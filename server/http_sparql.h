@@ -11,9 +11,18 @@
  * FROM / FROM NAMED. The result format comes from format= or Accept
  * (http_negotiate.h); results are held back up to result_buffer_bytes so
  * that errors become proper statuses, and streamed beyond
- * (http_result_stream.h). Errors: 400 (syntax errors with line:column,
- * several queries, a query and an update), 405, 406, 415 (media type or a
- * charset other than UTF-8), 503 with Retry-After (time limit).
+ * (http_result_stream.h). A query sees only the graphs the caller may
+ * read (core/acl.h), restricted before evaluation.
+ *
+ * An update (sparql/update.h) runs in one write transaction, with
+ * using-graph-uri / using-named-graph-uri as its dataset, the caller's
+ * readable graphs for WHERE and the access rules for every graph it
+ * changes; 204 when committed, an audit line per changed graph.
+ *
+ * Errors: 400 (syntax errors with line:column, several queries, a query and
+ * an update, an update by GET, a dataset given twice), 401/403 (token;
+ * writes refused), 405, 406, 415 (media type or a charset other than
+ * UTF-8), 503 with Retry-After (time limit, shutdown).
  */
 #ifndef CITYKG_SERVER_HTTP_SPARQL_H
 #define CITYKG_SERVER_HTTP_SPARQL_H
