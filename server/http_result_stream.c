@@ -18,9 +18,12 @@ struct result_stream {
     result_job job;
     void *ctx;
     size_t bound;
-    /* spool: bytes [start, len) of data wait for the reader */
+    /* spool: bytes [start, len) of data wait for the reader; [tail, len)
+     * came with the latest write and are held back until the job ends: a
+     * failing job may still close its document (a results writer ends its
+     * JSON), and those bytes must not reach a streamed response */
     char *data;
-    size_t start, len, cap;
+    size_t start, tail, len, cap;
     bool streaming; /* the head went out: the spool is drained by reads */
     bool finished;
     bool abandoned; /* nobody reads: writes fail */
@@ -34,15 +37,16 @@ struct result_stream {
 static bool spool_put(result_stream *rs, const char *buf, size_t n)
 {
     pthread_mutex_lock(&rs->lock);
-    while (rs->streaming && !rs->abandoned && rs->len - rs->start > rs->bound)
+    while (rs->streaming && !rs->abandoned && rs->tail - rs->start > rs->bound)
         pthread_cond_wait(&rs->changed, &rs->lock);
     bool ok = !rs->abandoned;
     if (ok && rs->start > 0 && rs->start == rs->len)
-        rs->start = rs->len = 0;
+        rs->start = rs->tail = rs->len = 0;
     if (ok && rs->len + n > rs->cap) {
         if (rs->start > 0) { /* reuse the drained front */
             memmove(rs->data, rs->data + rs->start, rs->len - rs->start);
             rs->len -= rs->start;
+            rs->tail -= rs->start;
             rs->start = 0;
         }
         size_t cap = rs->cap ? rs->cap : 65536;
@@ -55,6 +59,7 @@ static bool spool_put(result_stream *rs, const char *buf, size_t n)
             rs->data = d, rs->cap = cap;
     }
     if (ok) {
+        rs->tail = rs->len;
         memcpy(rs->data + rs->len, buf, n);
         rs->len += n;
     }
@@ -171,11 +176,13 @@ const char *result_stream_data(result_stream *rs, size_t *len)
 ssize_t result_stream_read(result_stream *rs, char *buf, size_t max)
 {
     pthread_mutex_lock(&rs->lock);
-    while (rs->start == rs->len && !rs->finished)
+    while (rs->start == rs->tail && !rs->finished)
         pthread_cond_wait(&rs->changed, &rs->lock);
+    /* a finished job's last write goes out only when it succeeded */
+    size_t end = rs->finished && rs->status == CK_OK ? rs->len : rs->tail;
     ssize_t n;
-    if (rs->start < rs->len) {
-        size_t k = rs->len - rs->start < max ? rs->len - rs->start : max;
+    if (rs->start < end) {
+        size_t k = end - rs->start < max ? end - rs->start : max;
         memcpy(buf, rs->data + rs->start, k);
         rs->start += k;
         n = (ssize_t)k;

@@ -9,7 +9,9 @@
  * client is slower than the job (at most `bound` bytes wait in memory). A
  * streamed job that fails ends the response without the closing chunk, so
  * HTTP/1.1 clients see a truncated transfer (curl: exit 18), never a
- * complete-looking document. With gzip, the output is compressed as it is
+ * complete-looking document: the job's latest write is held back until it
+ * ends and dropped when it failed (a results writer closes its JSON even
+ * on its way out of a failure). With gzip, the output is compressed as it is
  * written (Content-Encoding: gzip).
  */
 #ifndef CITYKG_SERVER_HTTP_RESULT_STREAM_H
