@@ -18,7 +18,15 @@
  * test the store is emptied (DROP ALL) and the test's ut:graphData loaded
  * into its named graphs through the graph store.
  *
- * usage: protocol-runner --citykg PATH --suite-dir DIR --suite protocol|graph-store
+ * The service description tests (sparql11/service-description) say what
+ * they check in prose only; the runner implements each by name: the
+ * endpoint answers a GET without a query with RDF (returns-rdf), that RDF
+ * has `?service sd:endpoint <the URL asked>` (has-endpoint-triple), and it
+ * follows the vocabulary's schema (conforms-to-schema: see
+ * check_schema).
+ *
+ * usage: protocol-runner --citykg PATH --suite-dir DIR
+ *                        --suite protocol|graph-store|service-description
  *                        [--known-failures FILE] [--report FILE]
  */
 #define _GNU_SOURCE
@@ -433,6 +441,116 @@ static bool prepare(test_run *t, const mterm *test)
     return true;
 }
 
+static const char *local_name(const char *iri)
+{
+    const char *h = strrchr(iri, '#');
+    return h ? h + 1 : iri;
+}
+
+/* ---- service description ------------------------------------------------------- */
+
+#define SD "http://www.w3.org/ns/sparql-service-description#"
+#define RDF_TYPE "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+static bool has_type(const mgraph *g, const mterm *node, const char *type)
+{
+    const mterm *types[16];
+    size_t n = manifest_objects(g, node, RDF_TYPE, types, 16);
+    for (size_t i = 0; i < n; i++)
+        if (types[i]->kind == 'I' && strcmp(types[i]->s, type) == 0)
+            return true;
+    return false;
+}
+
+/* The schema of the service description vocabulary, as far as it
+ * constrains a description: every sd:Service has an sd:endpoint IRI; its
+ * sd:supportedLanguage values are the three languages the vocabulary
+ * defines; sd:resultFormat, sd:inputFormat, sd:feature and
+ * sd:defaultEntailmentRegime values are IRIs; an sd:defaultDataset is an
+ * sd:Dataset whose sd:defaultGraph is an sd:Graph. */
+static bool check_schema(const mgraph *g, char *why, size_t len)
+{
+    size_t services = 0;
+    for (size_t i = 0; i < g->n; i++) {
+        const mtriple *t = &g->t[i];
+        const char *p = t->p.s;
+        if (strcmp(p, RDF_TYPE) == 0 && strcmp(t->o.s, SD "Service") == 0) {
+            services++;
+            const mterm *e = manifest_object(g, &t->s, SD "endpoint");
+            if (!e || e->kind != 'I') {
+                snprintf(why, len, "an sd:Service without an sd:endpoint IRI");
+                return false;
+            }
+        } else if (strcmp(p, SD "supportedLanguage") == 0) {
+            if (strcmp(t->o.s, SD "SPARQL10Query") && strcmp(t->o.s, SD "SPARQL11Query") &&
+                strcmp(t->o.s, SD "SPARQL11Update")) {
+                snprintf(why, len, "sd:supportedLanguage %s is not a language of the vocabulary",
+                         t->o.s);
+                return false;
+            }
+        } else if (!strcmp(p, SD "resultFormat") || !strcmp(p, SD "inputFormat") ||
+                   !strcmp(p, SD "feature") || !strcmp(p, SD "defaultEntailmentRegime")) {
+            if (t->o.kind != 'I') {
+                snprintf(why, len, "%s of a literal or blank node", p);
+                return false;
+            }
+        } else if (strcmp(p, SD "defaultDataset") == 0) {
+            const mterm *dg = manifest_object(g, &t->o, SD "defaultGraph");
+            if (!has_type(g, &t->o, SD "Dataset") || (dg && !has_type(g, dg, SD "Graph"))) {
+                snprintf(why, len, "sd:defaultDataset is not an sd:Dataset with an sd:Graph");
+                return false;
+            }
+        }
+    }
+    if (services != 1)
+        snprintf(why, len, "%zu sd:Service nodes, expected 1", services);
+    return services == 1;
+}
+
+/* One service description test, by name; false with t->why. */
+static bool run_description_test(test_run *t, raptor_world *world, const char *dir,
+                                 const char *name)
+{
+    response r;
+    const char *accept[] = {"Accept: text/turtle", NULL};
+    if (send_request(t->srv, "GET", "/sparql", accept, NULL, 0, &r) != 0) {
+        snprintf(t->why, sizeof t->why, "GET /sparql failed: %s", r.error);
+        return false;
+    }
+    char ct[256], media[128], path[4096];
+    media_type(response_header(&r, "content-type", ct, sizeof ct), media, sizeof media);
+    snprintf(path, sizeof path, "%s/description.ttl", dir);
+    FILE *f = fopen(path, "w");
+    if (f) {
+        fwrite(r.body.data ? r.body.data : "", 1, r.body.len, f);
+        fclose(f);
+    }
+    mgraph g = {0};
+    char err[512] = "";
+    bool ok = r.status == 200 && strcmp(media, "text/turtle") == 0 && f &&
+              manifest_graph_load(world, path, &g, err, sizeof err) == 0 && g.n > 0;
+    if (!ok)
+        snprintf(t->why, sizeof t->why, "status %ld, Content-Type '%s', %zu triples %s", r.status,
+                 ct, g.n, err);
+    if (ok && strcmp(name, "has-endpoint-triple") == 0) {
+        char endpoint[512];
+        snprintf(endpoint, sizeof endpoint, "%s/sparql", t->srv->base_url);
+        ok = false;
+        for (size_t i = 0; i < g.n && !ok; i++)
+            ok = strcmp(g.t[i].p.s, SD "endpoint") == 0 && strcmp(g.t[i].o.s, endpoint) == 0;
+        if (!ok)
+            snprintf(t->why, sizeof t->why, "no sd:endpoint <%s>", endpoint);
+    } else if (ok && strcmp(name, "conforms-to-schema") == 0) {
+        ok = check_schema(&g, t->why, sizeof t->why);
+    } else if (ok && strcmp(name, "returns-rdf") != 0) {
+        snprintf(t->why, sizeof t->why, "the runner does not know this test");
+        ok = false;
+    }
+    manifest_graph_free(&g);
+    response_free(&r);
+    return ok;
+}
+
 /* ---- the server ---------------------------------------------------------------- */
 
 static pid_t server_pid;
@@ -499,21 +617,17 @@ static const char *arg(int argc, char **argv, const char *name)
     return NULL;
 }
 
-static const char *local_name(const char *iri)
-{
-    const char *h = strrchr(iri, '#');
-    return h ? h + 1 : iri;
-}
-
 int main(int argc, char **argv)
 {
     const char *citykg = arg(argc, argv, "--citykg"), *suite_dir = arg(argc, argv, "--suite-dir");
     const char *suite = arg(argc, argv, "--suite"), *known_path = arg(argc, argv, "--known-failures");
     const char *report_path = arg(argc, argv, "--report");
+    bool description = suite && strcmp(suite, "service-description") == 0;
     if (!citykg || !suite_dir || !suite ||
-        (strcmp(suite, "protocol") != 0 && strcmp(suite, "graph-store") != 0)) {
+        (strcmp(suite, "protocol") != 0 && strcmp(suite, "graph-store") != 0 && !description)) {
         fprintf(stderr, "usage: protocol-runner --citykg PATH --suite-dir DIR --suite "
-                        "protocol|graph-store [--known-failures FILE] [--report FILE]\n");
+                        "protocol|graph-store|service-description [--known-failures FILE] "
+                        "[--report FILE]\n");
         return 2;
     }
     known_failure *known = NULL;
@@ -522,9 +636,9 @@ int main(int argc, char **argv)
         return 2;
     char manifests[2][4096];
     int n_manifests = 0;
-    if (strcmp(suite, "protocol") == 0) {
-        snprintf(manifests[n_manifests++], sizeof manifests[0],
-                 "%s/sparql11/protocol/manifest.ttl", suite_dir);
+    if (strcmp(suite, "protocol") == 0 || description) {
+        snprintf(manifests[n_manifests++], sizeof manifests[0], "%s/sparql11/%s/manifest.ttl",
+                 suite_dir, suite);
     } else {
         snprintf(manifests[n_manifests++], sizeof manifests[0],
                  "%s/sparql11/graph-store-protocol/manifest-indirect.ttl", suite_dir);
@@ -560,7 +674,8 @@ int main(int argc, char **argv)
     FILE *report = report_path ? fopen(report_path, "w") : NULL;
     if (report)
         fprintf(report, "# W3C SPARQL 1.1 %s tests against citykg serve\n\n| test | result |\n|---|---|\n",
-                strcmp(suite, "protocol") == 0 ? "Protocol" : "Graph Store Protocol");
+                description ? "Service Description"
+                : strcmp(suite, "protocol") == 0 ? "Protocol" : "Graph Store Protocol");
     size_t passed = 0, failed = 0, known_failed = 0, fixed = 0;
     for (int m = 0; m < n_manifests; m++) {
         mgraph g = {0};
@@ -583,11 +698,16 @@ int main(int argc, char **argv)
             const mterm *reqs = action ? manifest_object(&g, action, HT "requests") : NULL;
             const mterm *list[16];
             size_t nr = reqs ? manifest_list(&g, reqs, list, 16) : 0;
-            bool ok = nr > 0 && prepare(&t, entries[e]);
-            if (nr == 0)
-                snprintf(t.why, sizeof t.why, "no requests in the manifest");
-            for (size_t i = 0; ok && i < nr; i++)
-                ok = run_request(&t, list[i], i + 1);
+            bool ok;
+            if (description) {
+                ok = run_description_test(&t, world, dir, local_name(entries[e]->s));
+            } else {
+                ok = nr > 0 && prepare(&t, entries[e]);
+                if (nr == 0)
+                    snprintf(t.why, sizeof t.why, "no requests in the manifest");
+                for (size_t i = 0; ok && i < nr; i++)
+                    ok = run_request(&t, list[i], i + 1);
+            }
             known_failure *k = known_failures_find(known, n_known, entries[e]->s);
             const char *name = local_name(entries[e]->s);
             if (ok && !k) {

@@ -95,7 +95,14 @@ expect_body_has "/metrics counts the cut stream" "citykg_http_streams_failed_tot
 grep -q '"error":"failed while streaming: query exceeded its time limit' "$SERVER_LOG" &&
     pass "the log line says why the stream was cut" || fail "no log line for the cut stream"
 
+stop_server
+expect_eq "SIGTERM with nothing running: exit 0" 0 "$SERVER_RC"
+
 # ---- SIGTERM: a query within the grace period finishes --------------------------------------
+cat >"$T/drain.json" <<'JSON'
+{ "query_timeout_ms": 120000, "shutdown_grace_ms": 60000 }
+JSON
+start_server "$D" --config "$T/drain.json"
 curl -s -o "$T/finite.csv" -w '%{http_code}' -G "$URL/sparql" -H 'Accept: text/csv' \
     --data-urlencode "query=$FINITE" >"$T/finite.status" &
 q=$!
