@@ -19,6 +19,7 @@ int cmd_stats(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_query(int argc, char **argv);
+int cmd_update(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
 
@@ -57,6 +58,11 @@ typedef struct {
  * a one-line error and returns 1 with nothing left allocated. data defaults
  * to $CITYKG_DATA or ./citykg-data. */
 int parse_options(int argc, char **argv, const char *allowed, options *o);
+
+/* The text of a query or update: text_arg, or the contents of file ("-":
+ * stdin); exactly one of them must be given. NULL (after printing why)
+ * otherwise. what names it in messages ("query"). Free the result. */
+char *cli_read_text(const char *text_arg, const char *file, const char *what);
 
 /* Opens the store in dir; a missing store opened read-only says how to
  * make one. */

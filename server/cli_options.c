@@ -131,3 +131,49 @@ static int parse_options_into(int argc, char **argv, const char *allowed, option
     return 0;
 }
 
+
+static char *read_all(FILE *f)
+{
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    size_t n;
+    while (buf && (n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+        len += n;
+        if (len + 1 == cap) {
+            char *nb = realloc(buf, cap *= 2);
+            if (!nb) {
+                free(buf);
+                return NULL;
+            }
+            buf = nb;
+        }
+    }
+    if (buf)
+        buf[len] = 0;
+    return buf;
+}
+
+char *cli_read_text(const char *text_arg, const char *file, const char *what)
+{
+    if (!text_arg == !file) {
+        cli_fail("give the %s as an argument or with -f FILE (- for stdin)", what);
+        return NULL;
+    }
+    if (!file) {
+        char *text = strdup(text_arg);
+        if (!text)
+            cli_fail("out of memory");
+        return text;
+    }
+    FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "rb");
+    if (!f) {
+        cli_fail("%s: cannot read the %s file", file, what);
+        return NULL;
+    }
+    char *text = read_all(f);
+    if (f != stdin)
+        fclose(f);
+    if (!text)
+        cli_fail("out of memory");
+    return text;
+}

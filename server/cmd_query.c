@@ -10,27 +10,6 @@
 #include "cli.h"
 #include "plan.h"
 
-static char *read_all(FILE *f)
-{
-    size_t cap = 4096, len = 0;
-    char *buf = malloc(cap);
-    size_t n;
-    while (buf && (n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-        len += n;
-        if (len + 1 == cap) {
-            char *nb = realloc(buf, cap *= 2);
-            if (!nb) {
-                free(buf);
-                return NULL;
-            }
-            buf = nb;
-        }
-    }
-    if (buf)
-        buf[len] = 0;
-    return buf;
-}
-
 typedef struct {
     const char *text;
     results_format format;
@@ -172,21 +151,9 @@ int cmd_query(int argc, char **argv)
                         "CONSTRUCT and DESCRIBE: turtle, ntriples, nquads, rdfxml, jsonld)",
                         format_name);
     }
-    if (!text_arg == !file)
-        return cli_fail("give the query as an argument or with -f FILE (- for stdin)");
-    char *text = NULL;
-    if (file) {
-        FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "rb");
-        if (!f)
-            return cli_fail("%s: cannot read the query file", file);
-        text = read_all(f);
-        if (f != stdin)
-            fclose(f);
-    } else {
-        text = strdup(text_arg);
-    }
+    char *text = cli_read_text(text_arg, file, "query");
     if (!text)
-        return cli_fail("out of memory");
+        return 1;
     opts.explain_out = stderr;
     query_run run = {text, format, &opts, o.repeat, o.token || o.as_anonymous, o.token};
     ck_error err = {0};

@@ -18,6 +18,7 @@ static const struct {
     {"check", cmd_check, "verify the store's integrity"},
     {"import", cmd_import, "copy a Redland (librdf) storage into the store"},
     {"query", cmd_query, "run a SPARQL 1.1 query (results as table, JSON, XML, CSV, TSV)"},
+    {"update", cmd_update, "run a SPARQL 1.1 Update request (one atomic transaction)"},
     {"token", cmd_token, "create, list and revoke access tokens"},
     {"graph", cmd_graph, "list graphs with their access level; set a graph's level"},
 };

@@ -304,4 +304,85 @@ void sparql_expr_print(FILE *out, const sparql_query *query, const sparql_expr *
 /* Marks in in_scope[0..n_vars-1] the variables in scope of p (§18.2.1). */
 void sparql_pattern_scope(const sparql_pattern *p, bool *in_scope);
 
+/* ---- SPARQL 1.1 Update (Update §3, grammar §19.8 of the Query spec) -------- */
+
+/* One quad of a template or a data block. g is the GRAPH of the quad: a
+ * variable, an IRI, or (var == -1, term.kind == 0) none, which means the
+ * default graph, or the WITH graph of the operation. In INSERT templates
+ * and INSERT DATA blank nodes are CK_TERM_BLANK terms (fresh per solution,
+ * the label only tells which positions are the same node); DELETE templates
+ * and DATA blocks hold none, and DATA blocks hold no variables (the parser
+ * rejects both). */
+typedef struct {
+    sparql_node s, p, o, g;
+} sparql_quad;
+
+typedef enum {
+    SPARQL_UPDATE_INSERT_DATA,
+    SPARQL_UPDATE_DELETE_DATA,
+    SPARQL_UPDATE_MODIFY, /* DELETE/INSERT ... WHERE, and DELETE WHERE */
+    SPARQL_UPDATE_LOAD,
+    SPARQL_UPDATE_CLEAR,
+    SPARQL_UPDATE_DROP,
+    SPARQL_UPDATE_CREATE,
+    SPARQL_UPDATE_ADD,
+    SPARQL_UPDATE_MOVE,
+    SPARQL_UPDATE_COPY
+} sparql_update_kind;
+
+/* A graph an operation names: GRAPH <iri> (or <iri> alone where the grammar
+ * allows it), DEFAULT, NAMED (every named graph) or ALL. */
+typedef enum {
+    SPARQL_GRAPH_IRI, SPARQL_GRAPH_DEFAULT, SPARQL_GRAPH_NAMED, SPARQL_GRAPH_ALL
+} sparql_graph_ref_kind;
+
+typedef struct {
+    sparql_graph_ref_kind kind;
+    const char *iri; /* SPARQL_GRAPH_IRI */
+} sparql_graph_ref;
+
+/* One operation of a request. Fields by kind:
+ *   INSERT_DATA, DELETE_DATA: insert[n_insert] or remove[n_remove] (ground
+ *     quads, blank nodes as terms in INSERT DATA);
+ *   MODIFY: with, remove[n_remove], insert[n_insert], using[n_using],
+ *     using_named[n_using_named], where (the algebra of the WHERE group;
+ *     for DELETE WHERE the quad pattern itself);
+ *   LOAD: source, target (SPARQL_GRAPH_DEFAULT without INTO);
+ *   CLEAR, DROP: target (any kind); CREATE: target (an IRI);
+ *   ADD, MOVE, COPY: source_graph TO target (DEFAULT or an IRI each). */
+typedef struct {
+    sparql_update_kind kind;
+    bool silent;
+    int line, col;            /* where the operation starts, for messages */
+    sparql_quad *insert, *remove;
+    size_t n_insert, n_remove;
+    const char *with;
+    const char **using, **using_named;
+    size_t n_using, n_using_named;
+    sparql_pattern *where;
+    const char *source;       /* LOAD: the IRI to read */
+    sparql_graph_ref source_graph;
+    sparql_graph_ref target;
+    const char *prologue;     /* BASE and PREFIX in force (for SERVICE in WHERE) */
+} sparql_update_op;
+
+/* A parsed update request. query holds what the operations share: the
+ * arena owning everything, the variable slots of all WHERE patterns and
+ * templates (one table for the request), the base and prefixes at the end. */
+typedef struct {
+    sparql_query *query;
+    sparql_update_op *ops;
+    size_t n_ops;
+} sparql_update;
+
+/* Parses text as a SPARQL 1.1 Update request (several operations separated
+ * by ';', each with its own prologue). Errors as for sparql_query_parse,
+ * including the static rules of Update: no variables in INSERT DATA and
+ * DELETE DATA, no blank nodes in DELETE DATA, DELETE WHERE and DELETE
+ * templates, a blank node label in the INSERT DATA of one operation only.
+ * Free with sparql_update_free. Implemented in parser.c. */
+ck_status sparql_update_parse(const char *text, const char *base_iri, sparql_update **out,
+                              ck_error *err);
+void sparql_update_free(sparql_update *update);
+
 #endif

@@ -68,6 +68,12 @@ typedef struct {
     int line, col; /* position of SELECT, for messages */
 } select_ctx;
 
+/* A blank node label of an update template and the operation using it. */
+typedef struct {
+    const char *label;
+    int op;
+} template_label;
+
 typedef struct {
     sparql_arena *arena;
     sparql_lexer lx;
@@ -88,6 +94,15 @@ typedef struct {
     bool in_template;  /* blank nodes are terms, not variables */
     select_ctx *agg;   /* where aggregates go; NULL where they are not allowed */
     int depth;
+    /* Update: the operation being parsed (1-based, 0 in a query), and what
+     * its current block must not hold (NULL = allowed): the name of the
+     * block for the message, e.g. "DELETE DATA". */
+    sparql_update *update;
+    int update_op;
+    const char *no_vars, *no_blanks;
+    /* Update: template blank node labels -> the operation using them */
+    template_label *template_labels;
+    size_t n_template_labels, cap_template_labels; /* cap: a power of two */
 } parser;
 
 /* ---- errors ------------------------------------------------------------------- */
@@ -428,9 +443,63 @@ static sparql_node node_literal(const char *lex, size_t len, const char *dt, con
     return n;
 }
 
+/* Update blocks that hold no blank nodes (DELETE DATA, DELETE templates,
+ * DELETE WHERE) or no variables (DATA blocks) reject them where written. */
+static void check_blank_allowed(parser *P)
+{
+    if (P->no_blanks)
+        fail_at(P, P->tok.line, P->tok.col, "blank nodes are not allowed in %s, found %s",
+                P->no_blanks, sparql_token_describe(P->arena, &P->tok));
+}
+
+static void check_var_allowed(parser *P)
+{
+    if (P->no_vars)
+        fail_at(P, P->tok.line, P->tok.col,
+                "variables are not allowed in %s (it holds constant data), found %s", P->no_vars,
+                sparql_token_describe(P->arena, &P->tok));
+}
+
+/* A blank node label of an INSERT DATA block belongs to one operation of
+ * the request (syntax-update-54); template labels of INSERT ... WHERE are
+ * new nodes per solution anyway and may repeat (insert-where-same-bnode). */
+static void check_template_label(parser *P, const sparql_token *t)
+{
+    if (!P->update_op || !P->no_vars)
+        return;
+    if (2 * (P->n_template_labels + 1) > P->cap_template_labels) {
+        size_t old = P->cap_template_labels, ncap = old ? old * 2 : 64;
+        template_label *table = sparql_arena_alloc(P->arena, ncap * sizeof *table),
+                       *old_table = P->template_labels;
+        P->template_labels = table;
+        P->cap_template_labels = ncap;
+        for (size_t i = 0; i < old; i++)
+            if (old_table[i].label) {
+                size_t j = ck_hash_bytes(old_table[i].label, strlen(old_table[i].label), 0) &
+                           (ncap - 1);
+                while (table[j].label)
+                    j = (j + 1) & (ncap - 1);
+                table[j] = old_table[i];
+            }
+    }
+    size_t mask = P->cap_template_labels - 1, j = ck_hash_bytes(t->text, t->text_len, 0) & mask;
+    while (P->template_labels[j].label && strcmp(P->template_labels[j].label, t->text) != 0)
+        j = (j + 1) & mask;
+    if (!P->template_labels[j].label) {
+        P->template_labels[j].label = t->text;
+        P->template_labels[j].op = P->update_op;
+        P->n_template_labels++;
+    } else if (P->template_labels[j].op != P->update_op) {
+        fail_at(P, t->line, t->col,
+                "blank node label _:%s is already used by operation %d of this request", t->text,
+                P->template_labels[j].op);
+    }
+}
+
 /* A fresh blank node: a term in templates, a hidden variable in patterns. */
 static sparql_node fresh_blank(parser *P)
 {
+    check_blank_allowed(P);
     int n = P->n_anon++;
     if (P->in_template) {
         char label[32];
@@ -447,7 +516,9 @@ static sparql_node fresh_blank(parser *P)
 
 static sparql_node labelled_blank(parser *P, const sparql_token *t, triples_block *blk)
 {
+    check_blank_allowed(P);
     if (P->in_template) {
+        check_template_label(P, t);
         sparql_node b = {0};
         b.var = -1;
         b.term.kind = CK_TERM_BLANK;
@@ -737,6 +808,7 @@ static sparql_node parse_var_or_term(parser *P, triples_block *blk)
     char sign = 0;
     sparql_node n;
     if (at(P, TOK_VAR)) {
+        check_var_allowed(P);
         n = node_var(var_slot(P, P->tok.text));
         next(P);
     } else if (at_iri(P)) {
@@ -822,6 +894,7 @@ static void parse_property_list(parser *P, triples_block *blk, sparql_node subje
         sparql_node verb = {0};
         sparql_path *path = NULL;
         if (at(P, TOK_VAR)) {
+            check_var_allowed(P);
             verb = node_var(var_slot(P, P->tok.text));
             next(P);
         } else if (paths) {
@@ -2059,12 +2132,267 @@ static void parse_query(parser *P)
     q->pattern = p;
 }
 
-ck_status sparql_query_parse(const char *text, const char *base_iri, sparql_query **out,
-                             ck_error *err)
+/* ---- SPARQL 1.1 Update (§19.8 Update productions) ------------------------------- */
+
+typedef struct {
+    sparql_quad *items;
+    size_t n, cap;
+} quad_list;
+
+/* TriplesTemplate? : triples up to '}' or GRAPH, appended in graph g. */
+static void parse_triples_template(parser *P, sparql_node g, quad_list *out)
 {
-    if (!out || !text)
-        return ck_error_set(err, CK_ERR_INVALID, "sparql_query_parse: no query text");
-    *out = NULL;
+    triples_block blk = {0};
+    while (at_triples_start(P)) {
+        parse_triples_same_subject(P, &blk, false);
+        if (!accept(P, TOK_DOT))
+            break;
+    }
+    for (size_t i = 0; i < blk.n; i++) {
+        const sparql_triple *t = &blk.items[i]->triples[0];
+        sparql_quad *q = push(P, &out->items, &out->n, &out->cap, sizeof *q);
+        *q = (sparql_quad){t->s, t->p, t->o, g};
+    }
+}
+
+/* QuadPattern / QuadData ::= '{' Quads '}'
+ * Quads ::= TriplesTemplate? ( 'GRAPH' VarOrIri '{' TriplesTemplate? '}' '.'? TriplesTemplate? )* */
+static void parse_quads(parser *P, quad_list *out)
+{
+    sparql_node none = {.var = -1};
+    expect(P, TOK_LBRACE, "'{'");
+    parse_triples_template(P, none, out);
+    while (!accept(P, TOK_RBRACE)) {
+        if (!accept_word(P, "GRAPH"))
+            fail_expected(P, "'.', GRAPH or '}'");
+        sparql_node g;
+        if (at(P, TOK_VAR)) {
+            check_var_allowed(P);
+            g = node_var(var_slot(P, P->tok.text));
+            next(P);
+        } else {
+            g = node_iri(parse_iri(P));
+        }
+        expect(P, TOK_LBRACE, "'{'");
+        parse_triples_template(P, g, out);
+        expect(P, TOK_RBRACE, "'.' or '}'");
+        accept(P, TOK_DOT);
+        parse_triples_template(P, none, out);
+    }
+}
+
+static bool node_same(const sparql_node *a, const sparql_node *b)
+{
+    if (a->var >= 0 || b->var >= 0)
+        return a->var == b->var;
+    return a->term.kind == b->term.kind && ck_term_equal(&a->term, &b->term);
+}
+
+/* DELETE WHERE: the quad pattern as a graph pattern, each run of quads of
+ * one graph a BGP (inside GRAPH for a named one), joined in order. */
+static sparql_pattern *quads_to_pattern(parser *P, const sparql_quad *quads, size_t n)
+{
+    sparql_pattern *result = op_new(P, SPARQL_OP_BGP);
+    for (size_t i = 0; i < n;) {
+        size_t j = i, cap = 0;
+        sparql_pattern *bgp = op_new(P, SPARQL_OP_BGP);
+        for (; j < n && node_same(&quads[j].g, &quads[i].g); j++) {
+            sparql_triple *t = push(P, &bgp->triples, &bgp->n_triples, &cap, sizeof *t);
+            *t = (sparql_triple){quads[j].s, quads[j].p, quads[j].o};
+        }
+        if (quads[i].g.var >= 0 || quads[i].g.term.kind) {
+            sparql_pattern *g = op_unary(P, SPARQL_OP_GRAPH, bgp);
+            g->name = quads[i].g;
+            bgp = g;
+        }
+        result = op_join(P, result, bgp);
+        i = j;
+    }
+    return result;
+}
+
+/* A template or data block with the rules of its kind (names for messages). */
+static void parse_update_block(parser *P, quad_list *out, bool template_terms,
+                               const char *no_vars, const char *no_blanks)
+{
+    P->in_template = template_terms;
+    P->no_vars = no_vars;
+    P->no_blanks = no_blanks;
+    parse_quads(P, out);
+    P->in_template = false;
+    P->no_vars = P->no_blanks = NULL;
+}
+
+/* GraphRef ::= 'GRAPH' iri */
+static sparql_graph_ref parse_graph_ref(parser *P)
+{
+    expect_word(P, "GRAPH");
+    return (sparql_graph_ref){SPARQL_GRAPH_IRI, parse_iri(P)};
+}
+
+/* GraphRefAll ::= GraphRef | 'DEFAULT' | 'NAMED' | 'ALL' */
+static sparql_graph_ref parse_graph_ref_all(parser *P)
+{
+    if (accept_word(P, "DEFAULT"))
+        return (sparql_graph_ref){SPARQL_GRAPH_DEFAULT, NULL};
+    if (accept_word(P, "NAMED"))
+        return (sparql_graph_ref){SPARQL_GRAPH_NAMED, NULL};
+    if (accept_word(P, "ALL"))
+        return (sparql_graph_ref){SPARQL_GRAPH_ALL, NULL};
+    if (!at_word(P, "GRAPH"))
+        fail_expected(P, "GRAPH <iri>, DEFAULT, NAMED or ALL");
+    return parse_graph_ref(P);
+}
+
+/* GraphOrDefault ::= 'DEFAULT' | 'GRAPH'? iri */
+static sparql_graph_ref parse_graph_or_default(parser *P)
+{
+    if (accept_word(P, "DEFAULT"))
+        return (sparql_graph_ref){SPARQL_GRAPH_DEFAULT, NULL};
+    accept_word(P, "GRAPH");
+    if (!at_iri(P))
+        fail_expected(P, "DEFAULT, GRAPH <iri> or <iri>");
+    return (sparql_graph_ref){SPARQL_GRAPH_IRI, parse_iri(P)};
+}
+
+/* Modify ::= ( 'WITH' iri )? ( DeleteClause InsertClause? | InsertClause )
+ *            UsingClause* 'WHERE' GroupGraphPattern
+ * entered after WITH iri, or after DELETE / INSERT (deleting, inserting). */
+static void parse_modify(parser *P, sparql_update_op *op, bool deleting, bool inserting)
+{
+    quad_list del = {0}, ins = {0};
+    if (!deleting && !inserting) { /* after WITH */
+        deleting = accept_word(P, "DELETE");
+        if (!deleting && !accept_word(P, "INSERT"))
+            fail_expected(P, "DELETE or INSERT");
+        inserting = !deleting;
+    }
+    if (deleting) {
+        parse_update_block(P, &del, true, NULL, "a DELETE template");
+        inserting = accept_word(P, "INSERT");
+    }
+    if (inserting)
+        parse_update_block(P, &ins, true, NULL, NULL);
+    size_t cap_using = 0, cap_named = 0;
+    while (accept_word(P, "USING")) {
+        if (accept_word(P, "NAMED")) {
+            const char **slot = push(P, &op->using_named, &op->n_using_named, &cap_named,
+                                     sizeof *slot);
+            *slot = parse_iri(P);
+        } else {
+            const char **slot = push(P, &op->using, &op->n_using, &cap_using, sizeof *slot);
+            *slot = parse_iri(P);
+        }
+    }
+    expect_word(P, "WHERE");
+    op->kind = SPARQL_UPDATE_MODIFY;
+    op->remove = del.items;
+    op->n_remove = del.n;
+    op->insert = ins.items;
+    op->n_insert = ins.n;
+    op->where = parse_group_graph_pattern(P);
+}
+
+/* Update1 ::= Load | Clear | Drop | Add | Move | Copy | Create | InsertData
+ *           | DeleteData | DeleteWhere | Modify */
+static void parse_update_op(parser *P)
+{
+    sparql_update *u = P->update;
+    size_t cap = u->n_ops; /* grows by one: the arena keeps old copies, requests are short */
+    sparql_update_op *op = push(P, &u->ops, &u->n_ops, &cap, sizeof *op);
+    memset(op, 0, sizeof *op);
+    P->update_op = (int)u->n_ops;
+    op->line = P->tok.line;
+    op->col = P->tok.col;
+    op->prologue = prologue_text(P);
+    quad_list quads = {0};
+    if (accept_word(P, "LOAD")) {
+        op->kind = SPARQL_UPDATE_LOAD;
+        op->silent = accept_word(P, "SILENT");
+        if (!at_iri(P))
+            fail_expected(P, "the IRI to load");
+        op->source = parse_iri(P);
+        op->target.kind = SPARQL_GRAPH_DEFAULT;
+        if (accept_word(P, "INTO"))
+            op->target = parse_graph_ref(P);
+    } else if (at_word(P, "CLEAR") || at_word(P, "DROP")) {
+        op->kind = at_word(P, "CLEAR") ? SPARQL_UPDATE_CLEAR : SPARQL_UPDATE_DROP;
+        next(P);
+        op->silent = accept_word(P, "SILENT");
+        op->target = parse_graph_ref_all(P);
+    } else if (accept_word(P, "CREATE")) {
+        op->kind = SPARQL_UPDATE_CREATE;
+        op->silent = accept_word(P, "SILENT");
+        op->target = parse_graph_ref(P);
+    } else if (at_word(P, "ADD") || at_word(P, "MOVE") || at_word(P, "COPY")) {
+        op->kind = at_word(P, "ADD")    ? SPARQL_UPDATE_ADD
+                   : at_word(P, "MOVE") ? SPARQL_UPDATE_MOVE
+                                        : SPARQL_UPDATE_COPY;
+        next(P);
+        op->silent = accept_word(P, "SILENT");
+        op->source_graph = parse_graph_or_default(P);
+        expect_word(P, "TO");
+        op->target = parse_graph_or_default(P);
+    } else if (accept_word(P, "INSERT")) {
+        if (accept_word(P, "DATA")) {
+            op->kind = SPARQL_UPDATE_INSERT_DATA;
+            parse_update_block(P, &quads, true, "INSERT DATA", NULL);
+            op->insert = quads.items;
+            op->n_insert = quads.n;
+        } else {
+            parse_modify(P, op, false, true);
+        }
+    } else if (accept_word(P, "DELETE")) {
+        if (accept_word(P, "DATA")) {
+            op->kind = SPARQL_UPDATE_DELETE_DATA;
+            parse_update_block(P, &quads, true, "DELETE DATA", "DELETE DATA");
+            op->remove = quads.items;
+            op->n_remove = quads.n;
+        } else if (accept_word(P, "WHERE")) {
+            op->kind = SPARQL_UPDATE_MODIFY;
+            parse_update_block(P, &quads, false, NULL, "DELETE WHERE");
+            op->remove = quads.items;
+            op->n_remove = quads.n;
+            op->where = quads_to_pattern(P, quads.items, quads.n);
+        } else {
+            parse_modify(P, op, true, false);
+        }
+    } else if (accept_word(P, "WITH")) {
+        op->with = parse_iri(P);
+        parse_modify(P, op, false, false);
+    } else {
+        fail_expected(P, "an update operation (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, ADD, "
+                         "MOVE, COPY or WITH)");
+    }
+}
+
+/* Update ::= Prologue ( Update1 ( ';' Update )? )? */
+static void parse_update_request(parser *P)
+{
+    next(P);
+    for (;;) {
+        parse_prologue(P);
+        if (at(P, TOK_EOF))
+            break;
+        parse_update_op(P);
+        if (at(P, TOK_EOF))
+            break;
+        expect(P, TOK_SEMI, "';' or the end of the request");
+    }
+    sparql_query *q = P->q;
+    q->base = P->base;
+    q->prologue = prologue_text(P);
+    q->prefixes = P->prefixes;
+    q->n_prefixes = P->n_prefixes;
+}
+
+/* ---- entry points -------------------------------------------------------------------- */
+
+/* Runs body on a fresh parser over text. Every error longjmps back here,
+ * where the arena (and so everything parsed) is freed at once. */
+static ck_status parse_text(const char *text, const char *base_iri, bool update,
+                            sparql_query **out_query, sparql_update **out_update, ck_error *err)
+{
     sparql_arena *arena = sparql_arena_new();
     if (!arena)
         return ck_error_set(err, CK_ERR_NOMEM, "out of memory");
@@ -2080,7 +2408,8 @@ ck_status sparql_query_parse(const char *text, const char *base_iri, sparql_quer
     int rc = setjmp(P->jump);
     if (rc != 0) {
         if (rc == 2)
-            ck_error_set(err, CK_ERR_NOMEM, "out of memory while parsing the query");
+            ck_error_set(err, CK_ERR_NOMEM, "out of memory while parsing the %s",
+                         update ? "update" : "query");
         ck_status code = rc == 2 ? CK_ERR_NOMEM : CK_ERR_SYNTAX;
         sparql_arena_free(P->arena);
         free(P);
@@ -2092,9 +2421,40 @@ ck_status sparql_query_parse(const char *text, const char *base_iri, sparql_quer
     if (base_iri)
         P->base = sparql_arena_strdup(arena, base_iri);
     sparql_lexer_init(&P->lx, text, strlen(text), arena);
-    parse_query(P);
+    if (update) {
+        P->update = sparql_arena_alloc(arena, sizeof *P->update);
+        P->update->query = P->q;
+        parse_update_request(P);
+        *out_update = P->update;
+    } else {
+        parse_query(P);
+        *out_query = P->q;
+    }
     sparql_arena_set_jump(arena, NULL);
-    *out = P->q;
     free(P);
     return CK_OK;
+}
+
+ck_status sparql_query_parse(const char *text, const char *base_iri, sparql_query **out,
+                             ck_error *err)
+{
+    if (!out || !text)
+        return ck_error_set(err, CK_ERR_INVALID, "sparql_query_parse: no query text");
+    *out = NULL;
+    return parse_text(text, base_iri, false, out, NULL, err);
+}
+
+ck_status sparql_update_parse(const char *text, const char *base_iri, sparql_update **out,
+                              ck_error *err)
+{
+    if (!out || !text)
+        return ck_error_set(err, CK_ERR_INVALID, "sparql_update_parse: no update text");
+    *out = NULL;
+    return parse_text(text, base_iri, true, NULL, out, err);
+}
+
+void sparql_update_free(sparql_update *update)
+{
+    if (update)
+        sparql_query_free(update->query);
 }

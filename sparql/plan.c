@@ -2073,13 +2073,36 @@ static ck_status write_describe(planner *pl, exec_op *root, graph_writer *gw)
     return pl->exec.error.code;
 }
 
-ck_status sparql_run(ck_txn *txn, const char *text, const char *base_iri, results_format format,
-                     const sparql_run_options *options, FILE *out, ck_error *err)
+/* Hands every solution of root to fn, with the terms of its bound slots. */
+static void emit_solutions(planner *pl, exec_op *root, sparql_solution_fn fn, void *fn_ctx)
 {
-    sparql_query *q;
-    ck_status st = sparql_query_parse(text, base_iri, &q, err);
-    if (st)
-        return st;
+    size_t width = (size_t)pl->exec.width;
+    ck_id *row = calloc(width + 1, sizeof(ck_id));
+    ck_term *terms = calloc(width + 1, sizeof(ck_term));
+    ck_term_buf *bufs = calloc(width + 1, sizeof(ck_term_buf));
+    if (!row || !terms || !bufs)
+        ck_error_set(&pl->exec.error, CK_ERR_NOMEM, "out of memory");
+    while (!pl->exec.error.code && exec_next(root, row)) {
+        for (size_t v = 0; v < width && !pl->exec.error.code; v++) {
+            memset(&terms[v], 0, sizeof terms[v]);
+            if (row[v])
+                termspace_resolve(pl->terms, row[v], &terms[v], &bufs[v], &pl->exec.error);
+        }
+        if (!pl->exec.error.code && !fn(fn_ctx, row, terms, width))
+            break;
+    }
+    free(row);
+    free(terms);
+    free(bufs);
+}
+
+/* A parsed query's pattern on txn: results written to out in format, or,
+ * with solution_fn, every solution handed to it. */
+static ck_status run_parsed(ck_txn *txn, const sparql_query *q, const sparql_pattern *pattern,
+                            results_format format, const sparql_run_options *options, FILE *out,
+                            sparql_solution_fn solution_fn, void *fn_ctx, ck_error *err)
+{
+    ck_status st;
     planner pl = {.query = q, .txn = txn};
     if (options)
         pl.options = *options;
@@ -2094,7 +2117,6 @@ ck_status sparql_run(ck_txn *txn, const char *text, const char *base_iri, result
         termspace_charge_to(pl.terms, &pl.exec.memory_used);
     if (!pl.terms || !eval_ctx_init(&pl.eval, q, pl.terms)) {
         termspace_free(pl.terms);
-        sparql_query_free(q);
         return ck_error_set(err, CK_ERR_NOMEM, "out of memory");
     }
     pl.eval.exists = exists_for_row;
@@ -2128,13 +2150,15 @@ ck_status sparql_run(ck_txn *txn, const char *text, const char *base_iri, result
         pl.default_graph = (graph_ctx){EXEC_GRAPH_NAMED, {false, 0, node_id(&pl, &none)}, NULL, 0};
     }
     pl.active_graph = pl.default_graph;
-    exec_op *root = pl.exec.error.code ? NULL : plan_pattern(&pl, q->pattern, &pl.default_graph, NULL);
+    exec_op *root = pl.exec.error.code ? NULL : plan_pattern(&pl, pattern, &pl.default_graph, NULL);
     if (!pl.exec.error.code && pl.options.graph_format_only &&
         (q->form == SPARQL_FORM_SELECT || q->form == SPARQL_FORM_ASK))
         ck_error_set(&pl.exec.error, CK_ERR_INVALID,
                      "%s results are not a graph: choose json, xml, csv, tsv or table",
                      q->form == SPARQL_FORM_SELECT ? "SELECT" : "ASK");
-    if (!pl.exec.error.code) {
+    if (!pl.exec.error.code && solution_fn) {
+        emit_solutions(&pl, root, solution_fn, fn_ctx);
+    } else if (!pl.exec.error.code) {
         switch (q->form) {
         case SPARQL_FORM_SELECT:
             write_select(&pl, root, format, out);
@@ -2182,6 +2206,24 @@ ck_status sparql_run(ck_txn *txn, const char *text, const char *base_iri, result
     free(from_ids);
     eval_ctx_free(&pl.eval);
     termspace_free(pl.terms);
+    return st;
+}
+
+ck_status sparql_run(ck_txn *txn, const char *text, const char *base_iri, results_format format,
+                     const sparql_run_options *options, FILE *out, ck_error *err)
+{
+    sparql_query *q;
+    ck_status st = sparql_query_parse(text, base_iri, &q, err);
+    if (st)
+        return st;
+    st = run_parsed(txn, q, q->pattern, format, options, out, NULL, NULL, err);
     sparql_query_free(q);
     return st;
+}
+
+ck_status sparql_solutions(ck_txn *txn, const sparql_query *query, const sparql_pattern *pattern,
+                           const sparql_run_options *options, sparql_solution_fn fn, void *ctx,
+                           ck_error *err)
+{
+    return run_parsed(txn, query, pattern, RESULTS_TABLE, options, NULL, fn, ctx, err);
 }

@@ -50,4 +50,20 @@ ck_status sparql_run(ck_txn *txn, const char *text, const char *base_iri,
                      results_format format, const sparql_run_options *options, FILE *out,
                      ck_error *err);
 
+/* One solution for sparql_solutions: row[slot] is the id of each variable
+ * (0 = unbound; store ids, or query-local ids of tag SPARQL_TAG_LOCAL for
+ * computed terms the store does not hold), terms[slot] its term (kind 0 when
+ * unbound). The terms borrow from the snapshot and the evaluation: valid
+ * during the call only. Returning false stops the evaluation. */
+typedef bool (*sparql_solution_fn)(void *ctx, const ck_id *row, const ck_term *terms,
+                                   size_t width);
+
+/* Evaluates pattern, a graph pattern of an already parsed request whose
+ * variables are slots of query (an update's WHERE), on txn and hands every
+ * solution to fn. The dataset is query's FROM / FROM NAMED (none: the
+ * store's), overridden by options as for sparql_run. Errors as sparql_run. */
+ck_status sparql_solutions(ck_txn *txn, const sparql_query *query, const sparql_pattern *pattern,
+                           const sparql_run_options *options, sparql_solution_fn fn, void *ctx,
+                           ck_error *err);
+
 #endif

@@ -365,6 +365,58 @@ static void excerpt(const body_buffer *b, char *out, size_t size)
     out[n] = 0;
 }
 
+/* Performs a request prepared on curl (method, body, headers) with the
+ * settings every request shares: http(s) only, no redirects (a redirect
+ * could leave the allow-list), the time limit, cancellation and the size
+ * cap. Errors start with what ("SERVICE <iri>", "LOAD <iri>"). *content_type
+ * (may be NULL) receives a copy of the answer's Content-Type. */
+static ck_status http_perform(CURL *curl, const char *what, const char *url,
+                              const service_options *o, body_buffer *body, char **content_type,
+                              ck_error *err)
+{
+    char curl_message[CURL_ERROR_SIZE] = "";
+    body->max = o->max_bytes ? o->max_bytes : (size_t)256 << 20;
+    curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L); /* a redirect could leave the list */
+    curl_easy_setopt(curl, CURLOPT_USERAGENT, "citykg");
+    curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, ""); /* whatever libcurl can decode */
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, body);
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, (void *)o->cancelled);
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L); /* threads: no SIGALRM for DNS timeouts */
+    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, curl_message);
+    if (o->timeout_ms)
+        curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)o->timeout_ms);
+    CURLcode rc = curl_easy_perform(curl);
+    long status = 0;
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    if (rc == CURLE_OPERATION_TIMEDOUT || rc == CURLE_ABORTED_BY_CALLBACK)
+        return ck_error_set(err, CK_ERR_CANCELLED, "%s: %s", what,
+                            rc == CURLE_OPERATION_TIMEDOUT ? "no answer within the time limit"
+                                                           : "cancelled");
+    if (body->too_large)
+        return ck_error_set(err, CK_ERR_INVALID, "%s: the answer is larger than %zu MiB", what,
+                            body->max >> 20);
+    if (rc != CURLE_OK)
+        return ck_error_set(err, CK_ERR_IO, "%s: %s", what,
+                            curl_message[0] ? curl_message : curl_easy_strerror(rc));
+    if (status < 200 || status > 299) {
+        char first[200];
+        excerpt(body, first, sizeof first);
+        return ck_error_set(err, CK_ERR_IO, "%s: HTTP %ld%s%s", what, status, first[0] ? ": " : "",
+                            first);
+    }
+    if (content_type) {
+        char *type = NULL;
+        curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &type);
+        *content_type = type ? strdup(type) : NULL;
+    }
+    return CK_OK;
+}
+
 ck_status service_query(const char *endpoint, const char *query, const service_options *o,
                         service_result *out, ck_error *err)
 {
@@ -385,58 +437,71 @@ ck_status service_query(const char *endpoint, const char *query, const service_o
     curl_free(escaped);
     struct curl_slist *headers = curl_slist_append(
         NULL, "Accept: application/sparql-results+json, application/sparql-results+xml;q=0.9");
-    body_buffer body = {.max = o->max_bytes ? o->max_bytes : (size_t)256 << 20};
-    char curl_message[CURL_ERROR_SIZE] = "";
+    body_buffer body = {0};
+    size_t wlen = strlen(endpoint) + 12;
+    char *what = malloc(wlen);
     ck_status st = CK_OK;
-    if (!form || !headers) {
+    if (!form || !headers || !what) {
         st = ck_error_set(err, CK_ERR_NOMEM, "out of memory");
         goto done;
     }
-    curl_easy_setopt(curl, CURLOPT_URL, endpoint);
-    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L); /* a redirect could leave the list */
+    snprintf(what, wlen, "SERVICE <%s>", endpoint);
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, form);
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(curl, CURLOPT_USERAGENT, "citykg");
-    curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, ""); /* whatever libcurl can decode */
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
-    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
-    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, (void *)o->cancelled);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L); /* threads: no SIGALRM for DNS timeouts */
-    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, curl_message);
-    if (o->timeout_ms)
-        curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)o->timeout_ms);
-    CURLcode rc = curl_easy_perform(curl);
-    long status = 0;
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-    if (rc == CURLE_OPERATION_TIMEDOUT || rc == CURLE_ABORTED_BY_CALLBACK) {
-        st = ck_error_set(err, CK_ERR_CANCELLED, "SERVICE <%s>: %s", endpoint,
-                          rc == CURLE_OPERATION_TIMEDOUT ? "no answer within the query's time limit"
-                                                         : "cancelled");
-    } else if (body.too_large) {
-        st = ck_error_set(err, CK_ERR_INVALID, "SERVICE <%s>: the answer is larger than %zu MiB",
-                          endpoint, body.max >> 20);
-    } else if (rc != CURLE_OK) {
-        st = ck_error_set(err, CK_ERR_IO, "SERVICE <%s>: %s", endpoint,
-                          curl_message[0] ? curl_message : curl_easy_strerror(rc));
-    } else if (status < 200 || status > 299) {
-        char first[200];
-        excerpt(&body, first, sizeof first);
-        st = ck_error_set(err, CK_ERR_IO, "SERVICE <%s>: HTTP %ld%s%s", endpoint, status,
-                          first[0] ? ": " : "", first);
-    } else {
+    st = http_perform(curl, what, endpoint, o, &body, NULL, err);
+    if (st == CK_OK) {
         st = service_parse_results(body.data ? body.data : "", body.len, out, err);
         if (st) {
             ck_error e2 = *err;
-            ck_error_set(err, st, "SERVICE <%s>: %s", endpoint, e2.message);
+            ck_error_set(err, st, "%s: %s", what, e2.message);
         }
     }
 done:
     curl_slist_free_all(headers);
     free(form);
+    free(what);
     free(body.data);
     curl_easy_cleanup(curl);
+    return st;
+}
+
+ck_status service_get(const char *url, const char *accept, const service_options *o,
+                        char **body_out, size_t *len, char **content_type, ck_error *err)
+{
+    *body_out = NULL;
+    *len = 0;
+    *content_type = NULL;
+    if (!service_allowed(o->allow, url))
+        return ck_error_set(err, CK_ERR_FORBIDDEN, "LOAD <%s>: the host is not on the allow-list",
+                            url);
+    pthread_once(&curl_once, curl_init_once);
+    CURL *curl = curl_easy_init();
+    size_t alen = strlen(accept) + 9, wlen = strlen(url) + 9;
+    char *accept_header = malloc(alen), *what = malloc(wlen);
+    struct curl_slist *headers = NULL;
+    body_buffer body = {0};
+    ck_status st;
+    if (curl && accept_header && what) {
+        snprintf(accept_header, alen, "Accept: %s", accept);
+        snprintf(what, wlen, "LOAD <%s>", url);
+        headers = curl_slist_append(NULL, accept_header);
+    }
+    if (!headers) {
+        st = ck_error_set(err, CK_ERR_NOMEM, "out of memory");
+    } else {
+        curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+        st = http_perform(curl, what, url, o, &body, content_type, err);
+    }
+    if (st == CK_OK) {
+        *body_out = body.data ? body.data : strdup("");
+        *len = body.len;
+        body.data = NULL;
+    }
+    curl_slist_free_all(headers);
+    free(accept_header);
+    free(what);
+    free(body.data);
+    if (curl)
+        curl_easy_cleanup(curl);
     return st;
 }

@@ -47,6 +47,14 @@ bool service_allowed(const char *allow, const char *endpoint);
 ck_status service_query(const char *endpoint, const char *query, const service_options *options,
                         service_result *out, ck_error *err);
 
+/* GETs url (http or https, its host on o->allow) with the given Accept
+ * header, with the limits of service_query, for LOAD. On CK_OK *body
+ * (malloc'd, NUL-terminated, *len bytes before the NUL) and *content_type
+ * (malloc'd or NULL) belong to the caller. Off the allow-list:
+ * CK_ERR_FORBIDDEN; other errors as service_query, naming "LOAD <url>". */
+ck_status service_get(const char *url, const char *accept, const service_options *o,
+                        char **body, size_t *len, char **content_type, ck_error *err);
+
 /* Reads a SPARQL Query Results document (JSON or XML, told apart by its
  * first character) of len bytes. Used by service_query; public for tests. */
 ck_status service_parse_results(const char *body, size_t len, service_result *out,

@@ -16,22 +16,6 @@
 #define RDFT "http://www.w3.org/ns/rdftest#"
 #define PUBLISHED "https://w3c.github.io/rdf-tests/rdf/rdf11/"
 
-/* The manifest as plain triples; terms are 'I'ri, 'B'lank or 'L'iteral. */
-typedef struct {
-    char kind;
-    char *s;
-} mterm;
-
-typedef struct {
-    mterm s, p, o;
-} mtriple;
-
-typedef struct {
-    mtriple *t;
-    size_t n, cap;
-    int oom;
-} mgraph;
-
 static char *dup_concat(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
@@ -344,3 +328,66 @@ void manifest_free(rdf_manifest *m)
     free(m->label);
     memset(m, 0, sizeof *m);
 }
+
+/* ---- the manifest as triples, for runners of other manifest vocabularies ---- */
+
+int manifest_graph_load(raptor_world *world, const char *path, mgraph *g, char *err,
+                        size_t errlen)
+{
+    char real[PATH_MAX];
+    memset(g, 0, sizeof *g);
+    if (!realpath(path, real)) {
+        snprintf(err, errlen, "%s: no such manifest", path);
+        return -1;
+    }
+    unsigned char *us = raptor_uri_filename_to_uri_string(real);
+    int rc = us ? parse_manifest(world, (const char *)us, g, err, errlen) : -1;
+    raptor_free_memory(us);
+    if (rc != 0)
+        mgraph_free(g);
+    return rc;
+}
+
+void manifest_graph_free(mgraph *g)
+{
+    mgraph_free(g);
+    memset(g, 0, sizeof *g);
+}
+
+const mterm *manifest_object(const mgraph *g, const mterm *s, const char *p)
+{
+    return object_of(g, s, p);
+}
+
+size_t manifest_objects(const mgraph *g, const mterm *s, const char *p, const mterm **out,
+                        size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < g->n; i++) {
+        const mtriple *t = &g->t[i];
+        if (t->s.kind == s->kind && strcmp(t->s.s, s->s) == 0 && strcmp(t->p.s, p) == 0) {
+            if (n < max)
+                out[n] = &t->o;
+            n++;
+        }
+    }
+    return n;
+}
+
+size_t manifest_list(const mgraph *g, const mterm *head, const mterm **out, size_t max)
+{
+    size_t n = 0;
+    const mterm *node = head;
+    while (node && !(node->kind == 'I' && strcmp(node->s, RDF "nil") == 0)) {
+        const mterm *first = object_of(g, node, RDF "first");
+        if (!first)
+            break;
+        if (n < max)
+            out[n] = first;
+        n++;
+        node = object_of(g, node, RDF "rest");
+    }
+    return n;
+}
+
+char *manifest_local_path(const char *iri) { return local_path(iri); }

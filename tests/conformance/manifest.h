@@ -48,4 +48,37 @@ void manifest_free(rdf_manifest *m);
 
 const char *test_kind_name(test_kind k);
 
+/* The triples of a manifest, for runners of suites whose tests
+ * manifest_load does not describe (SPARQL Update). Terms are 'I'ri,
+ * 'B'lank or 'L'iteral. */
+typedef struct {
+    char kind;
+    char *s;
+} mterm;
+
+typedef struct {
+    mterm s, p, o;
+} mtriple;
+
+typedef struct {
+    mtriple *t;
+    size_t n, cap;
+    int oom;
+} mgraph;
+
+/* Parses the Turtle manifest at PATH (its file: URI is the base). Returns
+ * 0, or -1 with ERR filled. */
+int manifest_graph_load(raptor_world *world, const char *path, mgraph *g, char *err,
+                        size_t errlen);
+void manifest_graph_free(mgraph *g);
+/* The first object of (S, P, ?o), or NULL. */
+const mterm *manifest_object(const mgraph *g, const mterm *s, const char *p);
+/* All objects of (S, P, ?o): the first MAX into OUT; returns how many. */
+size_t manifest_objects(const mgraph *g, const mterm *s, const char *p, const mterm **out,
+                        size_t max);
+/* The members of the RDF list starting at HEAD: the first MAX into OUT. */
+size_t manifest_list(const mgraph *g, const mterm *head, const mterm **out, size_t max);
+/* The local file name of a file: IRI (malloc'd), or NULL. */
+char *manifest_local_path(const char *iri);
+
 #endif

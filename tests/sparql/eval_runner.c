@@ -55,12 +55,12 @@
  */
 #define _GNU_SOURCE
 #include "proc.h"
+#include "runner_common.h"
 #include "rdf_iso.h"
 
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -1234,11 +1234,6 @@ static bool compare_results(const resultset *e, const resultset *a, char **ovars
 typedef enum { OUT_PASS, OUT_FAIL, OUT_XFAIL, OUT_XPASS } outcome;
 
 typedef struct {
-    char *iri, *reason;
-    int seen;
-} known_failure;
-
-typedef struct {
     char *folder;
     int pass, fail, xfail, xpass, skipped;
 } folder_count;
@@ -1286,78 +1281,6 @@ static void add_skip(runner *r, const char *cat, const char *why)
     r->skips[r->nskips++] = (skip_cat){xstrdup(cat), xstrdup(why), 1};
 }
 
-static int load_known(runner *r)
-{
-    FILE *f = fopen(r->known_path, "r");
-    if (!f) {
-        fprintf(stderr, "sparql-eval-runner: cannot read %s\n", r->known_path);
-        return -1;
-    }
-    char line[4096];
-    while (fgets(line, sizeof line, f)) {
-        line[strcspn(line, "\r\n")] = 0;
-        char *iri = line + strspn(line, " \t");
-        if (!*iri || *iri == '#')
-            continue;
-        char *end = iri + strcspn(iri, " \t");
-        char *reason = *end ? end + 1 + strspn(end + 1, " \t") : end;
-        *end = 0;
-        r->known = xrealloc(r->known, (r->nknown + 1) * sizeof *r->known);
-        r->known[r->nknown++] = (known_failure){xstrdup(iri), xstrdup(reason), 0};
-    }
-    fclose(f);
-    return 0;
-}
-
-static known_failure *find_known(runner *r, const char *iri)
-{
-    for (size_t i = 0; i < r->nknown; i++)
-        if (!strcmp(r->known[i].iri, iri)) {
-            r->known[i].seen = 1;
-            return &r->known[i];
-        }
-    return NULL;
-}
-
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
-static const char *first_line(const char *path, char *buf, size_t len)
-{
-    FILE *f = fopen(path, "r");
-    buf[0] = 0;
-    while (f && fgets(buf, (int)len, f)) {
-        buf[strcspn(buf, "\r\n")] = 0;
-        if (buf[0])
-            break;
-    }
-    if (f)
-        fclose(f);
-    /* drop a leading "citykg: " */
-    if (!strncmp(buf, "citykg: ", 8))
-        memmove(buf, buf + 8, strlen(buf + 8) + 1);
-    return buf;
-}
-
-static bool sanitizer_line(const char *path, char *buf, size_t len)
-{
-    FILE *f = fopen(path, "r");
-    bool hit = false;
-    while (f && !hit && fgets(buf, (int)len, f))
-        if (strstr(buf, "Sanitizer") || strstr(buf, ": runtime error:")) {
-            buf[strcspn(buf, "\r\n")] = 0;
-            hit = true;
-        }
-    if (f)
-        fclose(f);
-    return hit;
-}
-
 /* Run citykg with ARGS; on failure fill REASON and return -1. */
 static int run_citykg(runner *r, const char *const *args, const char *out, const char *err,
                       const char *what, char *reason, size_t rlen)
@@ -1373,7 +1296,7 @@ static int run_citykg(runner *r, const char *const *args, const char *out, const
         snprintf(reason, rlen, "cannot fork");
         return -1;
     }
-    if (sanitizer_line(err, line, sizeof line)) {
+    if (output_sanitizer_line(err, line, sizeof line)) {
         snprintf(reason, rlen, "%s: sanitizer: %.300s", what, line);
         return -1;
     }
@@ -1390,7 +1313,7 @@ static int run_citykg(runner *r, const char *const *args, const char *out, const
         return -1;
     }
     if (!proc_ok(&st)) {
-        snprintf(reason, rlen, "%s: %.400s", what, first_line(err, line, sizeof line));
+        snprintf(reason, rlen, "%s: %.400s", what, output_first_line(err, line, sizeof line));
         return -1;
     }
     return 0;
@@ -1456,7 +1379,7 @@ typedef struct {
 static void record(runner *r, folder_count *fc, const char *iri, const char *folder, bool ok,
                    const char *reason, const char *detail)
 {
-    known_failure *k = find_known(r, iri);
+    known_failure *k = known_failures_find(r->known, r->nknown, iri);
     outcome o = ok ? (k ? OUT_XPASS : OUT_PASS) : (k ? OUT_XFAIL : OUT_FAIL);
     switch (o) {
     case OUT_PASS: fc->pass++; break;
@@ -1792,7 +1715,7 @@ static void run_test(runner *r, folder_count *fc, const char *folder, qtest *t)
         free(text);
     } else if (parse_json(r->world, out, NULL, &act, why, sizeof why) != 0) {
         char line[300];
-        first_line(out, line, sizeof line);
+        output_first_line(out, line, sizeof line);
         snprintf(reason, sizeof reason, "output is not SPARQL JSON: %.300s", why);
         snprintf(detail, sizeof detail, "first line: %s", line);
         goto done;
@@ -1821,7 +1744,7 @@ done:
     free(qpath);
     free(qtext);
     if (!r->keep)
-        nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+        remove_tree(dir);
 }
 
 static const char *local_name(const char *iri)
@@ -2121,7 +2044,7 @@ int main(int argc, char **argv)
     unsigned char *su = raptor_uri_filename_to_uri_string(real);
     snprintf(r.suite_uri, sizeof r.suite_uri, "%s/", su ? (const char *)su : "");
     raptor_free_memory(su);
-    if (r.known_path && load_known(&r) != 0)
+    if (r.known_path && known_failures_load(r.known_path, &r.known, &r.nknown) != 0)
         return 2;
     if (proc_init() != 0)
         return 2;
@@ -2208,7 +2131,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "sparql-eval-runner: cannot write %s\n", r.write_known);
     }
     if (!r.keep)
-        nftw(r.workdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+        remove_tree(r.workdir);
     else
         printf("scratch directories kept in %s\n", r.workdir);
     raptor_free_world(r.world);
