@@ -370,9 +370,12 @@ static bool apply(updater *up, quad_buf *b, bool adding)
     return ok && !up->error.code;
 }
 
-/* Appends every quad of graph g to out. */
+/* Appends every quad of graph g to out (none of a graph the caller may
+ * not read: ADD, COPY and MOVE cannot carry it elsewhere). */
 static bool graph_quads(updater *up, ck_id g, quad_buf *out)
 {
+    if (!ck_graph_set_has(up->opt.readable, g))
+        return true;
     ck_pattern pat = {.g = g, .g_bound = true};
     ck_scan *scan;
     if (ck_scan_open(up->txn, &pat, &scan, &up->error) != CK_OK)
@@ -388,7 +391,12 @@ static bool graph_quads(updater *up, ck_id g, quad_buf *out)
     return !up->error.code;
 }
 
-static bool graph_exists(updater *up, ck_id g) { return ck_stats_graph_count(up->txn, g) > 0; }
+/* A graph the caller may not read does not exist for it: CLEAR, CREATE,
+ * ADD, COPY and MOVE answer as for a graph without quads (docs/security.md). */
+static bool graph_exists(updater *up, ck_id g)
+{
+    return ck_graph_set_has(up->opt.readable, g) && ck_stats_graph_count(up->txn, g) > 0;
+}
 
 /* Removes every quad of graph g. */
 static bool graph_clear(updater *up, ck_id g)
@@ -423,12 +431,18 @@ static void collect_count(void *ctx, ck_id g, uint64_t quads)
     c->v[c->n++] = (graph_count){g, quads};
 }
 
-/* Every graph holding quads (the default graph as CK_DEFAULT_GRAPH). */
+/* Every graph holding quads that the caller may read (the default graph
+ * as CK_DEFAULT_GRAPH). */
 static bool all_graphs(updater *up, graph_counts *out)
 {
     *out = (graph_counts){0};
     if (ck_graphs_each(up->txn, collect_count, out, &up->error) != CK_OK)
         return false;
+    size_t kept = 0;
+    for (size_t i = 0; i < out->n; i++)
+        if (ck_graph_set_has(up->opt.readable, out->v[i].g))
+            out->v[kept++] = out->v[i];
+    out->n = kept;
     return out->failed ? fail(up, CK_ERR_NOMEM, "out of memory") : true;
 }
 
