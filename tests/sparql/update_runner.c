@@ -353,7 +353,7 @@ static void run_syntax(runner *r, folder_count *fc, const mterm *entry, const mt
             snprintf(reason, sizeof reason, "accepted, but must be refused");
         } else if (rc == 1 && !strstr(reason, "syntax error")) {
             char refused[1200];
-            snprintf(refused, sizeof refused, "refused, but not as a syntax error: %s", reason);
+            snprintf(refused, sizeof refused, "refused, but not as a syntax error: %.1100s", reason);
             snprintf(reason, sizeof reason, "%s", refused);
         } else {
             ok = rc == 1;
