@@ -397,7 +397,8 @@ static void test_load_restrictions(void **state)
     snprintf(cmd, sizeof cmd, "printf '<" EX "s> <" EX "p> .\\n' > %s/bad.nt", open_dir);
     assert_int_equal(system(cmd), 0);
     snprintf(text, sizeof text, "INSERT DATA { <" EX "x> <" EX "p> 1 } ; LOAD <file://%s/bad.nt>", open_dir);
-    assert_int_equal(update(f, text, &err), CK_ERR_SYNTAX);
+    assert_int_equal(update(f, text, &err), CK_ERR_INVALID);
+    assert_non_null(strstr(err.message, "bad.nt:1:"));
     assert_false(ask(f, "ASK { <" EX "x> ?p ?o }"));
     snprintf(text, sizeof text, "INSERT DATA { <" EX "x> <" EX "p> 1 } ; LOAD SILENT <file://%s/bad.nt>", open_dir);
     update_ok(f, text);
