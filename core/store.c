@@ -92,6 +92,14 @@ static int open_databases(ck_store *s, MDB_txn *txn, bool create)
         rc = mdb_dbi_open(txn, "stats", c, &s->stats);
     for (int i = 0; i < PERM_COUNT && !rc; i++)
         rc = mdb_dbi_open(txn, quad_perm_names[i], c, &s->index[i]);
+    if (!rc) {
+        /* stores older than access control have no acl database; read-only
+         * they simply have no tokens and no levels */
+        int arc = mdb_dbi_open(txn, "acl", c, &s->acl);
+        s->has_acl = arc == 0;
+        if (arc && !(arc == MDB_NOTFOUND && !create))
+            rc = arc;
+    }
     return rc;
 }
 

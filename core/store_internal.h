@@ -8,6 +8,8 @@
  *   term2id   hash (8 bytes BE) -> id, DUPSORT|DUPFIXED for hash collisions
  *   stats     'p'|id or 'g'|id (9 bytes) -> quad count (8 bytes BE)
  *   spog ...  the six permutation indexes (quad_index.h)
+ *   acl       tokens and graph access levels (acl.c); absent from stores
+ *             made before it existed and only opened read-only since
  */
 #ifndef CITYKG_STORE_INTERNAL_H
 #define CITYKG_STORE_INTERNAL_H
@@ -23,6 +25,8 @@ struct ck_store {
     MDB_env *env;
     MDB_dbi meta, id2term, term2id, stats;
     MDB_dbi index[PERM_COUNT];
+    MDB_dbi acl;
+    bool has_acl; /* false: an old store opened read-only, no tokens, no levels */
     char *path;
     bool readonly;
 };

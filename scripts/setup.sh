@@ -9,7 +9,7 @@ BUILD_PACKAGES=(
   librdf0-dev libraptor2-dev librasqal3-dev librdf-storage-sqlite redland-utils
   libmicrohttpd-dev libgeos-dev libcmocka-dev liblmdb-dev lmdb-utils
   libpcre2-dev libcurl4-gnutls-dev libjansson-dev libproj-dev libgdal-dev
-  zlib1g-dev libxml2-dev
+  zlib1g-dev libxml2-dev libgnutls28-dev
 )
 # Test-only tools: sqlite3 and db-util let the import test build Redland stores;
 # time measures peak memory in tests and benchmarks; clang and its runtime

@@ -20,6 +20,8 @@ int cmd_check(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_query(int argc, char **argv);
 int cmd_update(int argc, char **argv);
+int cmd_token(int argc, char **argv);
+int cmd_graph(int argc, char **argv);
 
 /* Options of the subcommands. Positional arguments stay in args[0..nargs)
  * (free args when done). */
@@ -36,6 +38,12 @@ typedef struct {
     uint64_t memory_mb;        /* query --memory MB */
     uint64_t repeat;           /* query --repeat N (benchmarks) */
     const char *allow_service; /* query --allow-service HOST[,HOST...] */
+    const char *token;         /* query --token TOKEN */
+    const char *role;          /* token create --role R */
+    const char *graphs;        /* token create --graphs IRI[,IRI...] */
+    const char *label;         /* token create --label TEXT */
+    uint64_t expires_days;     /* token create --expires DAYS */
+    bool as_anonymous;         /* query --as-anonymous */
     bool quiet;
     bool explain;              /* query --explain */
     bool strict_default_graph; /* query --strict-default-graph */
@@ -45,7 +53,8 @@ typedef struct {
 
 /* Parses "--opt VALUE" and "--opt=VALUE" for the options a command accepts
  * (allowed: space-separated names, e.g. "data format"), --quiet/-q always,
- * and --explain / --strict-default-graph where allowed. Returns 0, or prints
+ * and the flags --explain / --strict-default-graph / --as-anonymous where
+ * allowed. Returns 0, or prints
  * a one-line error and returns 1 with nothing left allocated. data defaults
  * to $CITYKG_DATA or ./citykg-data. */
 int parse_options(int argc, char **argv, const char *allowed, options *o);
@@ -62,6 +71,11 @@ ck_status cli_open_store(const char *dir, unsigned flags, ck_store **store, ck_e
  * Returns fn's status (or the opening's) with err filled. */
 ck_status cli_with_snapshot(const char *dir, ck_status (*fn)(ck_txn *, void *, ck_error *),
                             void *ctx, ck_error *err);
+/* Opens the store with flags, runs fn in one write transaction and commits
+ * it when fn returns CK_OK (aborts otherwise), closes everything. */
+ck_status cli_with_write(const char *dir, unsigned flags,
+                         ck_status (*fn)(ck_txn *, void *, ck_error *), void *ctx,
+                         ck_error *err);
 
 /* Prints "citykg: <message>" on stderr as one line; returns 1. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -50,10 +50,13 @@ static int parse_options_into(int argc, char **argv, const char *allowed, option
             o->quiet = true;
             continue;
         }
-        if (strcmp(a, "--explain") == 0 || strcmp(a, "--strict-default-graph") == 0) {
+        if (strcmp(a, "--explain") == 0 || strcmp(a, "--strict-default-graph") == 0 ||
+            strcmp(a, "--as-anonymous") == 0) {
             if (!allows(allowed, a + 2))
                 return cli_fail("unknown option '%s' for %s (see --help)", a, argv[0]);
-            *(a[2] == 'e' ? &o->explain : &o->strict_default_graph) = true;
+            *(a[2] == 'e'   ? &o->explain
+              : a[2] == 's' ? &o->strict_default_graph
+                            : &o->as_anonymous) = true;
             continue;
         }
         if (strcmp(a, "-f") == 0) /* query -f FILE */
@@ -92,6 +95,22 @@ static int parse_options_into(int argc, char **argv, const char *allowed, option
             o->file = value;
         else if (strcmp(name, "allow-service") == 0)
             o->allow_service = value;
+        else if (strcmp(name, "token") == 0)
+            o->token = value;
+        else if (strcmp(name, "role") == 0)
+            o->role = value;
+        else if (strcmp(name, "graphs") == 0)
+            o->graphs = value;
+        else if (strcmp(name, "label") == 0)
+            o->label = value;
+        else if (strcmp(name, "expires") == 0) {
+            char *end;
+            long long days = strtoll(value, &end, 10);
+            if (*end || days < 1 || days > 36500)
+                return cli_fail("--expires needs a number of days from 1 to 36500, not '%s'",
+                                value);
+            o->expires_days = (uint64_t)days;
+        }
         else if (strcmp(name, "timeout") == 0 || strcmp(name, "memory") == 0 ||
                  strcmp(name, "repeat") == 0) {
             char *end;

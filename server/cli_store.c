@@ -29,3 +29,22 @@ ck_status cli_with_snapshot(const char *dir, ck_status (*fn)(ck_txn *, void *, c
     return st;
 }
 
+ck_status cli_with_write(const char *dir, unsigned flags,
+                         ck_status (*fn)(ck_txn *, void *, ck_error *), void *ctx,
+                         ck_error *err)
+{
+    ck_store *store;
+    ck_status st = cli_open_store(dir, flags, &store, err);
+    if (st)
+        return st;
+    ck_txn *txn;
+    st = ck_txn_begin_write(store, &txn, err);
+    if (st == CK_OK)
+        st = fn(txn, ctx, err);
+    if (st == CK_OK)
+        st = ck_txn_commit(txn, err);
+    else
+        ck_txn_abort(txn);
+    ck_store_close(store);
+    return st;
+}

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "acl.h"
 #include "cli.h"
 #include "plan.h"
 
@@ -14,6 +15,8 @@ typedef struct {
     results_format format;
     const sparql_run_options *options;
     uint64_t repeat; /* runs on the same snapshot; all but the last write to /dev/null */
+    bool as_principal; /* --token or --as-anonymous: only what that caller may read */
+    const char *token; /* NULL with as_principal: anonymous */
 } query_run;
 
 static double now_ms(void)
@@ -29,9 +32,35 @@ static int compare_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+static ck_status run_query_as(ck_txn *txn, const query_run *r, ck_error *err);
+
+/* With --token or --as-anonymous: the query sees only the graphs that
+ * caller may read, decided on the same snapshot the query runs on. */
 static ck_status run_query(ck_txn *txn, void *ctx, ck_error *err)
 {
     const query_run *r = ctx;
+    if (!r->as_principal)
+        return run_query_as(txn, r, err);
+    ck_principal *who;
+    ck_status st = ck_acl_authenticate(txn, r->token, &who, err);
+    if (st)
+        return st;
+    ck_graph_set *readable = NULL;
+    st = ck_acl_readable(txn, who, &readable, err);
+    ck_principal_free(who);
+    if (st)
+        return st;
+    sparql_run_options options = *r->options;
+    options.readable = readable;
+    query_run restricted = *r;
+    restricted.options = &options;
+    st = run_query_as(txn, &restricted, err);
+    ck_graph_set_free(readable);
+    return st;
+}
+
+static ck_status run_query_as(ck_txn *txn, const query_run *r, ck_error *err)
+{
     if (r->repeat <= 1)
         return sparql_run(txn, r->text, NULL, r->format, r->options, stdout, err);
     /* --repeat: time every run (parse, plan, execute, write) on one warm
@@ -66,7 +95,7 @@ int cmd_query(int argc, char **argv)
         printf("usage: citykg query [--data DIR] [--format FORMAT]\n"
                "                    [--explain] [--strict-default-graph] [--timeout MS]\n"
                "                    [--memory MB] [--allow-service HOST,...] [--repeat N]\n"
-               "                    (QUERY | -f FILE)\n\n"
+               "                    [--token TOKEN | --as-anonymous] (QUERY | -f FILE)\n\n"
                "Runs a SPARQL 1.1 query on a snapshot of the store. SELECT and ASK results\n"
                "are written as json, xml, csv, tsv or table (the default); CONSTRUCT and\n"
                "DESCRIBE graphs as turtle, ntriples, nquads, rdfxml or jsonld (default:\n"
@@ -79,13 +108,16 @@ int cmd_query(int argc, char **argv)
                "listed by --allow-service (host or host:port; none by default); proxies\n"
                "come from http_proxy / https_proxy / no_proxy. --repeat N runs the\n"
                "query N times on one snapshot, prints each run's time and the median to\n"
-               "stderr and the last run's results to stdout (for benchmarks).\n");
+               "stderr and the last run's results to stdout (for benchmarks).\n"
+               "--token TOKEN runs the query as that token's holder, --as-anonymous as a\n"
+               "caller without a token: the query sees only the graphs that caller may read\n"
+               "(docs/security.md); without either it sees every graph.\n");
         return 0;
     }
     options o;
     if (parse_options(argc, argv,
                       "data format file explain strict-default-graph timeout memory repeat "
-                      "allow-service",
+                      "allow-service token as-anonymous",
                       &o))
         return 1;
     const char *format_name = o.format ? o.format : "table", *file = o.file;
@@ -100,6 +132,10 @@ int cmd_query(int argc, char **argv)
     free(o.args);
     if (nargs > 1)
         return cli_fail("query takes one QUERY argument (quote it)");
+    if (o.token && o.as_anonymous)
+        return cli_fail("give --token or --as-anonymous, not both");
+    if (o.token && !*o.token)
+        return cli_fail("--token needs a token (use --as-anonymous to run without one)");
     /* one --format for every query form: a SELECT/ASK name leaves graphs in
      * Turtle (table, for people) or N-Triples (the machine formats); a
      * graph name makes SELECT and ASK fail */
@@ -119,7 +155,7 @@ int cmd_query(int argc, char **argv)
     if (!text)
         return 1;
     opts.explain_out = stderr;
-    query_run run = {text, format, &opts, o.repeat};
+    query_run run = {text, format, &opts, o.repeat, o.token || o.as_anonymous, o.token};
     ck_error err = {0};
     ck_status st = cli_with_snapshot(data, run_query, &run, &err);
     free(text);

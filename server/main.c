@@ -19,6 +19,8 @@ static const struct {
     {"import", cmd_import, "copy a Redland (librdf) storage into the store"},
     {"query", cmd_query, "run a SPARQL 1.1 query (results as table, JSON, XML, CSV, TSV)"},
     {"update", cmd_update, "run a SPARQL 1.1 Update request (one atomic transaction)"},
+    {"token", cmd_token, "create, list and revoke access tokens"},
+    {"graph", cmd_graph, "list graphs with their access level; set a graph's level"},
 };
 
 int cli_fail(const char *fmt, ...)

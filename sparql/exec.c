@@ -215,7 +215,8 @@ static bool cursor_next(pattern_cursor *c, ck_id *row)
     ck_quad q;
     while (ck_scan_next(c->scan, &q)) {
         if (!exec_graph_accepts(c->pattern.graph_mode, c->pattern.graph_set,
-                                c->pattern.n_graph_set, q.g))
+                                c->pattern.n_graph_set, q.g) ||
+            !ck_graph_set_has(c->ctx->readable, q.g))
             continue;
         if (c->dedupe) {
             /* g is the last column of the permutations used without a graph,
@@ -706,12 +707,15 @@ static bool star_collect(star_join_op *j, ck_id s)
     for (int i = 0; i < st->n; i++)
         j->nvals[i] = 0;
     ck_quad quad;
-    while (ck_scan_next(j->scan, &quad))
+    while (ck_scan_next(j->scan, &quad)) {
+        if (!ck_graph_set_has(ctx->readable, quad.g))
+            continue;
         for (int i = 0; i < st->n; i++) /* a predicate may repeat: ?s p ?a, ?b */
             /* copies of a triple in several graphs are adjacent (g is last) */
             if (st->p[i] == quad.p && !(j->nvals[i] && j->vals[i][j->nvals[i] - 1] == quad.o) &&
                 !star_push(j, i, quad.o))
                 return false;
+    }
     const ck_error *e = ck_scan_error(j->scan);
     if (e->code && !ctx->error.code)
         ctx->error = *e;

@@ -16,6 +16,10 @@
  * the union of all graphs (citykg's default: city data lives in one graph
  * per dataset). The union is an RDF merge: a triple present in several
  * graphs is produced once.
+ *
+ * Access control: every operator that reads quads skips those of a graph
+ * outside exec_ctx.readable, before anything else sees them, so a graph
+ * the caller may not read is indistinguishable from an empty one.
  */
 #ifndef CITYKG_SPARQL_EXEC_H
 #define CITYKG_SPARQL_EXEC_H
@@ -24,6 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "graph_set.h"
 #include "store.h"
 
 typedef struct exec_op exec_op;
@@ -73,6 +78,7 @@ typedef struct exec_ctx {
     uint64_t checks;          /* calls since the clock was last read */
     uint64_t memory_limit;    /* bytes the query may hold in tables and buffers; 0 = none */
     uint64_t memory_used;
+    const ck_graph_set *readable; /* graphs whose quads the query sees; NULL = all */
     ck_error error;
 } exec_ctx;
 

@@ -12,6 +12,8 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "functions.h"
 
+#include "geo_functions.h"
+
 #include <ctype.h>
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
@@ -173,6 +175,8 @@ void sparql_func_ctx_free(sparql_func_ctx *ctx)
         free(ctx->regex);
     }
     sparql_value_clear(&ctx->now);
+    if (ctx->ext_state && ctx->ext_state_free)
+        ctx->ext_state_free(ctx->ext_state);
     memset(ctx, 0, sizeof *ctx);
 }
 
@@ -1410,6 +1414,11 @@ static void registry_init(void)
 {
     for (int id = SPARQL_CAST_STRING; id <= SPARQL_CAST_DATE; id++)
         register_locked(builtin_info[id].name, cast_entry, 1, 1, (void *)(intptr_t)id);
+    /* GeoSPARQL (geo_functions.h) is part of the engine: always there */
+    size_t n_geo;
+    const sparql_ext_function *geo = geo_functions(&n_geo);
+    for (size_t i = 0; i < n_geo; i++)
+        register_locked(geo[i].iri, geo[i].fn, geo[i].min_args, geo[i].max_args, geo[i].userdata);
 }
 
 bool sparql_function_register(const char *iri, sparql_ext_fn fn, int min_args, int max_args, void *userdata)

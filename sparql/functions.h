@@ -85,6 +85,11 @@ typedef struct {
     uint64_t labels_scope;
     uint64_t rand_state;
     sparql_regex_cache *regex;  /* compiled patterns, keyed by pattern+flags */
+    /* State an extension keeps for one query (GeoSPARQL: parsed geometries,
+     * GEOS and PROJ contexts); made by the extension on first use and freed
+     * with the context through ext_state_free. */
+    void *ext_state;
+    void (*ext_state_free)(void *state);
 } sparql_func_ctx;
 
 /* Initialises ctx: NOW() becomes the current time, RAND() is seeded. False

@@ -73,6 +73,8 @@ static void note(planner *pl, exec_op *op, double estimate, const char *fmt, ...
 {
     if (!pl->options.explain || !op)
         return;
+    if (pl->options.readable)
+        estimate = -1; /* estimates count every graph: not for a restricted caller */
     if (pl->nlines == pl->cap) {
         pl->cap = pl->cap ? pl->cap * 2 : 32;
         pl->lines = realloc(pl->lines, pl->cap * sizeof *pl->lines);
@@ -114,6 +116,14 @@ static void graph_pattern(const graph_ctx *g, ck_pattern *q)
         q->g = g->g.id;
         q->g_bound = true;
     }
+}
+
+/* Whether a quad of graph `graph` belongs to the graph context and to the
+ * graphs the caller may read: the test of every scan made here. */
+static bool quad_visible(const planner *pl, const graph_ctx *g, ck_id graph)
+{
+    return exec_graph_accepts(g->mode, g->set, g->n_set, graph) &&
+           ck_graph_set_has(pl->options.readable, graph);
 }
 
 static exec_op *unit_row(planner *pl)
@@ -1033,7 +1043,7 @@ static void step(planner *pl, const graph_ctx *g, ck_id node, ck_id p, bool forw
         return;
     ck_quad quad;
     while (ck_scan_next(sc, &quad)) {
-        if (!exec_graph_accepts(g->mode, g->set, g->n_set, quad.g))
+        if (!quad_visible(pl, g, quad.g))
             continue;
         if (negated) {
             bool excluded = false;
@@ -1143,7 +1153,7 @@ static void all_nodes(planner *pl, const graph_ctx *g, id_set *out)
         return;
     ck_quad quad;
     while (ck_scan_next(sc, &quad)) {
-        if (!exec_graph_accepts(g->mode, g->set, g->n_set, quad.g))
+        if (!quad_visible(pl, g, quad.g))
             continue;
         id_set_add(out, quad.s);
         id_set_add(out, quad.o);
@@ -1783,6 +1793,16 @@ static void collect_named(void *ctx, ck_id g, uint64_t n)
     pl->named[pl->n_named++] = g;
 }
 
+/* The store's graphs for GRAPH ?g: only those the caller may read. (The
+ * graphs FROM NAMED lists stay listed, readable or not, as a graph that
+ * does not exist stays listed: both are empty.) */
+static void collect_readable_named(void *ctx, ck_id g, uint64_t n)
+{
+    planner *pl = ctx;
+    if (ck_graph_set_has(pl->options.readable, g))
+        collect_named(ctx, g, n);
+}
+
 static bool is_named_graph(planner *pl, ck_id g)
 {
     for (size_t i = 0; i < pl->n_named; i++)
@@ -1805,8 +1825,10 @@ static exec_op *plan_graph(planner *pl, const sparql_pattern *p)
         if (pl->has_dataset && !is_named_graph(pl, name.id))
             return exec_values_new(&pl->exec, NULL, 0);
         if (empty)
-            return ck_stats_graph_count(pl->txn, name.id) ? unit_row(pl)
-                                                          : exec_values_new(&pl->exec, NULL, 0);
+            return ck_graph_set_has(pl->options.readable, name.id) &&
+                           ck_stats_graph_count(pl->txn, name.id)
+                       ? unit_row(pl)
+                       : exec_values_new(&pl->exec, NULL, 0);
         return plan_pattern(pl, p->left, &inner, NULL);
     }
     if (p->left->op == SPARQL_OP_BGP && !empty && !pl->has_dataset) {
@@ -2007,9 +2029,8 @@ static void describe_node(planner *pl, ck_id id, id_set *done, graph_writer *gw)
         return;
     ck_quad quad, last = {0};
     id_set blanks = {0};
-    const graph_ctx *dg = &pl->default_graph;
     while (ck_scan_next(sc, &quad)) {
-        if (!exec_graph_accepts(dg->mode, dg->set, dg->n_set, quad.g))
+        if (!quad_visible(pl, &pl->default_graph, quad.g))
             continue;
         if (quad.s == last.s && quad.p == last.p && quad.o == last.o)
             continue; /* the same triple in another graph */
@@ -2090,6 +2111,7 @@ static ck_status run_parsed(ck_txn *txn, const sparql_query *q, const sparql_pat
     exec_set_timeout(&pl.exec, pl.options.timeout_ms);
     pl.exec.memory_limit = pl.options.memory_limit;
     pl.exec.cancelled = pl.options.cancelled;
+    pl.exec.readable = pl.options.readable;
     pl.terms = termspace_new(txn);
     if (pl.terms)
         termspace_charge_to(pl.terms, &pl.exec.memory_used);
@@ -2110,7 +2132,7 @@ static ck_status run_parsed(ck_txn *txn, const sparql_query *q, const sparql_pat
             collect_named(&pl, id, 1);
     }
     if (!pl.has_dataset)
-        ck_graphs_each(txn, collect_named, &pl, &pl.exec.error);
+        ck_graphs_each(txn, collect_readable_named, &pl, &pl.exec.error);
     if (q->n_from == 1) {
         ck_term g = {CK_TERM_IRI, q->from[0], strlen(q->from[0]), NULL, 0, NULL, 0};
         pl.default_graph = (graph_ctx){EXEC_GRAPH_NAMED, {false, 0, node_id(&pl, &g)}, NULL, 0};
