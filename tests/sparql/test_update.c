@@ -338,6 +338,34 @@ static void test_dataset_and_reports(void **state)
     assert_false(ask(f, "ASK { ?s <" EX "protocol> ?o }"));
 }
 
+/* WHERE reads only the graphs the caller may read (options.readable, passed
+ * on to the query engine): an unreadable graph is as if it did not exist. */
+static void test_readable_graphs(void **state)
+{
+    fixture *f = *state;
+    update_ok(f, "PREFIX : <" EX "> INSERT DATA { GRAPH :open { :a :p 1 } GRAPH :secret { :b :p 2 } }");
+    ck_txn *txn;
+    ck_error err;
+    ck_id open_id = 0;
+    ck_term open = {.kind = CK_TERM_IRI, .value = EX "open", .value_len = strlen(EX "open")};
+    assert_int_equal(ck_txn_begin_read(f->store, &txn, &err), CK_OK);
+    assert_int_equal(ck_term_lookup(txn, &open, &open_id, &err), CK_OK);
+    ck_txn_abort(txn);
+    assert_true(open_id != 0);
+    ck_graph_set readable = {.ids = &open_id, .n = 1, .default_graph = true};
+    f->opt.readable = &readable;
+    f->opt.strict_default_graph = false;
+    update_ok(f, "PREFIX : <" EX "> INSERT { ?s :seen ?o } WHERE { ?s :p ?o }");
+    update_ok(f, "PREFIX : <" EX "> INSERT { ?s :seen-in ?g } WHERE { GRAPH ?g { ?s :p ?o } }");
+    update_ok(f, "PREFIX : <" EX "> INSERT { ?s :seen-with ?o } USING :secret WHERE { ?s :p ?o }");
+    update_ok(f, "PREFIX : <" EX "> DELETE WHERE { GRAPH :secret { ?s :p ?o } }");
+    f->opt.readable = NULL;
+    f->opt.strict_default_graph = true;
+    assert_true(ask(f, "PREFIX : <" EX "> ASK { :a :seen 1 . :a :seen-in :open }"));
+    assert_false(ask(f, "PREFIX : <" EX "> ASK { :b ?p ?o }"));
+    assert_true(ask(f, "PREFIX : <" EX "> ASK { GRAPH :secret { :b :p 2 } }"));
+}
+
 static void test_limits(void **state)
 {
     fixture *f = *state;
@@ -416,6 +444,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_template_skips, setup, teardown),
         cmocka_unit_test_setup_teardown(test_graph_management, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dataset_and_reports, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_readable_graphs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_load_restrictions, setup, teardown),
     };
