@@ -4,7 +4,9 @@
 # atomicity of a request whose last operation fails, syntax errors with
 # line:column, graph management, LOAD from a load folder and over HTTP from
 # an allowed host (tests/tools/sparql_endpoint.c serving a document through
-# its HTTP proxy), LOAD refused elsewhere, and `citykg check` afterwards.
+# its HTTP proxy), LOAD refused elsewhere, --token / --as-anonymous (access
+# control of core/acl.h: what WHERE reads, which graphs may change), and
+# `citykg check` afterwards.
 . "$(dirname "$0")/lib.sh"
 : "${CITYKG_DEMO:?CITYKG_DEMO must name data/demo}"
 : "${SPARQL_ENDPOINT:?SPARQL_ENDPOINT must name sparql-test-endpoint}"
@@ -86,6 +88,25 @@ expect_one_error_line "LOAD of a missing document"
 run "$CITYKG" update --data "$D" --allow-load data.example "LOAD SILENT <http://data.example/missing.ttl>"
 expect_eq "LOAD SILENT of a missing document" 0 "$RC"
 unset http_proxy
+
+# --token: an agent token writes only its own graphs, and its WHERE reads
+# only what it may read; --as-anonymous may write nothing
+"$CITYKG" graph access --data "$D" "$G/parking" restricted 2>/dev/null
+AGENT=$("$CITYKG" token create --data "$D" --role agent --graphs "urn:x:agent-out" 2>/dev/null)
+n=$(quads_of "$D")
+run "$CITYKG" update --data "$D" --token "$AGENT" "INSERT DATA { GRAPH <urn:x:agent-out> { <urn:x:r> <urn:x:p> 1 } } ; INSERT DATA { GRAPH <$G/parking> { <urn:x:r> <urn:x:p> 2 } }"
+expect_one_error_line "agent writing another graph"
+if grep -q "not allowed to change graph <$G/parking>" "$T/err"; then pass "refusal names the graph"; else fail "refusal: $(cat "$T/err")"; fi
+expect_quads "nothing of the refused request is stored" "$D" "$n"
+run "$CITYKG" update --data "$D" --token "$AGENT" "INSERT { GRAPH <urn:x:agent-out> { ?p <urn:x:seen> true } } WHERE { ?p a <https://w3id.org/citykg/ontology#ParkingFacility> }"
+expect_eq "agent writes its own graph" 0 "$RC"
+expect_eq "agent's WHERE does not see the restricted car parks" 0 "$(count "SELECT (COUNT(*) AS ?n) { ?p <urn:x:seen> true }")"
+run "$CITYKG" update --data "$D" --as-anonymous "INSERT DATA { <urn:x:a> <urn:x:p> 1 }"
+expect_one_error_line "anonymous may not write"
+run "$CITYKG" update --data "$D" --token "ckt_0000000000000000_forged" "CLEAR SILENT GRAPH <urn:x:none>"
+expect_one_error_line "forged token"
+run "$CITYKG" update --data "$D" --token "$AGENT" "DROP GRAPH <urn:x:agent-out>"
+expect_quads "agent drops its own graph" "$D" "$n"
 
 run "$CITYKG" update --help
 if [ "$RC" -eq 0 ] && grep -q '^usage: citykg update' "$T/out"; then pass "--help"; else fail "--help: $(head -3 "$T/out")"; fi
