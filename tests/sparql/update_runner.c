@@ -161,11 +161,20 @@ static void state_free(state *s)
     s->n = 0;
 }
 
-static state_graph *state_graph_for(state *s, rdf_term_ref name)
+static state_graph *state_graph_find(state *s, rdf_term_ref name)
 {
     for (size_t i = 0; i < s->n; i++)
         if (s->g[i].name == name)
             return &s->g[i];
+    return NULL;
+}
+
+/* The graph of s named name, made (empty) if s has none yet. */
+static state_graph *state_graph_for(state *s, rdf_term_ref name)
+{
+    state_graph *g = state_graph_find(s, name);
+    if (g)
+        return g;
     if (s->n == MAX_ITEMS)
         return NULL;
     s->g[s->n] = (state_graph){name, rdf_dataset_new()};
@@ -286,7 +295,7 @@ static int read_store(runner *r, state *s, char *reason, size_t rlen)
 static bool same_state(runner *r, state *expected, state *actual, char *reason, size_t rlen)
 {
     for (size_t i = 0; i < actual->n; i++)
-        if (actual->g[i].triples->n && !state_graph_for(expected, actual->g[i].name)) {
+        if (actual->g[i].triples->n && !state_graph_find(expected, actual->g[i].name)) {
             snprintf(reason, rlen, "unexpected graph %s (%zu triples)",
                      rdf_iso_term_string(r->iso, actual->g[i].name), actual->g[i].triples->n);
             return false;
