@@ -20,6 +20,7 @@
 #include "algebra.h"
 #include "plan.h"
 #include "update.h"
+#include "store_fixture.h"
 
 #define EX "http://ex.org/"
 
@@ -115,8 +116,10 @@ static void test_parse_errors(void **state)
 
 /* ---- executor on a real store -------------------------------------------------- */
 
+/* A store from tests/core/store_fixture.h, and the options and callback
+ * records of one test's requests. */
 typedef struct {
-    char dir[64];
+    const char *dir;
     ck_store *store;
     sparql_update_options opt;
     /* what the callbacks saw */
@@ -125,11 +128,11 @@ typedef struct {
     char changed[16][160];
     int n_changed;
     const char *forbidden; /* may_write refuses this graph */
-} fixture;
+} session;
 
 static bool may_write(void *ctx, const char *graph)
 {
-    fixture *f = ctx;
+    session *f = ctx;
     if (f->n_asked < 16)
         snprintf(f->asked[f->n_asked++], 128, "%s", graph ? graph : "default");
     return !f->forbidden || !graph || strcmp(graph, f->forbidden) != 0;
@@ -137,41 +140,30 @@ static bool may_write(void *ctx, const char *graph)
 
 static void on_change(void *ctx, const char *graph, uint64_t added, uint64_t removed)
 {
-    fixture *f = ctx;
+    session *f = ctx;
     if (f->n_changed < 16)
         snprintf(f->changed[f->n_changed++], 160, "%s +%llu -%llu", graph ? graph : "default",
                  (unsigned long long)added, (unsigned long long)removed);
 }
 
-static int setup(void **state)
+/* A session on the test's store: every change allowed and reported,
+ * strict default graph (the specification's). */
+static session *session_start(session *f, void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
-    strcpy(f->dir, "/tmp/citykg-test-update-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    ck_error err;
-    assert_int_equal(ck_store_open(f->dir, CK_OPEN_CREATE, &f->store, &err), CK_OK);
+    const fixture *store = *state;
+    memset(f, 0, sizeof *f);
+    f->dir = store->dir;
+    f->store = store->store;
     f->opt.may_write = may_write;
     f->opt.acl_ctx = f;
     f->opt.on_graph_change = on_change;
     f->opt.report_ctx = f;
     f->opt.strict_default_graph = true;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    ck_store_close(f->store);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-    assert_int_equal(system(cmd), 0);
-    free(f);
-    return 0;
+    return f;
 }
 
 /* Runs an update as one transaction: committed on CK_OK, aborted otherwise. */
-static ck_status update(fixture *f, const char *text, ck_error *err)
+static ck_status update(session *f, const char *text, ck_error *err)
 {
     ck_txn *txn;
     f->n_asked = f->n_changed = 0;
@@ -184,7 +176,7 @@ static ck_status update(fixture *f, const char *text, ck_error *err)
     return st;
 }
 
-static void update_ok(fixture *f, const char *text)
+static void update_ok(session *f, const char *text)
 {
     ck_error err = {0};
     if (update(f, text, &err) != CK_OK)
@@ -192,7 +184,7 @@ static void update_ok(fixture *f, const char *text)
 }
 
 /* The answer of an ASK query on a fresh snapshot (strict default graph). */
-static bool ask(fixture *f, const char *query)
+static bool ask(session *f, const char *query)
 {
     ck_txn *txn;
     ck_error err = {0};
@@ -211,7 +203,7 @@ static bool ask(fixture *f, const char *query)
     return yes;
 }
 
-static uint64_t store_quads(fixture *f)
+static uint64_t store_quads(session *f)
 {
     ck_txn *txn;
     ck_error err;
@@ -224,7 +216,7 @@ static uint64_t store_quads(fixture *f)
 
 static void test_atomic_request(void **state)
 {
-    fixture *f = *state;
+    session session_, *f = session_start(&session_, state);
     ck_error err = {0};
     /* the second operation fails: nothing of the first is stored */
     assert_int_equal(update(f, "INSERT DATA { <" EX "a> <" EX "p> 1 } ;\n"
@@ -247,7 +239,7 @@ static void test_atomic_request(void **state)
 
 static void test_snapshot_semantics(void **state)
 {
-    fixture *f = *state;
+    session session_, *f = session_start(&session_, state);
     update_ok(f, "PREFIX : <" EX "> INSERT DATA { :a :next :b . :b :next :c . :n :v 1 }");
     /* WHERE is evaluated completely before the deletes and inserts: the
      * edges are reversed, not chased */
@@ -266,7 +258,7 @@ static void test_snapshot_semantics(void **state)
 
 static void test_template_skips(void **state)
 {
-    fixture *f = *state;
+    session session_, *f = session_start(&session_, state);
     update_ok(f, "PREFIX : <" EX "> INSERT DATA { :a :name \"A\" . :b :name \"B\" . :b :age 3 }");
     /* a literal subject and an unbound variable skip only that quad */
     update_ok(f, "PREFIX : <" EX "> INSERT { ?n :of ?s . ?s :years ?age . ?s :seen true } "
@@ -283,7 +275,7 @@ static void test_template_skips(void **state)
 
 static void test_graph_management(void **state)
 {
-    fixture *f = *state;
+    session session_, *f = session_start(&session_, state);
     ck_error err = {0};
     update_ok(f, "PREFIX : <" EX "> INSERT DATA { :a :p 1 . GRAPH :g { :a :p 2 } }");
     /* onto itself: nothing changes */
@@ -315,7 +307,7 @@ static void test_graph_management(void **state)
 
 static void test_dataset_and_reports(void **state)
 {
-    fixture *f = *state;
+    session session_, *f = session_start(&session_, state);
     update_ok(f, "PREFIX : <" EX "> INSERT DATA { :a :p 1 . GRAPH :g { :a :p 2 . :b :p 3 } }");
     assert_int_equal(f->n_changed, 2);
     assert_string_equal(f->changed[0], "default +1 -0");
@@ -342,7 +334,7 @@ static void test_dataset_and_reports(void **state)
  * on to the query engine): an unreadable graph is as if it did not exist. */
 static void test_readable_graphs(void **state)
 {
-    fixture *f = *state;
+    session session_, *f = session_start(&session_, state);
     update_ok(f, "PREFIX : <" EX "> INSERT DATA { GRAPH :open { :a :p 1 } GRAPH :secret { :b :p 2 } }");
     ck_txn *txn;
     ck_error err;
@@ -368,7 +360,7 @@ static void test_readable_graphs(void **state)
 
 static void test_limits(void **state)
 {
-    fixture *f = *state;
+    session session_, *f = session_start(&session_, state);
     ck_error err = {0};
     volatile bool cancelled = true;
     f->opt.cancelled = &cancelled;
@@ -385,7 +377,7 @@ static void test_limits(void **state)
  * http(s) only from hosts on the allow-list. */
 static void test_load_restrictions(void **state)
 {
-    fixture *f = *state;
+    session session_, *f = session_start(&session_, state);
     ck_error err = {0};
     char open_dir[128], closed_dir[128], text[512];
     snprintf(open_dir, sizeof open_dir, "%s/open", f->dir);
