@@ -4,6 +4,8 @@
  * Everything is one LMDB database, "acl", keys starting with a kind byte:
  *   'd'              -> level of the default graph (1 byte)
  *   'g' IRI          -> level of a named graph (1 byte)
+ *   'h' SHA-256(IRI) -> level (1 byte) and IRI, for IRIs too long for an
+ *                       LMDB key (511 bytes)
  *   't' id (16 hex)  -> a token record:
  *       version (1), role (1), flags (1; bit 0 revoked),
  *       created, expires (8 bytes BE each, Unix time; expires 0 = never),
@@ -149,17 +151,37 @@ static bool principal_lists(const ck_principal *p, const char *iri, size_t len)
 
 /* ---- access levels --------------------------------------------------------------- */
 
-/* Key of a graph's level: 'd', or 'g' and the IRI. Caller frees. */
-static unsigned char *level_key(const char *iri, size_t len, size_t *key_len)
+#define LEVEL_KEY_IRI_MAX 480 /* longer IRIs are keyed by their hash */
+
+/* The key of a graph's level: 'd', 'g' and the IRI, or 'h' and the IRI's
+ * SHA-256 (then the value carries the IRI after the level byte). */
+typedef struct {
+    unsigned char bytes[1 + LEVEL_KEY_IRI_MAX];
+    size_t len;
+    bool hashed;
+} level_key;
+
+static bool level_key_make(level_key *k, const char *iri, size_t len)
 {
-    unsigned char *k = malloc(len + 1);
-    if (!k)
-        return NULL;
-    k[0] = iri ? 'g' : 'd';
+    k->hashed = iri && len > LEVEL_KEY_IRI_MAX;
+    k->bytes[0] = !iri ? 'd' : k->hashed ? 'h' : 'g';
+    k->len = !iri ? 1 : k->hashed ? 1 + HASH_LEN : 1 + len;
+    if (k->hashed)
+        return gnutls_hash_fast(GNUTLS_DIG_SHA256, iri, len, k->bytes + 1) == 0;
     if (iri)
-        memcpy(k + 1, iri, len);
-    *key_len = iri ? len + 1 : 1;
-    return k;
+        memcpy(k->bytes + 1, iri, len);
+    return true;
+}
+
+/* The level stored in v under key k (for iri, len), or -1 when damaged. */
+static int level_value(const MDB_val *v, const level_key *k, const char *iri, size_t len)
+{
+    const unsigned char *b = v->mv_data;
+    if (v->mv_size < 1 || b[0] > CK_ACCESS_RESTRICTED)
+        return -1;
+    if (!k->hashed)
+        return v->mv_size == 1 ? b[0] : -1;
+    return v->mv_size == 1 + len && memcmp(b + 1, iri, len) == 0 ? b[0] : -1;
 }
 
 /* The level of a graph given by IRI bytes (NULL = default graph). */
@@ -171,19 +193,17 @@ static ck_status level_lookup(ck_txn *t, const char *iri, size_t len, ck_access 
         *is_set = false;
     if (!t->store->has_acl)
         return CK_OK;
-    size_t klen;
-    unsigned char *key = level_key(iri, len, &klen);
-    if (!key)
-        return ck_error_set(err, CK_ERR_NOMEM, "out of memory");
-    MDB_val k = {klen, key}, v;
+    level_key key;
+    if (!level_key_make(&key, iri, len))
+        return ck_error_set(err, CK_ERR_IO, "SHA-256 failed");
+    MDB_val k = {key.len, key.bytes}, v;
     int rc = mdb_get(t->mdb, t->store->acl, &k, &v);
-    free(key);
     if (rc == MDB_NOTFOUND)
         return CK_OK;
     if (rc)
         return ck_lmdb_error(err, rc, "reading an access level");
-    unsigned char level = v.mv_size == 1 ? *(const unsigned char *)v.mv_data : 0xFF;
-    if (level > CK_ACCESS_RESTRICTED)
+    int level = level_value(&v, &key, iri, len);
+    if (level < 0)
         return ck_error_set(err, CK_ERR_CORRUPT, "the access level of %s is damaged",
                             iri ? "a graph" : "the default graph");
     *out = (ck_access)level;
@@ -233,14 +253,19 @@ ck_status ck_acl_set_access(ck_txn *t, const char *iri, ck_access level, ck_erro
                             iri);
     if ((unsigned)level > CK_ACCESS_RESTRICTED)
         return ck_error_set(err, CK_ERR_INVALID, "unknown access level %d", (int)level);
-    size_t klen;
-    unsigned char *key = level_key(iri, iri ? strlen(iri) : 0, &klen);
-    if (!key)
+    size_t len = iri ? strlen(iri) : 0;
+    level_key key;
+    if (!level_key_make(&key, iri, len))
+        return ck_error_set(err, CK_ERR_IO, "SHA-256 failed");
+    unsigned char *value = malloc(1 + len);
+    if (!value)
         return ck_error_set(err, CK_ERR_NOMEM, "out of memory");
-    unsigned char byte = (unsigned char)level;
-    MDB_val k = {klen, key}, v = {1, &byte};
+    value[0] = (unsigned char)level;
+    if (key.hashed)
+        memcpy(value + 1, iri, len);
+    MDB_val k = {key.len, key.bytes}, v = {key.hashed ? 1 + len : 1, value};
     int rc = mdb_put(t->mdb, t->store->acl, &k, &v, 0);
-    free(key);
+    free(value);
     return rc ? ck_lmdb_error(err, rc, "storing an access level") : CK_OK;
 }
 
@@ -248,6 +273,49 @@ ck_status ck_acl_get_access(ck_txn *t, const char *iri, ck_access *out, bool *is
                             ck_error *err)
 {
     return level_lookup(t, iri, iri ? strlen(iri) : 0, out, is_set, err);
+}
+
+/* Calls fn for the level entries of one kind ('g' or 'h'). */
+static ck_status levels_of_kind(ck_txn *t, char kind,
+                                void (*fn)(void *ctx, const char *graph_iri, ck_access level),
+                                void *ctx, ck_error *err)
+{
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(t->mdb, t->store->acl, &cur);
+    if (rc)
+        return ck_lmdb_error(err, rc, "reading access levels");
+    ck_status st = CK_OK;
+    MDB_val k = {1, &kind}, v;
+    char *iri = NULL;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        const unsigned char *kb = k.mv_data, *vb = v.mv_data;
+        if (k.mv_size < 2 || kb[0] != (unsigned char)kind)
+            break;
+        /* the IRI: in the key, or after the level byte of a hashed key */
+        const unsigned char *text = kind == 'g' ? kb + 1 : vb + 1;
+        size_t len = kind == 'g' ? k.mv_size - 1 : v.mv_size - 1;
+        level_key key;
+        int level = v.mv_size >= 1 && level_key_make(&key, (const char *)text, len)
+                        ? level_value(&v, &key, (const char *)text, len)
+                        : -1;
+        char *n = level >= 0 ? realloc(iri, len + 1) : NULL;
+        if (!n) {
+            st = level < 0 ? ck_error_set(err, CK_ERR_CORRUPT,
+                                          "an access level in the store is damaged")
+                           : ck_error_set(err, CK_ERR_NOMEM, "out of memory");
+            break;
+        }
+        iri = n;
+        memcpy(iri, text, len);
+        iri[len] = 0;
+        fn(ctx, iri, (ck_access)level);
+    }
+    if (!st && rc && rc != MDB_NOTFOUND)
+        st = ck_lmdb_error(err, rc, "reading access levels");
+    free(iri);
+    mdb_cursor_close(cur);
+    return st;
 }
 
 ck_status ck_acl_access_each(ck_txn *t,
@@ -259,40 +327,12 @@ ck_status ck_acl_access_each(ck_txn *t,
     ck_access level;
     bool is_set;
     ck_status st = level_lookup(t, NULL, 0, &level, &is_set, err);
-    if (st)
-        return st;
-    if (is_set)
+    if (!st && is_set)
         fn(ctx, NULL, level);
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(t->mdb, t->store->acl, &cur);
-    if (rc)
-        return ck_lmdb_error(err, rc, "reading access levels");
-    MDB_val k = {1, "g"}, v;
-    char *iri = NULL;
-    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
-         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        const unsigned char *kb = k.mv_data;
-        if (k.mv_size < 2 || kb[0] != 'g')
-            break;
-        unsigned char b = v.mv_size == 1 ? *(const unsigned char *)v.mv_data : 0xFF;
-        if (b > CK_ACCESS_RESTRICTED) {
-            st = ck_error_set(err, CK_ERR_CORRUPT, "an access level in the store is damaged");
-            break;
-        }
-        char *n = realloc(iri, k.mv_size);
-        if (!n) {
-            st = ck_error_set(err, CK_ERR_NOMEM, "out of memory");
-            break;
-        }
-        iri = n;
-        memcpy(iri, kb + 1, k.mv_size - 1);
-        iri[k.mv_size - 1] = 0;
-        fn(ctx, iri, (ck_access)b);
-    }
-    if (!st && rc && rc != MDB_NOTFOUND)
-        st = ck_lmdb_error(err, rc, "reading access levels");
-    free(iri);
-    mdb_cursor_close(cur);
+    if (!st)
+        st = levels_of_kind(t, 'g', fn, ctx, err);
+    if (!st)
+        st = levels_of_kind(t, 'h', fn, ctx, err);
     return st;
 }
 

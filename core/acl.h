@@ -107,7 +107,8 @@ ck_status ck_acl_set_access(ck_txn *write_txn, const char *graph_iri, ck_access 
 ck_status ck_acl_get_access(ck_txn *txn, const char *graph_iri, ck_access *out, bool *is_set,
                             ck_error *err);
 /* Calls fn for every graph with a level set (graph_iri NULL = the default
- * graph), the default graph first, then by IRI. */
+ * graph): the default graph first, then by IRI (IRIs longer than 480 bytes
+ * last). */
 ck_status ck_acl_access_each(ck_txn *txn,
                              void (*fn)(void *ctx, const char *graph_iri, ck_access level),
                              void *ctx, ck_error *err);

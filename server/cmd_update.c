@@ -7,8 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "acl.h"
 #include "algebra.h"
+#include "cli.h"
 #include "update.h"
 
 /* Quads added and removed, in total and per graph (for -v). */
@@ -39,6 +40,18 @@ static void on_graph_change(void *ctx, const char *graph, uint64_t added, uint64
     else
         r->len += (size_t)snprintf(r->lines + r->len, need, "  default graph: +%llu -%llu\n",
                                    (unsigned long long)added, (unsigned long long)removed);
+}
+
+/* --token / --as-anonymous: the caller whose rights the request runs with. */
+typedef struct {
+    ck_txn *txn;
+    ck_principal *who;
+} acl_caller;
+
+static bool acl_may_write(void *ctx, const char *graph)
+{
+    const acl_caller *c = ctx;
+    return ck_acl_may_write(c->txn, c->who, graph);
 }
 
 static const char *plural(uint64_t n) { return n == 1 ? "" : "s"; }
@@ -90,7 +103,7 @@ static int usage(void)
     printf("usage: citykg update [--data DIR] [--base IRI] [--allow-load HOST,...]\n"
            "                     [--load-dir DIR]... [--strict-default-graph]\n"
            "                     [--timeout MS] [--memory MB] [-v] [--parse-only]\n"
-           "                     (UPDATE | -f FILE)\n\n"
+           "                     [--token TOKEN | --as-anonymous] (UPDATE | -f FILE)\n\n"
            "Runs a SPARQL 1.1 Update request (INSERT DATA, DELETE DATA, DELETE/INSERT\n"
            "... WHERE, DELETE WHERE, LOAD, CLEAR, DROP, CREATE, ADD, MOVE, COPY; several\n"
            "separated by ';') as one transaction: it is stored entirely or, on any\n"
@@ -101,8 +114,12 @@ static int usage(void)
            "given with --load-dir and http(s) IRIs only from the hosts listed by\n"
            "--allow-load (host or host:port; none by default). The request stops with an\n"
            "error after --timeout milliseconds (default 60000) or when it holds more than\n"
-           "--memory MiB (default 4096). --parse-only checks the syntax and static rules\n"
-           "without opening the store. The store is created if it does not exist.\n");
+           "--memory MiB (default 4096). --token TOKEN runs the request with the rights\n"
+           "of that token's holder, --as-anonymous with those of a caller without one:\n"
+           "WHERE reads only the graphs that caller may read, and a change to a graph it\n"
+           "may not write fails the whole request. --parse-only checks the syntax and\n"
+           "static rules without opening the store. The store is created if it does not\n"
+           "exist.\n");
     return 0;
 }
 
@@ -131,15 +148,28 @@ static int run(const options *o, const update_flags *f, const char *text)
     ck_store *store;
     if (cli_open_store(o->data, CK_OPEN_CREATE, &store, &err))
         return cli_fail_error(&err);
-    ck_txn *txn;
+    ck_txn *txn = NULL;
+    acl_caller caller = {0};
+    ck_graph_set *readable = NULL;
     ck_status st = ck_txn_begin_write(store, &txn, &err);
-    if (st == CK_OK) {
-        st = sparql_update_run(txn, text, o->base, &uo, &err);
+    if (st == CK_OK && (o->token || o->as_anonymous)) {
+        /* rights decided in the transaction the request runs in */
+        caller.txn = txn;
+        st = ck_acl_authenticate(txn, o->token, &caller.who, &err);
         if (st == CK_OK)
-            st = ck_txn_commit(txn, &err);
-        else
-            ck_txn_abort(txn);
+            st = ck_acl_readable(txn, caller.who, &readable, &err);
+        uo.readable = readable;
+        uo.may_write = acl_may_write;
+        uo.acl_ctx = &caller;
     }
+    if (st == CK_OK)
+        st = sparql_update_run(txn, text, o->base, &uo, &err);
+    if (st == CK_OK)
+        st = ck_txn_commit(txn, &err);
+    else
+        ck_txn_abort(txn);
+    ck_graph_set_free(readable);
+    ck_principal_free(caller.who);
     ck_store_close(store);
     if (st) {
         free(report.lines);
@@ -167,7 +197,8 @@ int cmd_update(int argc, char **argv)
         return 1;
     }
     options o;
-    if (parse_options(argc, argv, "data base file strict-default-graph timeout memory", &o)) {
+    if (parse_options(argc, argv,
+                      "data base file strict-default-graph timeout memory token as-anonymous", &o)) {
         free(flags.load_dirs);
         return 1;
     }
@@ -178,6 +209,8 @@ int cmd_update(int argc, char **argv)
     int rc = 1;
     if (nargs > 1)
         cli_fail("update takes one UPDATE argument (quote it)");
+    else if (o.token && o.as_anonymous)
+        cli_fail("give --token or --as-anonymous, not both");
     else if ((text = cli_read_text(text_arg, o.file, "update")))
         rc = run(&o, &flags, text);
     free(text);

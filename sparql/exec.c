@@ -171,7 +171,9 @@ static bool cursor_seek(pattern_cursor *c, const ck_id *bindings)
         q.g = fixed_id(&p->g, bindings, &unknown);
         q.g_bound = q.g != 0;
     }
-    if (unknown) {
+    /* one graph the caller may not read: no matches, and no time spent
+     * passing over its quads */
+    if (unknown || (q.g_bound && !ck_graph_set_has(c->ctx->readable, q.g))) {
         c->empty = true;
         return true;
     }
@@ -698,8 +700,11 @@ static bool star_collect(star_join_op *j, ck_id s)
     exec_ctx *ctx = j->base.ctx;
     const exec_star *st = &j->star;
     ck_pattern q = {.s = s};
-    if (st->graph_mode == EXEC_GRAPH_DEFAULT)
+    if (st->graph_mode == EXEC_GRAPH_DEFAULT) {
+        if (!ck_graph_set_has(ctx->readable, CK_DEFAULT_GRAPH))
+            return false; /* a default graph the caller may not read: no matches */
         q.g_bound = true; /* g = 0: the default graph */
+    }
     ck_status rc = j->scan ? ck_scan_reset(ctx->txn, j->scan, &q, &ctx->error)
                            : ck_scan_open(ctx->txn, &q, &j->scan, &ctx->error);
     if (rc)

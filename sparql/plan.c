@@ -106,8 +106,10 @@ static exec_slot node_slot(planner *pl, const sparql_node *n)
 }
 
 /* Restricts a store pattern to the graph context (GRAPH ?g scans all graphs;
- * the caller skips the default graph's quads). */
-static void graph_pattern(const graph_ctx *g, ck_pattern *q)
+ * the caller skips the default graph's quads). False when that is one graph
+ * outside readable: nothing matches, and no scan need (or may, for its
+ * time) pass over the graph's quads. */
+static bool graph_pattern(const graph_ctx *g, const ck_graph_set *readable, ck_pattern *q)
 {
     if (g->mode == EXEC_GRAPH_DEFAULT) {
         q->g = CK_DEFAULT_GRAPH;
@@ -116,6 +118,7 @@ static void graph_pattern(const graph_ctx *g, ck_pattern *q)
         q->g = g->g.id;
         q->g_bound = true;
     }
+    return !q->g_bound || ck_graph_set_has(readable, q->g);
 }
 
 /* Whether a quad of graph `graph` belongs to the graph context and to the
@@ -154,9 +157,9 @@ static exec_pattern triple_pattern(planner *pl, const sparql_triple *t, const gr
 }
 
 /* The store pattern of a triple's constants (variables free) in its graph
- * context; false if a constant is a term the store does not hold, so
- * nothing can match. */
-static bool constant_pattern(const exec_pattern *ep, ck_pattern *q)
+ * context; false if a constant is a term the store does not hold, or the
+ * graph one the caller may not read, so nothing can match. */
+static bool constant_pattern(const exec_pattern *ep, const ck_graph_set *readable, ck_pattern *q)
 {
     *q = (ck_pattern){0};
     const exec_slot *pos[3] = {&ep->s, &ep->p, &ep->o};
@@ -169,15 +172,14 @@ static bool constant_pattern(const exec_pattern *ep, ck_pattern *q)
         *field[k] = pos[k]->id;
     }
     graph_ctx g = {ep->graph_mode, ep->g, ep->graph_set, ep->n_graph_set};
-    graph_pattern(&g, q);
-    return true;
+    return graph_pattern(&g, readable, q);
 }
 
 /* Matches of the triple with its constants only (variables free). */
 static double estimate_triple(planner *pl, const exec_pattern *ep)
 {
     ck_pattern q;
-    if (!constant_pattern(ep, &q))
+    if (!constant_pattern(ep, pl->options.readable, &q))
         return 0;
     if (ep->s.is_var && ep->o.is_var && !ep->p.is_var && !q.g_bound)
         return (double)ck_stats_predicate_count(pl->txn, q.p); /* exact, kept per predicate */
@@ -202,7 +204,7 @@ static bool slot_bound(const exec_slot *s, const bool *bound)
 static double fanout_triple(planner *pl, const exec_pattern *ep, const bool *bound)
 {
     ck_pattern q;
-    if (!constant_pattern(ep, &q))
+    if (!constant_pattern(ep, pl->options.readable, &q))
         return 0;
     const exec_slot *pos[3] = {&ep->s, &ep->p, &ep->o};
     ck_id *field[3] = {&q.s, &q.p, &q.o};
@@ -1037,9 +1039,9 @@ static void step(planner *pl, const graph_ctx *g, ck_id node, ck_id p, bool forw
     else
         q.o = node;
     q.p = p;
-    graph_pattern(g, &q);
     ck_scan *sc;
-    if (ck_scan_open(pl->txn, &q, &sc, &pl->exec.error) != CK_OK)
+    if (!graph_pattern(g, pl->options.readable, &q) ||
+        ck_scan_open(pl->txn, &q, &sc, &pl->exec.error) != CK_OK)
         return;
     ck_quad quad;
     while (ck_scan_next(sc, &quad)) {
@@ -1147,9 +1149,9 @@ static void path_targets(planner *pl, const graph_ctx *g, const sparql_path *pat
 static void all_nodes(planner *pl, const graph_ctx *g, id_set *out)
 {
     ck_pattern q = {0};
-    graph_pattern(g, &q);
     ck_scan *sc;
-    if (ck_scan_open(pl->txn, &q, &sc, &pl->exec.error) != CK_OK)
+    if (!graph_pattern(g, pl->options.readable, &q) ||
+        ck_scan_open(pl->txn, &q, &sc, &pl->exec.error) != CK_OK)
         return;
     ck_quad quad;
     while (ck_scan_next(sc, &quad)) {
@@ -2023,9 +2025,10 @@ static void describe_node(planner *pl, ck_id id, id_set *done, graph_writer *gw)
     if (pl->exec.error.code || !id_set_add(done, id))
         return;
     ck_pattern q = {.s = id};
-    graph_pattern(&pl->default_graph, &q);
     ck_scan *sc;
-    if (ck_id_tag(id) == SPARQL_TAG_LOCAL || ck_scan_open(pl->txn, &q, &sc, &pl->exec.error) != CK_OK)
+    if (ck_id_tag(id) == SPARQL_TAG_LOCAL ||
+        !graph_pattern(&pl->default_graph, pl->options.readable, &q) ||
+        ck_scan_open(pl->txn, &q, &sc, &pl->exec.error) != CK_OK)
         return;
     ck_quad quad, last = {0};
     id_set blanks = {0};

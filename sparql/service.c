@@ -472,18 +472,17 @@ ck_status service_get(const char *url, const char *accept, const service_options
     *len = 0;
     *content_type = NULL;
     if (!service_allowed(o->allow, url))
-        return ck_error_set(err, CK_ERR_FORBIDDEN, "LOAD <%s>: the host is not on the allow-list",
-                            url);
+        return ck_error_set(err, CK_ERR_FORBIDDEN, "<%s>: the host is not on the allow-list", url);
     pthread_once(&curl_once, curl_init_once);
     CURL *curl = curl_easy_init();
-    size_t alen = strlen(accept) + 9, wlen = strlen(url) + 9;
+    size_t alen = strlen(accept) + 9, wlen = strlen(url) + 3;
     char *accept_header = malloc(alen), *what = malloc(wlen);
     struct curl_slist *headers = NULL;
     body_buffer body = {0};
     ck_status st;
     if (curl && accept_header && what) {
         snprintf(accept_header, alen, "Accept: %s", accept);
-        snprintf(what, wlen, "LOAD <%s>", url);
+        snprintf(what, wlen, "<%s>", url);
         headers = curl_slist_append(NULL, accept_header);
     }
     if (!headers) {

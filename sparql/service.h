@@ -51,7 +51,7 @@ ck_status service_query(const char *endpoint, const char *query, const service_o
  * header, with the limits of service_query, for LOAD. On CK_OK *body
  * (malloc'd, NUL-terminated, *len bytes before the NUL) and *content_type
  * (malloc'd or NULL) belong to the caller. Off the allow-list:
- * CK_ERR_FORBIDDEN; other errors as service_query, naming "LOAD <url>". */
+ * CK_ERR_FORBIDDEN; other errors as service_query, naming "<url>". */
 ck_status service_get(const char *url, const char *accept, const service_options *o,
                         char **body, size_t *len, char **content_type, ck_error *err);
 

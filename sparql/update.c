@@ -45,7 +45,7 @@ typedef struct {
 /* Terms referenced by placeholder ids (tag SPARQL_TAG_LOCAL, payload index + 1). */
 typedef struct {
     ck_term *terms;
-    ck_id *store_id;  /* the term's store id once known, else 0 */
+    ck_id *ids;       /* the term's store id once known, else 0 */
     size_t n, cap;
     size_t *index;    /* open addressing: entry index + 1, 0 = empty */
     size_t index_cap; /* a power of two, > 2 n */
@@ -203,12 +203,12 @@ static ck_id placeholder(updater *up, const ck_term *term)
     if (l->n == l->cap) {
         size_t ncap = l->cap ? l->cap * 2 : 64;
         ck_term *nt = realloc(l->terms, ncap * sizeof *nt);
-        ck_id *ns = nt ? realloc(l->store_id, ncap * sizeof *ns) : NULL;
+        ck_id *ns = nt ? realloc(l->ids, ncap * sizeof *ns) : NULL;
         if (nt)
             l->terms = nt;
         if (!ns)
             return fail(up, CK_ERR_NOMEM, "out of memory"), 0;
-        l->store_id = ns;
+        l->ids = ns;
         l->cap = ncap;
     }
     sparql_arena *arena = up->request->query->arena;
@@ -223,7 +223,7 @@ static ck_id placeholder(updater *up, const ck_term *term)
     if (!reserve(up, bytes + sizeof copy + sizeof(ck_id)))
         return 0;
     l->terms[l->n] = copy;
-    l->store_id[l->n] = 0;
+    l->ids[l->n] = 0;
     l->index[j] = ++l->n;
     return ck_id_make((enum ck_tag)SPARQL_TAG_LOCAL, l->n);
 }
@@ -232,11 +232,15 @@ static ck_id placeholder(updater *up, const ck_term *term)
  * are new per solution, those made in WHERE (BNODE()) per operation. */
 static ck_id blank_placeholder(updater *up, char scope, uint64_t n, const char *label, size_t len)
 {
-    char buf[400];
-    int k = snprintf(buf, sizeof buf, "%c%llu/%.*s", scope, (unsigned long long)n,
-                     (int)(len < 300 ? len : 300), label);
+    char small[128], *buf = len + 32 <= sizeof small ? small : malloc(len + 32);
+    if (!buf)
+        return fail(up, CK_ERR_NOMEM, "out of memory"), 0;
+    int k = snprintf(buf, len + 32, "%c%llu/%.*s", scope, (unsigned long long)n, (int)len, label);
     ck_term t = {.kind = CK_TERM_BLANK, .value = buf, .value_len = (size_t)k};
-    return placeholder(up, &t);
+    ck_id id = placeholder(up, &t);
+    if (buf != small)
+        free(buf);
+    return id;
 }
 
 /* The kind of term an id (store or placeholder) stands for. */
@@ -256,17 +260,17 @@ static ck_id store_id(updater *up, ck_id id, bool inserting)
         return id;
     size_t i = ck_id_payload(id) - 1;
     local_terms *l = &up->locals;
-    if (l->store_id[i] || !inserting) {
-        if (!l->store_id[i] && l->terms[i].kind != CK_TERM_BLANK &&
-            ck_term_lookup(up->txn, &l->terms[i], &l->store_id[i], &up->error) != CK_OK)
+    if (l->ids[i] || !inserting) {
+        if (!l->ids[i] && l->terms[i].kind != CK_TERM_BLANK &&
+            ck_term_lookup(up->txn, &l->terms[i], &l->ids[i], &up->error) != CK_OK)
             return 0;
-        return l->store_id[i];
+        return l->ids[i];
     }
     if (l->terms[i].kind == CK_TERM_BLANK)
-        l->store_id[i] = ck_blank_new(up->txn);
-    else if (ck_term_intern(up->txn, &l->terms[i], &l->store_id[i], &up->error) != CK_OK)
+        l->ids[i] = ck_blank_new(up->txn);
+    else if (ck_term_intern(up->txn, &l->terms[i], &l->ids[i], &up->error) != CK_OK)
         return 0;
-    return l->store_id[i];
+    return l->ids[i];
 }
 
 /* ---- graphs and changes ------------------------------------------------------------ */
@@ -370,9 +374,12 @@ static bool apply(updater *up, quad_buf *b, bool adding)
     return ok && !up->error.code;
 }
 
-/* Appends every quad of graph g to out. */
+/* Appends every quad of graph g to out (none of a graph the caller may
+ * not read: ADD, COPY and MOVE cannot carry it elsewhere). */
 static bool graph_quads(updater *up, ck_id g, quad_buf *out)
 {
+    if (!ck_graph_set_has(up->opt.readable, g))
+        return true;
     ck_pattern pat = {.g = g, .g_bound = true};
     ck_scan *scan;
     if (ck_scan_open(up->txn, &pat, &scan, &up->error) != CK_OK)
@@ -388,7 +395,12 @@ static bool graph_quads(updater *up, ck_id g, quad_buf *out)
     return !up->error.code;
 }
 
-static bool graph_exists(updater *up, ck_id g) { return ck_stats_graph_count(up->txn, g) > 0; }
+/* A graph the caller may not read does not exist for it: CLEAR, CREATE,
+ * ADD, COPY and MOVE answer as for a graph without quads (docs/security.md). */
+static bool graph_exists(updater *up, ck_id g)
+{
+    return ck_graph_set_has(up->opt.readable, g) && ck_stats_graph_count(up->txn, g) > 0;
+}
 
 /* Removes every quad of graph g. */
 static bool graph_clear(updater *up, ck_id g)
@@ -423,12 +435,18 @@ static void collect_count(void *ctx, ck_id g, uint64_t quads)
     c->v[c->n++] = (graph_count){g, quads};
 }
 
-/* Every graph holding quads (the default graph as CK_DEFAULT_GRAPH). */
+/* Every graph holding quads that the caller may read (the default graph
+ * as CK_DEFAULT_GRAPH). */
 static bool all_graphs(updater *up, graph_counts *out)
 {
     *out = (graph_counts){0};
     if (ck_graphs_each(up->txn, collect_count, out, &up->error) != CK_OK)
         return false;
+    size_t kept = 0;
+    for (size_t i = 0; i < out->n; i++)
+        if (ck_graph_set_has(up->opt.readable, out->v[i].g))
+            out->v[kept++] = out->v[i];
+    out->n = kept;
     return out->failed ? fail(up, CK_ERR_NOMEM, "out of memory") : true;
 }
 
@@ -864,10 +882,14 @@ static bool load_into_store(updater *up, const char *path, const char *format)
         return true;
     if (op->silent && !changed)
         return true;
+    /* a document that does not parse is bad input of the request, not of
+     * its text: CK_ERR_INVALID, with the document's own position */
+    if (st == CK_ERR_SYNTAX)
+        st = CK_ERR_INVALID;
     if (op->silent)
         return fail(up, st, "<%s> failed after some of it was stored, so the whole request fails: %s",
                     op->source, err.message);
-    return fail(up, st, "<%s>: %s", op->source, err.message);
+    return fail(up, st, "<%s> cannot be loaded: %s", op->source, err.message);
 }
 
 static bool run_load(updater *up)
@@ -958,7 +980,7 @@ ck_status sparql_update_run(ck_txn *write_txn, const char *text, const char *bas
     free(up.del.q);
     free(up.ins.q);
     free(up.locals.terms);
-    free(up.locals.store_id);
+    free(up.locals.ids);
     free(up.locals.index);
     sparql_update_free(request);
     return st;

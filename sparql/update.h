@@ -69,8 +69,11 @@ typedef struct {
  * options may be NULL (no limits, no LOAD, everything allowed). Errors:
  * CK_ERR_SYNTAX "line:column: expected X, found Y" for the text;
  * CK_ERR_INVALID "line:column: OPERATION: what failed" for an operation
- * that cannot run (a graph that does not exist, LOAD refused or failing);
- * CK_ERR_FORBIDDEN from may_write; CK_ERR_CANCELLED past the time limit or
+ * that cannot run (a graph that does not exist or already does, a LOAD
+ * document that cannot be fetched or does not parse);
+ * CK_ERR_FORBIDDEN "line:column: OPERATION: ..." when may_write refuses a
+ * graph or LOAD names a file outside load_dirs or a host off load_allow;
+ * CK_ERR_CANCELLED past the time limit or
  * when cancelled; CK_ERR_FULL past the memory limit; CK_ERR_IO, CK_ERR_NOMEM
  * from the store. on_graph_change is called only on CK_OK, before return. */
 ck_status sparql_update_run(ck_txn *write_txn, const char *text, const char *base_iri,

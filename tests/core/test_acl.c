@@ -351,6 +351,57 @@ static void test_levels(void **state)
     assert_string_equal(ck_role_name(CK_ROLE_AGENT), "agent");
 }
 
+/* IRIs longer than an LMDB key (511 bytes) get levels too, and a graph
+ * named by one is read by the rules like any other. */
+static void test_long_graph_iri(void **state)
+{
+    fixture *f = *state;
+    char long_iri[2001];
+    strcpy(long_iri, "https://city.example/graph/");
+    size_t used = strlen(long_iri);
+    memset(long_iri + used, 'x', sizeof long_iri - 1 - used);
+    long_iri[sizeof long_iri - 1] = 0;
+    char other[2001];
+    memcpy(other, long_iri, sizeof other);
+    other[sizeof other - 2] = 'y'; /* same length, another graph */
+
+    ck_txn *t = begin_write(f);
+    add_quad(t, long_iri);
+    add_quad(t, other);
+    ck_id long_id = intern_iri(t, long_iri), other_id = intern_iri(t, other);
+    ck_error err;
+    assert_int_equal(ck_acl_set_access(t, long_iri, CK_ACCESS_PUBLIC, &err), CK_OK);
+    assert_int_equal(ck_acl_set_access(t, G_PUBLIC, CK_ACCESS_PUBLIC, &err), CK_OK);
+    commit(t);
+
+    t = begin_read(f);
+    ck_access level;
+    bool is_set;
+    assert_int_equal(ck_acl_get_access(t, long_iri, &level, &is_set, &err), CK_OK);
+    assert_int_equal(level, CK_ACCESS_PUBLIC);
+    assert_true(is_set);
+    assert_int_equal(ck_acl_get_access(t, other, &level, &is_set, &err), CK_OK);
+    assert_int_equal(level, CK_ACCESS_INTERNAL);
+    assert_false(is_set);
+    level_listing l = {0};
+    assert_int_equal(ck_acl_access_each(t, list_level, &l, &err), CK_OK);
+    assert_int_equal(l.n, 2);
+    assert_string_equal(l.iris[0], G_PUBLIC);
+    assert_int_equal(strncmp(l.iris[1], long_iri, sizeof l.iris[1] - 1), 0); /* truncated copy */
+
+    ck_principal *anon;
+    assert_int_equal(ck_acl_authenticate(t, NULL, &anon, &err), CK_OK);
+    ck_graph_set *s;
+    assert_int_equal(ck_acl_readable(t, anon, &s, &err), CK_OK);
+    assert_true(ck_graph_set_has(s, long_id));
+    assert_false(ck_graph_set_has(s, other_id));
+    assert_true(ck_acl_may_read(t, anon, long_iri));
+    assert_false(ck_acl_may_read(t, anon, other));
+    ck_graph_set_free(s);
+    ck_principal_free(anon);
+    ck_txn_abort(t);
+}
+
 /* ---- the rules ------------------------------------------------------------------ */
 
 /* Graph ids of the test store, to compare readable sets with. */
@@ -575,6 +626,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_refused_tokens_one_message, setup, teardown),
         cmocka_unit_test_setup_teardown(test_anonymous_and_bad_specs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_levels, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_long_graph_iri, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rules_per_role, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fresh_store_anonymous_reads_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_without_acl_database, setup, teardown),

@@ -37,7 +37,7 @@ ex:b3 a ex:Building ; ex:height 7 ; ex:energyUse 5 .
 EOF
 cat >"$T/default.ttl" <<EOF
 @prefix ex: <$EX/> .
-ex:b1 ex:note "kept in the default graph" .
+ex:b1 ex:note "kept in the default graph" ; ex:partOf ex:d1 ; ex:height 12 .
 ex:d1 ex:partOf ex:county .
 EOF
 
@@ -67,7 +67,7 @@ load_store "$STAFF_VIEW" public internal default
 
 run "$CITYKG" graph list --data "$A"
 expect_eq "graph list: levels and quads" "graph	level	quads
-default	internal (unset)	2
+default	internal (unset)	4
 <$G/internal>	internal	8
 <$G/public>	public	9
 <$G/restricted>	restricted	7" "$(cat "$T/out")"
@@ -129,6 +129,7 @@ tsv||SELECT ?s { ?s ?p "Jane Doe" }
 tsv||$PFX SELECT ?b { ?b ex:height ?h FILTER(?h < 10) }
 tsv|--strict-default-graph|SELECT * { ?s ?p ?o }
 tsv|--strict-default-graph|$PFX SELECT ?x { ex:d1 ex:partOf* ?x }
+tsv|--strict-default-graph|$PFX SELECT ?x ?n ?d ?h { ?x ex:note ?n ; ex:partOf ?d ; ex:height ?h }
 EOF
 nq=$(wc -l <"$T/queries")
 
@@ -241,7 +242,7 @@ run "$CITYKG" query --data "$F" --as-anonymous --format csv 'SELECT (COUNT(*) AS
 expect_eq "fresh store: anonymous sees no quad" "n 0" "$(tr -d '\r' <"$T/out" | tr '\n' ' ' | sed 's/ $//')"
 "$CITYKG" graph access --data "$F" default public 2>/dev/null
 run "$CITYKG" query --data "$F" --as-anonymous --format csv 'SELECT (COUNT(*) AS ?n) { ?s ?p ?o }'
-expect_eq "default graph made public: anonymous sees its 2 quads" "n 2" "$(tr -d '\r' <"$T/out" | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "default graph made public: anonymous sees its 4 quads" "n 4" "$(tr -d '\r' <"$T/out" | tr '\n' ' ' | sed 's/ $//')"
 
 # ---- the demo twin: buildings public, parking internal, catalog restricted ------------
 DG=https://regensburg.example/graph

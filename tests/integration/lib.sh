@@ -126,6 +126,25 @@ expect_iso() {
     fi
 }
 
+# start_endpoint NAME ARGS... : starts $SPARQL_ENDPOINT (tests/tools/sparql_endpoint.c)
+# with ARGS; its port in $PORT.
+# It stops when its stdin (a FIFO held open by a sleeping writer) closes.
+start_endpoint() {
+    local name=$1
+    shift
+    mkfifo "$T/$name.in"
+    "$SPARQL_ENDPOINT" "$@" <"$T/$name.in" >"$T/$name.port" 2>"$T/$name.err" &
+    CLEANUP_PIDS+=($!)
+    sleep 600 >"$T/$name.in" &
+    CLEANUP_PIDS+=($!)
+    for _ in $(seq 50); do
+        [ -s "$T/$name.port" ] && break
+        sleep 0.1
+    done
+    PORT=$(sed -n 's/^port //p' "$T/$name.port")
+    [ -n "$PORT" ] || { echo "FAIL: endpoint $name did not start: $(cat "$T/$name.err")" >&2; exit 1; }
+}
+
 finish() {
     echo "$CHECKS checks passed, $FAILS failed"
     [ "$FAILS" -eq 0 ]

@@ -15,24 +15,6 @@ G=https://regensburg.example/graph
 EP=http://parking.example/sparql
 P='PREFIX c: <https://w3id.org/citykg/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>'
 
-# start_endpoint NAME ARGS... : starts the endpoint; its port in $PORT.
-# It stops when its stdin (a FIFO held open by a sleeping writer) closes.
-start_endpoint() {
-    local name=$1
-    shift
-    mkfifo "$T/$name.in"
-    "$SPARQL_ENDPOINT" "$@" <"$T/$name.in" >"$T/$name.port" 2>"$T/$name.err" &
-    CLEANUP_PIDS+=($!)
-    sleep 600 >"$T/$name.in" &
-    CLEANUP_PIDS+=($!)
-    for _ in $(seq 50); do
-        [ -s "$T/$name.port" ] && break
-        sleep 0.1
-    done
-    PORT=$(sed -n 's/^port //p' "$T/$name.port")
-    [ -n "$PORT" ] || { echo "FAIL: endpoint $name did not start: $(cat "$T/$name.err")" >&2; exit 1; }
-}
-
 start_endpoint json --map "$EP=$T/parking"
 JSON_PORT=$PORT
 start_endpoint xml --xml --map "$EP=$T/parking"

@@ -161,11 +161,20 @@ static void state_free(state *s)
     s->n = 0;
 }
 
-static state_graph *state_graph_for(state *s, rdf_term_ref name)
+static state_graph *state_graph_find(state *s, rdf_term_ref name)
 {
     for (size_t i = 0; i < s->n; i++)
         if (s->g[i].name == name)
             return &s->g[i];
+    return NULL;
+}
+
+/* The graph of s named name, made (empty) if s has none yet. */
+static state_graph *state_graph_for(state *s, rdf_term_ref name)
+{
+    state_graph *g = state_graph_find(s, name);
+    if (g)
+        return g;
     if (s->n == MAX_ITEMS)
         return NULL;
     s->g[s->n] = (state_graph){name, rdf_dataset_new()};
@@ -210,8 +219,14 @@ static int read_state(runner *r, const mgraph *m, const mterm *node, bool store,
     int file_no = 0;
     state_graph_for(s, 0); /* the default graph is always there */
     size_t nd = manifest_objects(m, node, UT "data", items, MAX_ITEMS);
-    size_t ng = manifest_objects(m, node, UT "graphData", items + nd, MAX_ITEMS - nd);
-    for (size_t i = 0; i < nd + ng && i < MAX_ITEMS; i++) {
+    size_t ng = nd < MAX_ITEMS ? manifest_objects(m, node, UT "graphData", items + nd,
+                                                  MAX_ITEMS - nd)
+                               : 0;
+    if (nd + ng > MAX_ITEMS) {
+        snprintf(reason, rlen, "more than %d ut:data and ut:graphData", MAX_ITEMS);
+        return -1;
+    }
+    for (size_t i = 0; i < nd + ng; i++) {
         const mterm *file = items[i], *label = NULL;
         if (i >= nd) {
             label = manifest_object(m, items[i], RDFS "label");
@@ -237,7 +252,7 @@ static int read_state(runner *r, const mgraph *m, const mterm *node, bool store,
             snprintf(name, sizeof name, "<%s>", label ? label->s : "");
             rc = state_add(r, s, d, label ? rdf_iso_intern(r->iso, name) : 0, false, ++file_no);
             if (rc)
-                snprintf(reason, rlen, "out of memory");
+                snprintf(reason, rlen, "more than %d graphs, or out of memory", MAX_ITEMS);
             rdf_dataset_free(d);
         }
         if (rc == 0 && store) {
@@ -271,7 +286,7 @@ static int read_store(runner *r, state *s, char *reason, size_t rlen)
     int rc = state_add(r, s, d, 0, true, 0);
     rdf_dataset_free(d);
     if (rc)
-        snprintf(reason, rlen, "out of memory");
+        snprintf(reason, rlen, "more than %d graphs, or out of memory", MAX_ITEMS);
     return rc;
 }
 
@@ -280,7 +295,7 @@ static int read_store(runner *r, state *s, char *reason, size_t rlen)
 static bool same_state(runner *r, state *expected, state *actual, char *reason, size_t rlen)
 {
     for (size_t i = 0; i < actual->n; i++)
-        if (actual->g[i].triples->n && !state_graph_for(expected, actual->g[i].name)) {
+        if (actual->g[i].triples->n && !state_graph_find(expected, actual->g[i].name)) {
             snprintf(reason, rlen, "unexpected graph %s (%zu triples)",
                      rdf_iso_term_string(r->iso, actual->g[i].name), actual->g[i].triples->n);
             return false;
@@ -288,7 +303,7 @@ static bool same_state(runner *r, state *expected, state *actual, char *reason, 
     for (size_t i = 0; i < expected->n; i++) {
         state_graph *e = &expected->g[i], *a = state_graph_for(actual, e->name);
         if (!a || !a->triples)
-            return snprintf(reason, rlen, "out of memory"), false;
+            return snprintf(reason, rlen, "more than %d graphs, or out of memory", MAX_ITEMS), false;
         rdf_dataset_normalize(e->triples);
         rdf_dataset_normalize(a->triples);
         char why[400];
@@ -353,7 +368,7 @@ static void run_syntax(runner *r, folder_count *fc, const mterm *entry, const mt
             snprintf(reason, sizeof reason, "accepted, but must be refused");
         } else if (rc == 1 && !strstr(reason, "syntax error")) {
             char refused[1200];
-            snprintf(refused, sizeof refused, "refused, but not as a syntax error: %s", reason);
+            snprintf(refused, sizeof refused, "refused, but not as a syntax error: %.1100s", reason);
             snprintf(reason, sizeof reason, "%s", refused);
         } else {
             ok = rc == 1;
@@ -389,8 +404,14 @@ static int run_folder(runner *r, const char *manifest_path, const char *folder)
     for (size_t i = 0; i < m.n && !n; i++)
         if (strcmp(m.t[i].p.s, MF "entries") == 0)
             n = manifest_list(&m, &m.t[i].o, entries, MAX_ITEMS);
+    if (n > MAX_ITEMS) {
+        fprintf(stderr, "sparql-update-runner: %s lists %zu tests, more than %d\n",
+                manifest_path, n, MAX_ITEMS);
+        manifest_graph_free(&m);
+        return -1;
+    }
     bool eval = strcmp(r->mode, "eval") == 0;
-    for (size_t i = 0; i < n && i < MAX_ITEMS; i++) {
+    for (size_t i = 0; i < n; i++) {
         const char *type = type_of(&m, entries[i]);
         if (eval && strcmp(type, "UpdateEvaluationTest") == 0)
             run_eval(r, fc, &m, entries[i]);
@@ -474,6 +495,11 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < m.n && !n; i++)
         if (strcmp(m.t[i].p.s, MF "include") == 0)
             n = manifest_list(&m, &m.t[i].o, includes, MAX_ITEMS);
+    if (n > MAX_ITEMS) {
+        fprintf(stderr, "sparql-update-runner: %s includes more than %d manifests\n", top,
+                MAX_ITEMS);
+        status = -1;
+    }
     for (size_t i = 0; i < n && i < MAX_ITEMS && status == 0; i++) {
         char *path = manifest_local_path(includes[i]->s);
         char folder[PATH_MAX];

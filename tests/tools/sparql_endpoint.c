@@ -12,7 +12,10 @@
  * federation) comes back here.
  *
  *   sparql-test-endpoint [--xml] [--delay MS] [--allow-service HOSTS]
- *                        --map IRI=STOREDIR...
+ *                        [--serve IRI=FILE]... --map IRI=STOREDIR...
+ *
+ * --serve IRI=FILE answers a GET of IRI with the file (Content-Type from its
+ * extension), as a web server publishing an RDF document would, for LOAD.
  *
  * Prints "port N" on stdout once it listens on 127.0.0.1, then serves until
  * stdin closes or it gets SIGTERM. --xml answers in SPARQL XML instead of
@@ -41,6 +44,10 @@ typedef struct {
 
 static endpoint endpoints[16];
 static int n_endpoints;
+static struct {
+    const char *iri, *file;
+} documents[16];
+static int n_documents;
 static bool answer_xml;
 static unsigned delay_ms;
 static const char *allow_service;
@@ -143,6 +150,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     }
     if (delay_ms)
         usleep(delay_ms * 1000u);
+    for (int i = 0; i < n_documents && strcmp(method, "GET") == 0; i++)
+        if (strcmp(url, documents[i].iri) == 0) {
+            FILE *doc = fopen(documents[i].file, "rb");
+            char *body = NULL;
+            size_t len = 0;
+            FILE *out = open_memstream(&body, &len);
+            for (int ch; doc && (ch = fgetc(doc)) != EOF;)
+                fputc(ch, out);
+            fclose(out);
+            if (doc)
+                fclose(doc);
+            const char *ext = strrchr(documents[i].file, '.');
+            return reply(c, doc ? 200 : 404,
+                         ext && strcmp(ext, ".nt") == 0 ? "application/n-triples" : "text/turtle",
+                         body, len);
+        }
     ck_store *store = find_store(c, url);
     if (!store)
         return reply_text(c, 502, "no such endpoint here\n");
@@ -191,6 +214,12 @@ int main(int argc, char **argv)
             delay_ms = (unsigned)atoi(argv[++i]);
         } else if (strcmp(argv[i], "--allow-service") == 0 && i + 1 < argc) {
             allow_service = argv[++i];
+        } else if (strcmp(argv[i], "--serve") == 0 && i + 1 < argc && n_documents < 16 &&
+                   strchr(argv[i + 1], '=')) {
+            char *eq = strchr(argv[++i], '=');
+            *eq = 0;
+            documents[n_documents].iri = argv[i];
+            documents[n_documents++].file = eq + 1;
         } else if (strcmp(argv[i], "--map") == 0 && i + 1 < argc && n_endpoints < 16) {
             char *eq = strchr(argv[++i], '=');
             if (!eq) {
@@ -207,7 +236,8 @@ int main(int argc, char **argv)
             }
         } else {
             fprintf(stderr, "usage: sparql-test-endpoint [--xml] [--delay MS] "
-                            "[--allow-service HOSTS] --map IRI=STOREDIR...\n");
+                            "[--allow-service HOSTS] [--serve IRI=FILE]... "
+                            "--map IRI=STOREDIR...\n");
             return 2;
         }
     }
