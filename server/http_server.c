@@ -430,16 +430,23 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *connection, cons
             req->body_too_large = true;
             free(req->body);
             req->body = NULL;
-            req->body_len = 0;
+            req->body_len = req->body_cap = 0;
         }
-        if (!req->body_too_large) {
-            char *b = realloc(req->body, req->body_len + *upload_data_size + 1);
+        size_t need = req->body_len + *upload_data_size + 1;
+        if (!req->body_too_large && need > req->body_cap) {
+            size_t cap = req->body_cap ? req->body_cap : 65536;
+            while (cap < need)
+                cap *= 2;
+            char *b = realloc(req->body, cap);
             if (!b)
                 return MHD_NO;
-            memcpy(b + req->body_len, upload_data, *upload_data_size);
             req->body = b;
+            req->body_cap = cap;
+        }
+        if (!req->body_too_large) {
+            memcpy(req->body + req->body_len, upload_data, *upload_data_size);
             req->body_len += *upload_data_size;
-            b[req->body_len] = 0;
+            req->body[req->body_len] = 0;
         }
         *upload_data_size = 0;
         return MHD_YES;

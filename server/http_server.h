@@ -48,7 +48,7 @@ typedef struct http_request {
     size_t target_len;        /* path + query string, as received */
     http_route route;
     char *body;               /* NUL-terminated; body_len bytes */
-    size_t body_len;
+    size_t body_len, body_cap;
     bool body_too_large;
     bool started;             /* the handler has seen the headers */
     volatile bool cancelled;  /* set at shutdown or when the client went away */
