@@ -94,4 +94,9 @@ run "$CITYKG" serve --data "$D" --port 0 --config "$T/missing.json"
 expect_one_error_line "a missing config file"
 run "$CITYKG" serve --data "$D" --port 0 --bind not-an-address
 expect_one_error_line "a bind address that is none"
+start_server "$D"
+run "$CITYKG" serve --data "$T/other" --port "${URL##*:}"
+if [ "$RC" = 1 ] && grep -q "^citykg: cannot listen on 127.0.0.1 port ${URL##*:}" "$T/err"; then
+    pass "a port in use: $(tail -1 "$T/err")"; else fail "port in use: rc=$RC $(cat "$T/err")"; fi
+stop_server
 finish
