@@ -144,7 +144,7 @@ unsigned http_status_of(ck_status st)
 
 void http_respond_failure(http_request *req, const char *what, const ck_error *err)
 {
-    unsigned status = http_status_of(err->code);
+    unsigned status = req->failure_status ? req->failure_status : http_status_of(err->code);
     if (err->code == CK_ERR_FORBIDDEN && http_is_anonymous(req))
         status = 401;
     if (err->code == CK_ERR_SYNTAX)

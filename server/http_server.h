@@ -60,6 +60,8 @@ typedef struct http_request {
     void *handler_state;      /* freed with handler_free when the request ends */
     void (*handler_free)(void *);
     char log_note[1280];     /* an error message for the log line */
+    unsigned failure_status;  /* set by a job whose error deserves another status than
+                                 http_status_of gives (406 for an unwritable result) */
     struct http_request *prev, *next; /* in the server's in-flight list */
 } http_request;
 

@@ -128,6 +128,10 @@ static ck_status run_query(void *arg, FILE *out, ck_error *err)
     if (st == CK_ERR_CANCELLED && job->req->cancelled && !strstr(err->message, "time limit"))
         ck_error_set(err, CK_ERR_CANCELLED, "the query was cancelled: the server is shutting "
                      "down");
+    /* a writer failing while its output is fine refused a term the format
+     * cannot carry (RDF/XML): another format would do, so 406, not 500 */
+    if (st == CK_ERR_IO && !ferror(out))
+        job->req->failure_status = 406;
     return st;
 }
 

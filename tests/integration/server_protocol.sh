@@ -98,6 +98,10 @@ http GET "/sparql?query=$(urlencode "DESCRIBE <$G/nothing>")"
 expect_eq "DESCRIBE: Turtle by default" "200 text/turtle; charset=utf-8" "$STATUS $(header content-type)"
 http GET "/sparql?query=$(urlencode "$CONSTRUCT")" -H 'Accept: application/sparql-results+json'
 expect_status "CONSTRUCT asked as SPARQL JSON" 406
+http GET "/sparql?query=$(urlencode 'CONSTRUCT { <urn:x:s> <http://ex/p/1> "x" } WHERE {}')" \
+    -H 'Accept: application/rdf+xml'
+expect_status "a result RDF/XML cannot carry (predicate not ending in an XML name)" 406
+expect_body_has "406 says why" "RDF/XML cannot write the predicate <http://ex/p/1>"
 
 # ---- errors ------------------------------------------------------------------
 http GET "/sparql?query=$(urlencode "$(printf 'SELECT *\nWHERE { ?s ?p }')")"
