@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -179,13 +180,17 @@ static void test_config(void **state)
 typedef struct {
     size_t bytes;   /* how much to write */
     bool fail;      /* then fail, after writing a closing "END" */
+    bool noisy;     /* letters from a generator instead of a-z again and again */
 } job_spec;
 
 static ck_status job(void *ctx, FILE *out, ck_error *err)
 {
     job_spec *j = ctx;
-    for (size_t i = 0; i < j->bytes; i++)
-        fputc('a' + (int)(i % 26), out);
+    uint32_t x = 12345;
+    for (size_t i = 0; i < j->bytes; i++) {
+        x = x * 1103515245u + 12345u;
+        fputc('a' + (int)(j->noisy ? (x >> 16) % 26 : i % 26), out);
+    }
     if (j->fail) {
         fputs("END", out);
         fflush(out);
@@ -214,7 +219,7 @@ static void test_result_stream(void **state)
 {
     (void)state;
     /* small: finished within the bound, whole */
-    job_spec small = {1000, false};
+    job_spec small = {1000, false, false};
     result_stream *rs = result_stream_start(job, &small, false, 4096);
     assert_true(result_stream_wait_head(rs));
     assert_int_equal(result_stream_status(rs, NULL), CK_OK);
@@ -223,7 +228,7 @@ static void test_result_stream(void **state)
     assert_int_equal(len, 1000);
     result_stream_free(rs);
     /* small failure: the error, before anything is sent */
-    job_spec small_fail = {100, true};
+    job_spec small_fail = {100, true, false};
     rs = result_stream_start(job, &small_fail, false, 4096);
     assert_true(result_stream_wait_head(rs));
     ck_error err = {0};
@@ -231,7 +236,7 @@ static void test_result_stream(void **state)
     assert_string_equal(err.message, "time limit");
     result_stream_free(rs);
     /* large: streamed completely, in order */
-    job_spec large = {1 << 20, false};
+    job_spec large = {1 << 20, false, false};
     rs = result_stream_start(job, &large, false, 4096);
     assert_false(result_stream_wait_head(rs));
     char *data;
@@ -243,7 +248,7 @@ static void test_result_stream(void **state)
     free(data);
     result_stream_free(rs);
     /* large failure: cut, and the job's last write ("END") never sent */
-    job_spec large_fail = {1 << 20, true};
+    job_spec large_fail = {1 << 20, true, false};
     rs = result_stream_start(job, &large_fail, false, 4096);
     assert_false(result_stream_wait_head(rs));
     len = read_all(rs, &data, &last);
@@ -252,31 +257,36 @@ static void test_result_stream(void **state)
     assert_false(len >= 3 && memcmp(data + len - 3, "END", 3) == 0);
     free(data);
     result_stream_free(rs);
-    /* gzip: inflates to what was written */
-    rs = result_stream_start(job, &large, true, 4096);
-    bool finished = result_stream_wait_head(rs);
-    const char *z = NULL;
-    if (finished) {
-        z = result_stream_data(rs, &len);
+    /* gzip, whole (bound above the compressed size) and streamed (below):
+     * both inflate to what was written */
+    job_spec noisy = {1 << 20, false, true};
+    for (size_t bound = 1 << 20; bound; bound = bound > 64 ? 64 : 0) {
+        rs = result_stream_start(job, &noisy, true, bound);
+        bool finished = result_stream_wait_head(rs);
+        assert_true(finished == (bound > 64));
+        const char *z = NULL;
         data = NULL;
-    } else {
-        len = read_all(rs, &data, &last);
-        z = data;
-    }
-    char *plain = malloc(1 << 20);
-    z_stream s = {0};
-    assert_int_equal(inflateInit2(&s, 15 + 16), Z_OK);
-    s.next_in = (Bytef *)z;
-    s.avail_in = (uInt)len;
-    s.next_out = (Bytef *)plain;
-    s.avail_out = 1 << 20;
-    assert_int_equal(inflate(&s, Z_FINISH), Z_STREAM_END);
-    assert_int_equal(s.total_out, 1 << 20);
-    inflateEnd(&s);
-    free(plain);
-    if (!finished)
+        if (finished) {
+            z = result_stream_data(rs, &len);
+        } else {
+            len = read_all(rs, &data, &last);
+            assert_int_equal(last, -1);
+            z = data;
+        }
+        char *plain = malloc(1 << 20);
+        z_stream s = {0};
+        assert_int_equal(inflateInit2(&s, 15 + 16), Z_OK);
+        s.next_in = (Bytef *)z;
+        s.avail_in = (uInt)len;
+        s.next_out = (Bytef *)plain;
+        s.avail_out = 1 << 20;
+        assert_int_equal(inflate(&s, Z_FINISH), Z_STREAM_END);
+        assert_int_equal(s.total_out, 1 << 20);
+        inflateEnd(&s);
+        free(plain);
         free(data);
-    result_stream_free(rs);
+        result_stream_free(rs);
+    }
     /* abandoned by the reader: the worker ends, free returns */
     rs = result_stream_start(job, &large, false, 4096);
     assert_false(result_stream_wait_head(rs));
