@@ -14,13 +14,17 @@ static const double buckets[] = {0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
 /* Status codes are counted in a table indexed by code - 100. */
 #define N_STATUS 500
 
-struct http_metrics {
-    pthread_mutex_t lock;
+typedef struct {
     uint64_t requests[ROUTE_COUNT][N_STATUS];
     uint64_t bucket_counts[ROUTE_COUNT][N_BUCKETS + 1];
     double seconds_sum[ROUTE_COUNT];
     int64_t queries_running, in_flight;
     uint64_t commits, quads_added, quads_removed, streams_failed;
+} counts;
+
+struct http_metrics {
+    pthread_mutex_t lock;
+    counts n; /* under lock */
 };
 
 const char *http_route_name(http_route route)
@@ -54,9 +58,9 @@ void http_metrics_request(http_metrics *m, http_route route, unsigned status, do
         b++;
     pthread_mutex_lock(&m->lock);
     if (status >= 100 && status < 100 + N_STATUS)
-        m->requests[route][status - 100]++;
-    m->bucket_counts[route][b]++;
-    m->seconds_sum[route] += seconds;
+        m->n.requests[route][status - 100]++;
+    m->n.bucket_counts[route][b]++;
+    m->n.seconds_sum[route] += seconds;
     pthread_mutex_unlock(&m->lock);
 }
 
@@ -67,22 +71,22 @@ static void add(http_metrics *m, int64_t *gauge, int delta)
     pthread_mutex_unlock(&m->lock);
 }
 
-void http_metrics_queries_running(http_metrics *m, int delta) { add(m, &m->queries_running, delta); }
-void http_metrics_in_flight(http_metrics *m, int delta) { add(m, &m->in_flight, delta); }
+void http_metrics_queries_running(http_metrics *m, int delta) { add(m, &m->n.queries_running, delta); }
+void http_metrics_in_flight(http_metrics *m, int delta) { add(m, &m->n.in_flight, delta); }
 
 void http_metrics_commit(http_metrics *m, uint64_t added, uint64_t removed)
 {
     pthread_mutex_lock(&m->lock);
-    m->commits++;
-    m->quads_added += added;
-    m->quads_removed += removed;
+    m->n.commits++;
+    m->n.quads_added += added;
+    m->n.quads_removed += removed;
     pthread_mutex_unlock(&m->lock);
 }
 
 void http_metrics_stream_failed(http_metrics *m)
 {
     pthread_mutex_lock(&m->lock);
-    m->streams_failed++;
+    m->n.streams_failed++;
     pthread_mutex_unlock(&m->lock);
 }
 
@@ -96,7 +100,7 @@ static void counter(FILE *out, const char *name, const char *help, const char *t
 void http_metrics_write(http_metrics *m, ck_txn *txn, FILE *out)
 {
     pthread_mutex_lock(&m->lock);
-    http_metrics c = *m; /* a consistent copy, written without the lock */
+    counts c = m->n; /* a consistent copy, written without the lock */
     pthread_mutex_unlock(&m->lock);
 
     fprintf(out, "# HELP citykg_http_requests_total HTTP requests by route and status.\n"
