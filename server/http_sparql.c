@@ -23,6 +23,8 @@
 typedef struct {
     char *query, *update, *format;
     int n_query, n_update;
+    int strict;  /* strict-default-graph=true|false: 1, 0; -1 = the server's setting;
+                    -2 = neither word */
     char **default_graphs, **named_graphs, **using_graphs, **using_named_graphs;
     size_t n_default_graphs, n_named_graphs, n_using_graphs, n_using_named_graphs;
     bool out_of_memory;
@@ -58,6 +60,8 @@ static void take_param(void *ctx, const char *name, const char *value)
         set_once(p, &p->update, &p->n_update, value);
     else if (strcmp(name, "format") == 0 && !p->format)
         p->format = strdup(value);
+    else if (strcmp(name, "strict-default-graph") == 0)
+        p->strict = strcmp(value, "true") == 0 ? 1 : strcmp(value, "false") == 0 ? 0 : -2;
     else if (strcmp(name, "default-graph-uri") == 0)
         push(p, &p->default_graphs, &p->n_default_graphs, value);
     else if (strcmp(name, "named-graph-uri") == 0)
@@ -177,7 +181,7 @@ static void answer_query(http_request *req, query_job *job)
         return;
     }
     sparql_run_options *o = &job->options;
-    o->strict_default_graph = c->strict_default_graph;
+    o->strict_default_graph = p->strict >= 0 ? p->strict : c->strict_default_graph;
     o->timeout_ms = c->query_timeout_ms;
     o->memory_limit = c->query_memory_bytes;
     o->service_allow = c->service_allow;
@@ -355,7 +359,7 @@ static void answer_update(http_request *req, protocol_params *p)
         st = ck_acl_readable(u.txn, req->principal, &readable, &err);
     if (st == CK_OK) {
         sparql_update_options o = {
-            .strict_default_graph = c->strict_default_graph,
+            .strict_default_graph = p->strict >= 0 ? p->strict : c->strict_default_graph,
             .timeout_ms = c->query_timeout_ms,
             .memory_limit = c->query_memory_bytes,
             .cancelled = &req->cancelled,
@@ -409,7 +413,7 @@ void sparql_endpoint_handle(http_request *req)
         http_respond(req, 405, "text/plain; charset=utf-8", msg, strlen(msg), false, allow);
         return;
     }
-    protocol_params p = {0};
+    protocol_params p = {.strict = -1};
     http_url_args_each(req, take_param, &p);
     if (!get) {
         const char *ct = http_header(req, "Content-Type");
@@ -445,6 +449,11 @@ void sparql_endpoint_handle(http_request *req)
     if (p.out_of_memory) {
         params_free(&p);
         http_respond_error(req, 503, "out of memory");
+        return;
+    }
+    if (p.strict == -2) {
+        params_free(&p);
+        http_respond_error(req, 400, "strict-default-graph is true or false");
         return;
     }
     if (p.n_query > 1 || p.n_update > 1 || (p.n_query && p.n_update)) {

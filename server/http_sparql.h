@@ -8,7 +8,10 @@
  *   GET  without query                   the SPARQL 1.1 Service Description
  *
  * default-graph-uri and named-graph-uri (URL or form) replace the query's
- * FROM / FROM NAMED. The result format comes from format= or Accept
+ * FROM / FROM NAMED. strict-default-graph=true|false (citykg's own
+ * parameter) chooses, for this request, between the specification's
+ * separate default graph and the union of the readable graphs; without it
+ * the server's setting holds. The result format comes from format= or Accept
  * (http_negotiate.h); results are held back up to result_buffer_bytes so
  * that errors become proper statuses, and streamed beyond
  * (http_result_stream.h). A query sees only the graphs the caller may

@@ -162,6 +162,14 @@ http POST /sparql --data-urlencode "query=SELECT (COUNT(DISTINCT ?g) AS ?n) { GR
     --data-urlencode "named-graph-uri=$G/parking" --data-urlencode "named-graph-uri=$G/catalog"
 expect_eq "named-graph-uri (form, twice): GRAPH ?g sees those two" 2 "$(json_n)"
 
+# per request: the store's own default graph (empty here) or the union
+http GET "/sparql?query=$(urlencode "$ALL")&strict-default-graph=true"
+expect_eq "strict-default-graph=true: the store's (empty) default graph" "200 0" "$STATUS $(json_n)"
+http POST /sparql --data-urlencode "query=$ALL" --data-urlencode "strict-default-graph=false"
+expect_eq "strict-default-graph=false: the union" "$("$CITYKG" stats --data "$D" | sed -n 's/^quads: //p')" "$(json_n)"
+http GET "/sparql?query=$(urlencode "$ALL")&strict-default-graph=maybe"
+expect_status "strict-default-graph=maybe" 400
+
 # ---- updates ------------------------------------------------------------------------
 UPDATE="INSERT DATA { GRAPH <$G/notes> { <urn:x:a> <urn:x:says> \"hello\" } }"
 http POST /sparql --data-urlencode "update=$UPDATE"
