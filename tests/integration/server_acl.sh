@@ -42,6 +42,13 @@ http GET "/sparql?query=$(urlencode "SELECT (COUNT(*) AS ?n) { GRAPH <$G/buildin
 expect_eq "anonymous: GRAPH <internal> is empty" 0 "$(count)"
 http GET "/sparql?query=$(urlencode "DESCRIBE <$G/buildings>")" -H 'Accept: application/n-triples'
 expect_eq "anonymous: DESCRIBE of the internal graph's IRI says nothing" "200 0" "$STATUS $(wc -c <"$T/body")"
+http GET "/sparql?query=$(urlencode "ASK { GRAPH <$G/buildings> { ?s ?p ?o } }")"
+expect_eq "anonymous: ASK about the internal graph" '200 {"head":{},"boolean":false}' "$STATUS $(tr -d ' \n' <"$T/body")"
+http GET "/sparql?query=$(urlencode "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g = <$G/buildings>) }")" \
+    -H 'Accept: application/n-triples'
+expect_eq "anonymous: CONSTRUCT from the internal graph is empty" "200 0" "$STATUS $(wc -c <"$T/body")"
+http GET "/sparql?query=$GRAPHS&named-graph-uri=$(urlencode "$G/buildings")&named-graph-uri=$(urlencode "$G/parking")"
+expect_eq "anonymous: named-graph-uri naming the internal graph gives only the public one" 1 "$(count)"
 
 # the graph store: an unreadable graph answers exactly like a missing one
 for who in anonymous staff; do
