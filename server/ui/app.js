@@ -35,6 +35,20 @@ SELECT ?building (ROUND(SUM(?area)) AS ?roofArea) (COUNT(?roof) AS ?surfaces) WH
 GROUP BY ?building ORDER BY DESC(?roofArea) LIMIT 20`,
   },
   {
+    title: "Distance from each car park to the nearest LoD2 building (GeoSPARQL, CRS84 and EPSG:25832)",
+    query: `PREFIX geo: <http://www.opengis.net/ont/geosparql#>
+PREFIX geof: <http://www.opengis.net/def/function/geosparql/>
+PREFIX uom: <http://www.opengis.net/def/uom/OGC/1.0/>
+PREFIX cityo: <https://w3id.org/citykg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?parking (ROUND(MIN(?distance)) AS ?metres) WHERE {
+  ?p a cityo:ParkingFacility ; rdfs:label ?parking ; geo:hasDefaultGeometry/geo:asWKT ?pw .
+  ?b a cityo:Building ; geo:hasDefaultGeometry/geo:asWKT ?bw .
+  BIND(geof:distance(?pw, ?bw, uom:metre) AS ?distance)
+}
+GROUP BY ?parking ORDER BY ?metres`,
+  },
+  {
     title: "Datasets in the catalog, who publishes them, how fresh",
     query: `PREFIX dcat: <http://www.w3.org/ns/dcat#>
 PREFIX dct: <http://purl.org/dc/terms/>
