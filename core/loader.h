@@ -43,4 +43,10 @@ ck_status ck_load_files(ck_store *store, const char *const *files, int nfiles,
 ck_status ck_load_into(ck_txn *txn, const char *const *files, int nfiles,
                        const ck_load_options *options, ck_load_result *result, ck_error *err);
 
+/* Parses files with every check and message of ck_load_into but stores
+ * nothing and needs no store: result->quads_read counts the statements.
+ * For validating input before it is saved (the web UI's Turtle editor). */
+ck_status ck_parse_check(const char *const *files, int nfiles, const ck_load_options *options,
+                         ck_load_result *result, ck_error *err);
+
 #endif

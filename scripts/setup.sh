@@ -13,8 +13,10 @@ BUILD_PACKAGES=(
 )
 # Test-only tools: sqlite3 and db-util let the import test build Redland stores;
 # time measures peak memory in tests and benchmarks; clang and its runtime
-# libraries (libFuzzer, sanitizers) build the fuzz targets (scripts/fuzz.sh).
-TEST_PACKAGES=( sqlite3 db-util time clang libclang-rt-14-dev )
+# libraries (libFuzzer, sanitizers) build the fuzz targets (scripts/fuzz.sh);
+# chromium runs the web UI test headless; python3 serves the server tests'
+# small helpers (URL encoding, JSON checks, raw sockets).
+TEST_PACKAGES=( sqlite3 db-util time clang libclang-rt-14-dev chromium python3 )
 # Node.js and npm run the differential test against Oxigraph (tests/diff).
 # Only when missing: a machine may have a newer Node.js with npm bundled,
 # which Debian's npm package would fight with.
@@ -31,6 +33,13 @@ fi
 # lock file is newer than what node_modules holds.
 if [ tests/diff/package-lock.json -nt tests/diff/node_modules/.package-lock.json ]; then
   (cd tests/diff && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# YASGUI 4.6.2 from npm (pinned by server/ui/package-lock.json) for the web
+# UI; the build compiles it into the binary (server/embed_assets.c), so
+# nothing is fetched at run time. Install scripts are not run.
+if [ server/ui/package-lock.json -nt server/ui/node_modules/.package-lock.json ]; then
+  (cd server/ui && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
 fi
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DCITYKG_WERROR=ON

@@ -29,7 +29,7 @@ struct http_metrics {
 
 const char *http_route_name(http_route route)
 {
-    static const char *names[] = {"sparql", "data", "health", "metrics", "other"};
+    static const char *names[] = {"sparql", "data", "health", "metrics", "ui", "api", "other"};
     return route < ROUTE_COUNT ? names[route] : "other";
 }
 

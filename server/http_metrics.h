@@ -19,6 +19,8 @@ typedef enum {
     ROUTE_DATA,
     ROUTE_HEALTH,
     ROUTE_METRICS,
+    ROUTE_UI,      /* the web UI's files: /, /ui/... */
+    ROUTE_API,     /* the web UI's JSON resources: /api/... */
     ROUTE_OTHER,
     ROUTE_COUNT
 } http_route;

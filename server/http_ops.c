@@ -9,7 +9,7 @@
 #include "http_auth.h"
 #include "http_ops.h"
 
-static bool get_or_head(http_request *req)
+bool http_allow_get_or_head(http_request *req)
 {
     if (strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0)
         return true;
@@ -22,7 +22,7 @@ static bool get_or_head(http_request *req)
 
 void health_handle(http_request *req)
 {
-    if (!get_or_head(req))
+    if (!http_allow_get_or_head(req))
         return;
     ck_txn *txn;
     ck_error err = {0};
@@ -37,7 +37,7 @@ void health_handle(http_request *req)
 
 void metrics_handle(http_request *req)
 {
-    if (!get_or_head(req))
+    if (!http_allow_get_or_head(req))
         return;
     /* the store's totals count graphs the caller may not read */
     if (!req->ctx->config->metrics_public &&

@@ -10,6 +10,8 @@
 #include "http_server.h"
 
 void health_handle(http_request *req);
+/* True for GET and HEAD; otherwise answers 405 with Allow and returns false. */
+bool http_allow_get_or_head(http_request *req);
 void metrics_handle(http_request *req);
 
 #endif

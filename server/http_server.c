@@ -28,6 +28,7 @@
 #include "http_result_stream.h"
 #include "http_server.h"
 #include "http_sparql.h"
+#include "http_ui.h"
 
 struct http_server {
     struct MHD_Daemon *daemon;
@@ -263,6 +264,10 @@ static http_route route_of(const char *path)
         return ROUTE_HEALTH;
     if (strcmp(path, "/metrics") == 0)
         return ROUTE_METRICS;
+    if (strcmp(path, "/") == 0 || strcmp(path, "/index.html") == 0 || strncmp(path, "/ui/", 4) == 0)
+        return ROUTE_UI;
+    if (strncmp(path, "/api/", 5) == 0)
+        return ROUTE_API;
     return ROUTE_OTHER;
 }
 
@@ -373,7 +378,8 @@ static void dispatch(http_request *req)
         preflight(req);
         return;
     }
-    if ((req->route == ROUTE_SPARQL || req->route == ROUTE_DATA || req->route == ROUTE_METRICS) &&
+    if ((req->route == ROUTE_SPARQL || req->route == ROUTE_DATA || req->route == ROUTE_METRICS ||
+         req->route == ROUTE_API) &&
         !http_authenticate(req))
         return;
     switch (req->route) {
@@ -381,9 +387,11 @@ static void dispatch(http_request *req)
     case ROUTE_DATA: graph_store_handle(req); break;
     case ROUTE_HEALTH: health_handle(req); break;
     case ROUTE_METRICS: metrics_handle(req); break;
+    case ROUTE_UI: ui_handle(req); break;
+    case ROUTE_API: api_handle(req); break;
     default:
-        http_respond_error(req, 404, "no such resource: %s (routes: /sparql, /data, /health, "
-                           "/metrics)", req->path);
+        http_respond_error(req, 404, "no such resource: %s (routes: / (web UI), /sparql, /data, "
+                           "/health, /metrics)", req->path);
     }
 }
 

@@ -190,8 +190,8 @@ AsyncQueueMaxThreads     = 10
 [HTTPServer]
 ServerPort           = 127.0.0.1:$VIRT_HTTP_PORT
 ServerRoot           = $dir
-MaxClientConnections = 4
-ServerThreads        = 4
+MaxClientConnections = ${VIRT_HTTP_CONNECTIONS:-4}
+ServerThreads        = ${VIRT_HTTP_THREADS:-4}
 
 [SPARQL]
 ResultSetMaxRows      = 100000000
