@@ -82,7 +82,8 @@ writer() {
       body+=" <https://city.example/http-bench/b$i-t$t> <https://city.example/http-bench/batch> $i ."
     done
     body+=" } }"
-    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 30 --data-urlencode "$param=$body" "$url") || code=000
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 30 "${AUTH[@]}" \
+      --data-urlencode "$param=$body" "$url") || code=000
     echo "$i $code" >>"$out"
     i=$((i + 1))
     sleep 1
@@ -91,16 +92,29 @@ writer() {
 
 # count_written URL: triples in the writer's graph, via the engine's /sparql.
 count_written() {
-  curl -s --max-time 60 -H 'Accept: text/csv' \
+  curl -s --max-time 60 -H 'Accept: text/csv' "${AUTH[@]}" \
     --data-urlencode "query=SELECT (COUNT(*) AS ?n) WHERE { GRAPH <$WRITE_GRAPH> { ?s ?p ?o } }" "$1" |
     tail -n 1 | tr -d '\r"'
 }
 
+# rows_per_query URL OUT: each query of the mix once (anonymous, CSV), its
+# number of result rows to OUT, so that the engines' answers can be compared.
+rows_per_query() {
+  local q f rows
+  : >"$2"
+  for q in $QUERIES; do
+    f=$(ls "$BENCH"/queries/"$q"*.rq)
+    rows=$(curl -s --max-time 120 -H 'Accept: text/csv' --data-urlencode "query@$f" "$1" | wc -l)
+    echo "$q $((rows - 1))" >>"$2"
+  done
+}
+
 # run_load ENGINE QUERY_URL UPDATE_URL UPDATE_PARAM: wrk plus the writer;
-# appends a table row.
+# appends a table row. AUTH: curl arguments that authorize the writer.
 run_load() {
   local engine=$1 qurl=$2 uurl=$3 param=$4
   rm -f "$LOGS/stop-writer"
+  rows_per_query "$qurl" "$LOGS/$engine.rows"
   wait_quiet
   writer "$uurl" "$param" "$LOGS/$engine.writes" &
   local wpid=$!
@@ -124,6 +138,7 @@ run_load() {
     "${present:-?}" "$((acked * BATCH))" >>"$LOGS/rows"
 }
 
+AUTH=()
 mix_lua
 : >"$LOGS/rows"
 
@@ -143,6 +158,14 @@ run_citykg() {
   [ -x "$CITYKG" ] || { log "citykg: $CITYKG not built"; return; }
   [ -e "$dir/data.mdb" ] || { log "citykg: no store $dir (run query_bench.sh $SIZE first)"; return; }
   port=$(free_port)
+  # The public twin: anonymous apps read every bench graph; the writer is a
+  # steward with a token of its own (revoked at the end).
+  local g token
+  for g in $("$CITYKG" graph list --data "$dir" | awk -F'\t' 'NR > 1 && $1 != "default" { gsub(/[<>]/, "", $1); print $1 }'); do
+    "$CITYKG" graph access --data "$dir" "$g" public >/dev/null
+  done
+  token=$("$CITYKG" token create --data "$dir" --role steward --label http_bench 2>/dev/null)
+  AUTH=(-H "Authorization: Bearer $token")
   cat >"$LOGS/citykg.json" <<EOF
 { "query_timeout_ms": 60000 }
 EOF
@@ -151,10 +174,13 @@ EOF
   CITYKG_PID=$!
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.2; done
   # warm the page cache and the server the same way for both engines
-  curl -s -o /dev/null --data-urlencode "update=DROP SILENT GRAPH <$WRITE_GRAPH>" "http://127.0.0.1:$port/sparql"
+  curl -s -o /dev/null "${AUTH[@]}" --data-urlencode "update=DROP SILENT GRAPH <$WRITE_GRAPH>" "http://127.0.0.1:$port/sparql"
   run_load citykg "http://127.0.0.1:$port/sparql" "http://127.0.0.1:$port/sparql" update
-  curl -s -o /dev/null --data-urlencode "update=DROP SILENT GRAPH <$WRITE_GRAPH>" "http://127.0.0.1:$port/sparql"
+  curl -s -o /dev/null "${AUTH[@]}" --data-urlencode "update=DROP SILENT GRAPH <$WRITE_GRAPH>" "http://127.0.0.1:$port/sparql"
   stop_citykg
+  token=${token#ckt_}
+  "$CITYKG" token revoke --data "$dir" "${token%%_*}" >/dev/null
+  AUTH=()
 }
 
 # ---- Virtuoso -------------------------------------------------------------------
@@ -168,6 +194,7 @@ run_virtuoso() {
   isql exec="GRANT SPARQL_UPDATE TO \"SPARQL\";" >/dev/null 2>&1 || true
   isql exec="SPARQL CLEAR GRAPH <$WRITE_GRAPH>;" >/dev/null 2>&1 || true
   local url="http://127.0.0.1:$VIRT_HTTP_PORT/sparql"
+  AUTH=()
   run_load virtuoso "$url" "$url" query
   isql exec="SPARQL CLEAR GRAPH <$WRITE_GRAPH>;" >/dev/null 2>&1 || true
   virt_stop
@@ -187,4 +214,12 @@ done
   echo "| engine | requests/s | p50 | p99 | non-2xx | socket errors | writes acked / failed | written triples present |"
   echo "|---|---:|---:|---:|---:|---|---:|---:|"
   cat "$LOGS/rows"
+  if [ -s "$LOGS/citykg.rows" ] && [ -s "$LOGS/virtuoso.rows" ]; then
+    echo
+    if cmp -s "$LOGS/citykg.rows" "$LOGS/virtuoso.rows"; then
+      echo "Rows per query, same in both engines: $(tr '\n' ' ' <"$LOGS/citykg.rows")"
+    else
+      echo "**Rows per query differ**: citykg $(tr '\n' ' ' <"$LOGS/citykg.rows"); Virtuoso $(tr '\n' ' ' <"$LOGS/virtuoso.rows")"
+    fi
+  fi
 } | tee "$OUT"
