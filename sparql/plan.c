@@ -21,6 +21,7 @@
 
 #include "eval.h"
 #include "exec.h"
+#include "geo_rewrite.h"
 #include "service.h"
 #include "termspace.h"
 
@@ -2059,6 +2060,10 @@ ck_status sparql_run(ck_txn *txn, const char *text, const char *base_iri, result
     ck_status st = sparql_query_parse(text, base_iri, &q, err);
     if (st)
         return st;
+    if (!geo_rewrite_query(q)) {
+        sparql_query_free(q);
+        return ck_error_set(err, CK_ERR_NOMEM, "out of memory");
+    }
     planner pl = {.query = q, .txn = txn};
     if (options)
         pl.options = *options;

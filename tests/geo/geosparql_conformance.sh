@@ -273,10 +273,54 @@ not_covered /req/rdfs-entailment-extension/wkt-geometry-types "needs RDFS entail
 not_covered /req/rdfs-entailment-extension/gml-geometry-types "needs RDFS entailment and GML"
 
 # ---- A.6 Query rewrite extension ------------------------------------------------------
-
-for f in sf eh rcc8; do
-    not_covered /req/query-rewrite-extension/$f-query-rewrite "the query rewrite of geo:$f* triple patterns is not implemented yet"
-done
+# Triple patterns with a topological predicate match computed relations
+# (and stored ones). Features use their default geometry; road and tower
+# have only geo:hasGeometry; nothing's geometries are empty. Expected rows
+# follow from the DE-9IM matrices of the hand geometry, e.g. the road
+# crossing the district is 101FF0212 (so ehOverlap: T*T***T**, not rcc8po).
+# rewritten REQ REL EXPECTED [direction]: labels of features ?f with
+# "?f rel ex:district" (or "ex:district rel ?f" when direction is "from")
+rewritten() {
+    local pattern="?f geo:$2 ex:district"
+    [ "${4:-}" == from ] && pattern="ex:district geo:$2 ?f"
+    check "$1" "$2 as a triple pattern${4:+ (district first)}" "$3" "SELECT ?l WHERE { $pattern . ?f rdfs:label ?l }"
+}
+QS=/req/query-rewrite-extension/sf-query-rewrite
+rewritten $QS sfEquals "district"
+rewritten $QS sfDisjoint "far | nothing"
+rewritten $QS sfIntersects "corner | district | east | inner | kiosk | overlap | road | tower"
+rewritten $QS sfTouches "east"
+rewritten $QS sfCrosses "road"
+rewritten $QS sfWithin "corner | district | inner | kiosk | tower"
+rewritten $QS sfContains "district"
+rewritten $QS sfOverlaps "overlap"
+check $QS "between geometries, and between a feature and a geometry" "1,1,0" \
+    'SELECT (COUNT(?x) AS ?a) (COUNT(?y) AS ?b) (COUNT(?z) AS ?c) WHERE {
+       { BIND(1 AS ?x) ex:I geo:sfWithin ex:S } UNION { BIND(1 AS ?y) ex:inner geo:sfWithin ex:S }
+       UNION { OPTIONAL { BIND(1 AS ?z) ex:far geo:sfWithin ex:S } } }'
+# corner (x <= 726050, y <= 5432050) shares an edge with overlap, has the
+# road along its top edge and the tower's first point at its corner
+check $QS "pairs of variables: which features touch which" \
+    "corner,overlap | corner,road | corner,tower | district,east | east,district | overlap,corner | road,corner | tower,corner" \
+    'SELECT ?la ?lb WHERE { ?a geo:sfTouches ?b . ?a rdfs:label ?la . ?b rdfs:label ?lb }'
+QE=/req/query-rewrite-extension/eh-query-rewrite
+rewritten $QE ehEquals "district"
+rewritten $QE ehDisjoint "far | nothing"
+rewritten $QE ehMeet "east"
+rewritten $QE ehOverlap "overlap | road"
+rewritten $QE ehCovers "corner" from
+rewritten $QE ehCoveredBy "corner"
+rewritten $QE ehInside "inner | kiosk | tower"
+rewritten $QE ehContains "inner | kiosk | tower" from
+QR=/req/query-rewrite-extension/rcc8-query-rewrite
+rewritten $QR rcc8eq "district"
+rewritten $QR rcc8dc "far"
+rewritten $QR rcc8ec "east"
+rewritten $QR rcc8po "overlap"
+rewritten $QR rcc8tpp "corner"
+rewritten $QR rcc8tppi "corner" from
+rewritten $QR rcc8ntpp "inner | tower"
+rewritten $QR rcc8ntppi "inner | tower" from
 
 # ---- summary --------------------------------------------------------------------------
 n_pass=0 n_fail=0 n_nc=0
