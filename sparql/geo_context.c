@@ -18,7 +18,7 @@ struct geo_cache_slot {
     char *key;      /* kind byte + lexical form */
     size_t key_len;
     bool valid;     /* false: the literal was refused (remembered too) */
-    geo_cached c;
+    geo_cached *c;  /* its own block: pointers to it survive the table's growth */
 };
 
 static void geos_error(const char *fmt, ...)
@@ -33,12 +33,13 @@ static void cache_clear(geo_context *gc)
         if (!s->hash)
             continue;
         free(s->key);
-        if (s->c.prepared)
-            GEOSPreparedGeom_destroy_r(gc->h, s->c.prepared);
-        if (s->c.other)
-            GEOSGeom_destroy_r(gc->h, s->c.other);
-        if (s->c.geom.g)
-            GEOSGeom_destroy_r(gc->h, s->c.geom.g);
+        if (s->c->prepared)
+            GEOSPreparedGeom_destroy_r(gc->h, s->c->prepared);
+        if (s->c->other)
+            GEOSGeom_destroy_r(gc->h, s->c->other);
+        if (s->c->geom.g)
+            GEOSGeom_destroy_r(gc->h, s->c->geom.g);
+        free(s->c);
         memset(s, 0, sizeof *s);
     }
     gc->len = gc->bytes = 0;
@@ -135,20 +136,26 @@ geo_cached *geo_context_geometry(geo_context *gc, const sparql_value *v)
             break;
         if (s->hash == hash && s->key_len == key_len && memcmp(s->key, key, key_len) == 0) {
             free(key);
-            s->c.uses++;
-            return s->valid ? &s->c : NULL;
+            s->c->uses++;
+            return s->valid ? s->c : NULL;
         }
+    }
+    geo_cached *c = calloc(1, sizeof *c);
+    if (!c) {
+        free(key);
+        return NULL;
     }
     geo_cache_slot *s = &gc->slots[i];
     /* the parser needs a NUL-terminated text: key + 1 is one */
-    s->valid = geo_literal_parse(&gc->codec, &gc->crs, kind, key + 1, &s->c.geom);
+    s->valid = geo_literal_parse(&gc->codec, &gc->crs, kind, key + 1, &c->geom);
     s->hash = hash;
     s->key = key;
     s->key_len = key_len;
-    s->c.uses = 1;
+    s->c = c;
+    c->uses = 1;
     gc->len++;
     gc->bytes += key_len * 3; /* the text and, roughly, its parsed geometry */
-    return s->valid ? &s->c : NULL;
+    return s->valid ? c : NULL;
 }
 
 const GEOSGeometry *geo_context_in_crs(geo_context *gc, geo_cached *c, const geo_crs *crs)

@@ -881,9 +881,53 @@ static void aggregate(group_op *gop, const sparql_aggregate *a, size_t from, siz
         if (!error)
             sparql_value_set_string(out, concat ? concat : "", clen);
         break;
+    case SPARQL_AGG_CUSTOM: /* aggregate_custom */
+        break;
     }
     sparql_value_clear(&acc);
     free(concat);
+}
+
+/* An extension aggregate (functions.h) over rows order[from..to): the
+ * values of its expression are collected, then handed over at once. */
+static void aggregate_custom(group_op *gop, const sparql_aggregate *a, size_t from, size_t to,
+                             sparql_value *out)
+{
+    eval_ctx *ev = &gop->pl->eval;
+    int w = gop->base.ctx->width;
+    memset(out, 0, sizeof *out);
+    const sparql_ext_aggregate *def = sparql_aggregate_lookup(a->iri);
+    sparql_value *values = calloc(to - from + 1, sizeof *values);
+    ck_id *ids = a->distinct ? calloc(to - from + 1, sizeof *ids) : NULL;
+    if (!def || !values || (a->distinct && !ids)) {
+        free(values);
+        free(ids);
+        return;
+    }
+    size_t n = 0;
+    bool error = false;
+    for (size_t r = from; r < to && !error; r++) {
+        const ck_id *row = gop->rows.rows + gop->order[r] * (size_t)w;
+        eval_expr(ev, a->expr, row, &values[n]);
+        error = sparql_value_is_error(&values[n]);
+        bool dup = false;
+        if (!error && ids) {
+            ck_id id = eval_value_id(ev, &values[n]);
+            for (size_t q = 0; q < n && !dup; q++)
+                dup = ids[q] == id;
+            ids[n] = id;
+        }
+        if (dup)
+            sparql_value_clear(&values[n]);
+        else
+            n++;
+    }
+    if (!error)
+        def->fn(values, n, out, &ev->functions, def->userdata);
+    for (size_t i = 0; i <= n && i <= to - from; i++)
+        sparql_value_clear(&values[i]);
+    free(values);
+    free(ids);
 }
 
 static void group_emit(group_op *gop, size_t from, size_t to, ck_id *row)
@@ -899,7 +943,10 @@ static void group_emit(group_op *gop, size_t from, size_t to, ck_id *row)
     }
     for (size_t a = 0; a < p->n_aggregates; a++) {
         sparql_value v;
-        aggregate(gop, &p->aggregates[a], from, to, &v);
+        if (p->aggregates[a].kind == SPARQL_AGG_CUSTOM)
+            aggregate_custom(gop, &p->aggregates[a], from, to, &v);
+        else
+            aggregate(gop, &p->aggregates[a], from, to, &v);
         row[p->aggregates[a].var] = eval_value_id(&gop->pl->eval, &v);
         sparql_value_clear(&v);
     }

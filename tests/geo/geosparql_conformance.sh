@@ -178,7 +178,16 @@ check $SA "convexHull of S and D (union) spans 726000..726400: area 40000" "4000
     'SELECT (xsd:integer(geof:area(geof:convexHull(geof:union(?s, ?d)))) AS ?a) WHERE { ex:S geo:asWKT ?s . ex:D geo:asWKT ?d }'
 check $SA "concaveHull with ratio 1 is the convex hull" "true" \
     'SELECT (geof:sfEquals(geof:concaveHull(?u, 1), geof:convexHull(?u)) AS ?ok) WHERE { ex:S geo:asWKT ?s . ex:D geo:asWKT ?d . BIND(geof:union(?s, ?d) AS ?u) }'
-REQ_NOTE[$SA]="boundingCircle, centroid, concaveHull, convexHull; the draft's boundingBox, concatLines and union2 are not implemented"
+check $SA "aggregates over S, O and D: aggUnion 25000 m², aggBoundingBox and aggConvexHull 40000 m², aggCentroid at x = mean of the centres" \
+    "25000,40000,40000,726166,true" \
+    'SELECT (xsd:integer(geof:area(geof:aggUnion(?w))) AS ?u) (xsd:integer(geof:area(geof:aggBoundingBox(?w))) AS ?b)
+            (xsd:integer(geof:area(geof:aggConvexHull(?w))) AS ?h) (xsd:integer(geof:minX(geof:aggCentroid(?w))) AS ?c)
+            (geof:sfWithin(geof:aggConcaveHull(?w), geof:aggConvexHull(?w)) AS ?k)
+     WHERE { VALUES ?g { ex:S ex:O ex:D } ?g geo:asWKT ?w }'
+check $SA "aggregates per group (GROUP BY), DISTINCT: D is 4, I one 50 m square" "far,4 | inner,1" \
+    'SELECT ?l (xsd:integer(geof:area(geof:aggUnion(DISTINCT ?w)) / 2500) AS ?quarters) WHERE {
+       VALUES ?f { ex:inner ex:far } ?f rdfs:label ?l ; geo:hasDefaultGeometry/geo:asWKT ?w . ?x geo:asWKT ?y } GROUP BY ?l'
+REQ_NOTE[$SA]="functions boundingCircle, centroid, concaveHull, convexHull and aggregates aggUnion, aggBoundingBox, aggCentroid, aggConvexHull, aggConcaveHull, aggBoundingCircle; the draft's boundingBox, concatLines and union2 are not implemented"
 
 check /req/geometry-extension/wkt-literal "a WKT literal with and without CRS IRI; an invalid one gives no value" "true,false" \
     'SELECT (geof:sfWithin(?k, ?s) AS ?a) (BOUND(?bad) AS ?b) WHERE { ex:S geo:asWKT ?s . ex:K84 geo:asWKT ?k .
