@@ -21,6 +21,7 @@
 
 #include "eval.h"
 #include "exec.h"
+#include "geo_index.h"
 #include "geo_rewrite.h"
 #include "service.h"
 #include "termspace.h"
@@ -1638,6 +1639,34 @@ static exec_op *minus_probe_new(planner *pl, const sparql_pattern *p, const grap
 
 static exec_op *plan_graph(planner *pl, const sparql_pattern *p);
 
+/* A FILTER over a BGP with a spatial condition the store's spatial index
+ * can answer (geo_index.h): the BGP planned from the index's candidates.
+ * NULL when the index does not apply. */
+static exec_op *spatial_seeded_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *g)
+{
+    geo_index_seed seed;
+    if (p->left->op != SPARQL_OP_BGP ||
+        !geo_index_seed_for(pl->txn, &pl->eval.functions, pl->query, p->left, p->exprs, p->n_exprs, &seed))
+        return NULL;
+    int w = pl->exec.width;
+    ck_id *rows = calloc(seed.n * (size_t)w + 1, sizeof *rows);
+    bool *bound = calloc((size_t)w + 1, sizeof *bound);
+    exec_op *op = NULL;
+    if (rows && bound) {
+        for (size_t i = 0; i < seed.n; i++)
+            rows[i * (size_t)w + (size_t)seed.var] = seed.ids[i];
+        bound[seed.var] = true;
+        exec_op *values = exec_values_new(&pl->exec, rows, seed.n);
+        note(pl, values, (double)seed.n, "spatial index: %s: %zu candidates (%llu entries read)", seed.what,
+             seed.n, (unsigned long long)seed.visited);
+        op = plan_bgp(pl, p->left, g, values, bound);
+    }
+    free(rows);
+    free(bound);
+    geo_index_seed_free(&seed);
+    return op;
+}
+
 static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_ctx *g,
                              exec_op *input)
 {
@@ -1710,7 +1739,8 @@ static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_c
             in = input;
             input = NULL;
         }
-        op = exec_filter_new(&pl->exec, plan_pattern(pl, p->left, g, in), filter_test, fa);
+        exec_op *seeded = in || pl->in_exists ? NULL : spatial_seeded_bgp(pl, p, g);
+        op = exec_filter_new(&pl->exec, seeded ? seeded : plan_pattern(pl, p->left, g, in), filter_test, fa);
         note(pl, op, -1, "filter");
         break;
     }
