@@ -21,10 +21,10 @@
  * too small): 110574 m at the equator, more towards the poles */
 #define METRES_PER_DEGREE_MIN 110000.0
 
-/* The condition found: ?var against constant geometry lit, within metres
- * (0 for a topological relation). */
+/* The condition found: ?var against constant geometry lit or against
+ * variable other, within metres (0 for a topological relation). */
 typedef struct {
-    int var;
+    int var, other;
     const ck_term *lit;
     double metres;
     const char *name;
@@ -42,20 +42,27 @@ static bool is_geometry_term(const sparql_expr *e)
            (strcmp(e->term.datatype, GEO_WKT_LITERAL) == 0 || strcmp(e->term.datatype, GEO_GEOJSON_LITERAL) == 0);
 }
 
-/* A geof: call with a variable and a constant geometry as its first two
- * arguments, in either order. */
-static bool var_and_geometry(const sparql_expr *call, int *var, const ck_term **lit)
+/* A geof: call whose first two arguments are a variable and either a
+ * constant geometry (*lit set, *other -1) or another variable (*other set,
+ * *lit NULL), in either order. */
+static bool geof_arguments(const sparql_expr *call, int *var, const ck_term **lit, int *other)
 {
     if (call->kind != SPARQL_EXPR_FUNCTION || call->n_args < 2 || strncmp(call->iri, GEOF_NS, strlen(GEOF_NS)) != 0)
         return false;
-    for (int i = 0; i < 2; i++) {
-        const sparql_expr *a = call->args[i], *b = call->args[1 - i];
+    const sparql_expr *a = call->args[0], *b = call->args[1];
+    *lit = NULL;
+    *other = -1;
+    if (a->kind == SPARQL_EXPR_VAR && b->kind == SPARQL_EXPR_VAR && a->var != b->var) {
+        *var = a->var;
+        *other = b->var;
+        return true;
+    }
+    for (int i = 0; i < 2; i++, a = call->args[1], b = call->args[0])
         if (a->kind == SPARQL_EXPR_VAR && is_geometry_term(b)) {
             *var = a->var;
             *lit = &b->term;
             return true;
         }
-    }
     return false;
 }
 
@@ -84,7 +91,7 @@ static bool distance_bound(const sparql_expr *e, spatial_test *t)
     else
         return false;
     double d;
-    if (!var_and_geometry(call, &t->var, &t->lit) || !number_of(bound, &d))
+    if (!geof_arguments(call, &t->var, &t->lit, &t->other) || !number_of(bound, &d))
         return false;
     const char *local = call->iri + strlen(GEOF_NS);
     if (strcmp(local, "metricDistance") == 0 && call->n_args == 2) {
@@ -105,16 +112,21 @@ static bool distance_bound(const sparql_expr *e, spatial_test *t)
     return true;
 }
 
-static bool find_test(sparql_expr *const *exprs, size_t n, spatial_test *t)
+/* The first conjunct the index can answer: against a constant (pair
+ * false) or between two variables (pair true). */
+static bool find_test(sparql_expr *const *exprs, size_t n, bool pair, spatial_test *t)
 {
     for (size_t i = 0; i < n; i++) {
         const sparql_expr *e = exprs[i];
-        if (var_and_geometry(e, &t->var, &t->lit) && relation_touches(e->iri + strlen(GEOF_NS))) {
+        bool found = false;
+        if (geof_arguments(e, &t->var, &t->lit, &t->other) && relation_touches(e->iri + strlen(GEOF_NS))) {
             t->metres = 0;
             t->name = e->iri + strlen(GEOF_NS);
-            return true;
+            found = true;
+        } else {
+            found = distance_bound(e, t);
         }
-        if (distance_bound(e, t))
+        if (found && (t->other >= 0) == pair)
             return true;
     }
     return false;
@@ -184,28 +196,16 @@ static bool collect(void *arg, ck_id id, const ck_envelope *env)
     return true;
 }
 
-bool geo_index_seed_for(ck_txn *txn, sparql_func_ctx *ctx, const sparql_query *q, const sparql_pattern *bgp,
-                        sparql_expr *const *exprs, size_t n, geo_index_seed *seed)
+/* Index candidates for geometries within metres of c (0: touching its
+ * envelope), in every CRS the index holds, appended to seed. */
+static bool search_around(ck_txn *txn, geo_context *gc, geo_cached *c, double metres, geo_index_seed *seed)
 {
-    memset(seed, 0, sizeof *seed);
-    const char *mode = getenv("CITYKG_SPATIAL_INDEX");
-    spatial_test t;
-    if ((mode && strcmp(mode, "off") == 0) || !ck_spatial_ready(txn) || !find_test(exprs, n, &t) ||
-        !serialised_in(bgp, t.var))
-        return false;
-    geo_context *gc = geo_context_of(ctx);
-    sparql_value lit;
-    if (!gc || !sparql_value_from_term(&lit, t.lit))
-        return false;
-    geo_context_begin_call(gc);
-    geo_cached *c = geo_context_geometry(gc, &lit);
-    sparql_value_clear(&lit);
     uint32_t codes[MAX_CRS];
     size_t n_codes;
     ck_error err;
-    if (!c || ck_spatial_crs_codes(txn, codes, MAX_CRS, &n_codes, &err) != CK_OK || n_codes == MAX_CRS)
+    if (ck_spatial_crs_codes(txn, codes, MAX_CRS, &n_codes, &err) != CK_OK || n_codes == MAX_CRS)
         return false;
-    collector col = {.seed = seed};
+    collector col = {.seed = seed, .cap = seed->n};
     for (size_t i = 0; i < n_codes && !col.oom; i++) {
         geo_crs crs;
         char iri[64];
@@ -216,14 +216,31 @@ bool geo_index_seed_for(ck_txn *txn, sparql_func_ctx *ctx, const sparql_query *q
             continue; /* PROJ does not know it: its literals are errors anyway */
         ck_envelope w;
         uint64_t visited = 0;
-        if (window_in(gc, c, &crs, t.metres, &w) &&
-            ck_spatial_search(txn, codes[i], &w, collect, &col, &visited, &err) != CK_OK) {
-            geo_index_seed_free(seed);
+        if (window_in(gc, c, &crs, metres, &w) &&
+            ck_spatial_search(txn, codes[i], &w, collect, &col, &visited, &err) != CK_OK)
             return false;
-        }
         seed->visited += visited;
     }
-    if (col.oom) {
+    return !col.oom;
+}
+
+bool geo_index_seed_for(ck_txn *txn, sparql_func_ctx *ctx, const sparql_query *q, const sparql_pattern *bgp,
+                        sparql_expr *const *exprs, size_t n, geo_index_seed *seed)
+{
+    memset(seed, 0, sizeof *seed);
+    const char *mode = getenv("CITYKG_SPATIAL_INDEX");
+    spatial_test t;
+    if ((mode && strcmp(mode, "off") == 0) || !ck_spatial_ready(txn) || !find_test(exprs, n, false, &t) ||
+        !serialised_in(bgp, t.var))
+        return false;
+    geo_context *gc = geo_context_of(ctx);
+    sparql_value lit;
+    if (!gc || !sparql_value_from_term(&lit, t.lit))
+        return false;
+    geo_context_begin_call(gc);
+    geo_cached *c = geo_context_geometry(gc, &lit);
+    sparql_value_clear(&lit);
+    if (!c || !search_around(txn, gc, c, t.metres, seed)) {
         geo_index_seed_free(seed);
         return false;
     }
@@ -234,6 +251,39 @@ bool geo_index_seed_for(ck_txn *txn, sparql_func_ctx *ctx, const sparql_query *q
     else
         snprintf(seed->what, sizeof seed->what, "geof:%s(?%s, constant)", t.name, q->var_names[t.var]);
     return true;
+}
+
+bool geo_index_pair_for(ck_txn *txn, const sparql_query *q, const sparql_pattern *bgp, sparql_expr *const *exprs,
+                        size_t n, geo_index_pair *pair)
+{
+    memset(pair, 0, sizeof *pair);
+    const char *mode = getenv("CITYKG_SPATIAL_INDEX");
+    spatial_test t;
+    if ((mode && strcmp(mode, "off") == 0) || !ck_spatial_ready(txn) || !find_test(exprs, n, true, &t) ||
+        !serialised_in(bgp, t.var) || !serialised_in(bgp, t.other))
+        return false;
+    pair->a = t.var;
+    pair->b = t.other;
+    pair->metres = t.metres;
+    if (t.metres > 0)
+        snprintf(pair->what, sizeof pair->what, "geof:%s(?%s, ?%s) within %g m", t.name, q->var_names[t.var],
+                 q->var_names[t.other], t.metres);
+    else
+        snprintf(pair->what, sizeof pair->what, "geof:%s(?%s, ?%s)", t.name, q->var_names[t.var],
+                 q->var_names[t.other]);
+    return true;
+}
+
+bool geo_index_probe(ck_txn *txn, sparql_func_ctx *ctx, const sparql_value *geometry, double metres,
+                     geo_index_seed *out)
+{
+    geo_context *gc = geo_context_of(ctx);
+    out->n = 0;
+    if (!gc)
+        return false;
+    geo_context_begin_call(gc);
+    geo_cached *c = geo_context_geometry(gc, geometry);
+    return c && search_around(txn, gc, c, metres, out);
 }
 
 void geo_index_seed_free(geo_index_seed *seed)

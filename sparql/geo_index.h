@@ -16,6 +16,9 @@
  * values and the FILTER still checks every row exactly: the index only
  * removes rows that cannot pass.
  *
+ * Between two variables (geo_index_pair_for) the index is probed once per
+ * value of the first with its geometry.
+ *
  * The index is not used when the store's index is incomplete, or when the
  * environment variable CITYKG_SPATIAL_INDEX is "off" (for comparisons).
  */
@@ -42,5 +45,22 @@ typedef struct {
 bool geo_index_seed_for(ck_txn *txn, sparql_func_ctx *ctx, const sparql_query *q, const sparql_pattern *bgp,
                         sparql_expr *const *exprs, size_t n, geo_index_seed *seed);
 void geo_index_seed_free(geo_index_seed *seed);
+
+/* The same test between two variables, ?a against ?b, both objects of
+ * asWKT / asGeoJSON triples of bgp (parking within 500 m of each listed
+ * building): the planner then binds ?a first and probes the index with
+ * each ?a's geometry for the candidates of ?b (geo_index_probe). */
+typedef struct {
+    int a, b;
+    double metres;
+    char what[160];
+} geo_index_pair;
+bool geo_index_pair_for(ck_txn *txn, const sparql_query *q, const sparql_pattern *bgp, sparql_expr *const *exprs,
+                        size_t n, geo_index_pair *pair);
+/* Candidates near one geometry value, appended to out->ids (out->n set;
+ * reuse out between calls, free with geo_index_seed_free). False when the
+ * value is not a geometry or the index fails: then no candidates. */
+bool geo_index_probe(ck_txn *txn, sparql_func_ctx *ctx, const sparql_value *geometry, double metres,
+                     geo_index_seed *out);
 
 #endif

@@ -17,20 +17,22 @@ PREFIX uom: <http://www.opengis.net/def/uom/OGC/1.0/>
 PREFIX c: <https://w3id.org/citykg/ontology#>
 '
 buildings=$(grep -c 'a cityo:Building' "$CITYKG_DEMO/buildings.ttl")
+parking=$(grep -c 'a cityo:ParkingFacility' "$CITYKG_DEMO/parking.ttl")
 
-# same_with_and_without_index DESCRIPTION QUERY (SELECT ?x ... ; one column)
+# same_with_and_without_index DESCRIPTION QUERY [ALL]: QUERY selects one
+# column; ALL (default: the number of buildings) is what "everything" is
 same_with_and_without_index() {
-    local what=$1 q="$P$2"
+    local what=$1 q="$P$2" all=${3:-$buildings}
     run "$CITYKG" query --data "$D" --format csv --explain "$q"
     local with; with=$(tail -n +2 "$T/out" | LC_ALL=C sort)
-    if ! grep -q 'spatial index: ' "$T/err"; then fail "$what: --explain shows no spatial index: $(tail -5 "$T/err")"; return; fi
+    if ! grep -q 'spatial index' "$T/err"; then fail "$what: --explain shows no spatial index: $(tail -5 "$T/err")"; return; fi
     run env CITYKG_SPATIAL_INDEX=off "$CITYKG" query --data "$D" --format csv --explain "$q"
     local without; without=$(tail -n +2 "$T/out" | LC_ALL=C sort)
-    if grep -q 'spatial index: ' "$T/err"; then fail "$what: the index was used though switched off"; return; fi
+    if grep -q 'spatial index' "$T/err"; then fail "$what: the index was used though switched off"; return; fi
     local n; n=$(printf '%s' "$with" | grep -c . || true)
     if [ "$with" != "$without" ]; then
         fail "$what: with the index $(echo "$with" | wc -l) rows, without $(echo "$without" | wc -l)"
-    elif [ "$n" -eq 0 ] || [ "$n" -ge "$buildings" ]; then
+    elif [ "$n" -eq 0 ] || [ "$n" -ge "$all" ]; then
         fail "$what: $n rows (expected some, not all)"
     else
         pass "$what: $n rows, the same with and without the index"
@@ -59,6 +61,17 @@ same_with_and_without_index "a GeoJSON polygon containing buildings (constant fi
 same_with_and_without_index "car parks within 500 m of an EPSG:25832 point" \
     "SELECT ?p WHERE { ?p a c:ParkingFacility ; geo:hasGeometry/geo:asWKT ?w .
        FILTER(geof:distance(?w, \"<http://www.opengis.net/def/crs/EPSG/0/25832> POINT(726450.5467 5433768.4082)\"^^geo:wktLiteral, uom:metre) < 500) }"
+
+# between two variables: each car park's buildings within 100 m (the
+# index probed per car park)
+same_with_and_without_index "buildings within 5 km of each car park (two variables)" \
+    "SELECT (CONCAT(STR(?p), ' ', STR(?b)) AS ?pair) WHERE { ?p a c:ParkingFacility ; geo:hasGeometry/geo:asWKT ?pw .
+       ?b a c:Building ; geo:hasDefaultGeometry/geo:asWKT ?bw . FILTER(geof:distance(?pw, ?bw, uom:metre) < 5000) }" \
+    $((buildings * parking))
+same_with_and_without_index "buildings within 5.5 km (metricDistance, <=) of each car park, building first" \
+    "SELECT (CONCAT(STR(?p), ' ', STR(?b)) AS ?pair) WHERE { ?p a c:ParkingFacility ; geo:hasGeometry/geo:asWKT ?pw .
+       ?b a c:Building ; geo:hasDefaultGeometry/geo:asWKT ?bw . FILTER(geof:metricDistance(?bw, ?pw) <= 5500) }" \
+    $((buildings * parking))
 
 # a later load: the index learns the new footprint
 cat >"$T/new.ttl" <<'TTL'
