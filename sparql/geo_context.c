@@ -4,6 +4,7 @@
  */
 #include "geo_context.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,13 +46,46 @@ static void cache_clear(geo_context *gc)
     gc->len = gc->bytes = 0;
 }
 
+/* PROJ contexts with what they learnt (CRS descriptions from proj.db,
+ * transformations: milliseconds each to make) outlive their query: a
+ * finished query leaves its geo_crs_cache here for the next one. Each is
+ * used by one query (one thread) at a time. */
+#define CRS_POOL_SIZE 8
+static geo_crs_cache crs_pool[CRS_POOL_SIZE];
+static size_t crs_pool_len;
+static pthread_mutex_t crs_pool_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static bool crs_cache_take(geo_crs_cache *out)
+{
+    pthread_mutex_lock(&crs_pool_lock);
+    bool found = crs_pool_len > 0;
+    if (found)
+        *out = crs_pool[--crs_pool_len];
+    pthread_mutex_unlock(&crs_pool_lock);
+    return found || geo_crs_cache_init(out);
+}
+
+static void crs_cache_give_back(geo_crs_cache *c)
+{
+    if (!c->proj)
+        return;
+    pthread_mutex_lock(&crs_pool_lock);
+    bool kept = crs_pool_len < CRS_POOL_SIZE;
+    if (kept)
+        crs_pool[crs_pool_len++] = *c;
+    pthread_mutex_unlock(&crs_pool_lock);
+    if (!kept)
+        geo_crs_cache_free(c);
+    memset(c, 0, sizeof *c);
+}
+
 static void context_free(void *state)
 {
     geo_context *gc = state;
     cache_clear(gc);
     free(gc->slots);
     geo_codec_free(&gc->codec);
-    geo_crs_cache_free(&gc->crs);
+    crs_cache_give_back(&gc->crs);
     if (gc->h)
         GEOS_finish_r(gc->h);
     free(gc);
@@ -69,7 +103,7 @@ geo_context *geo_context_of(sparql_func_ctx *ctx)
     gc->h = GEOS_init_r();
     if (gc->h)
         GEOSContext_setErrorHandler_r(gc->h, geos_error);
-    if (!gc->h || !geo_crs_cache_init(&gc->crs) || !geo_codec_init(&gc->codec, gc->h)) {
+    if (!gc->h || !crs_cache_take(&gc->crs) || !geo_codec_init(&gc->codec, gc->h)) {
         context_free(gc);
         return NULL;
     }
