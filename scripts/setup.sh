@@ -15,6 +15,9 @@ BUILD_PACKAGES=(
 # time measures peak memory in tests and benchmarks; clang and its runtime
 # libraries (libFuzzer, sanitizers) build the fuzz targets (scripts/fuzz.sh).
 TEST_PACKAGES=( sqlite3 db-util time clang libclang-rt-14-dev )
+# PROJ and GDAL command-line tools: independent expected values of the
+# GeoSPARQL tests, and the CRS84 transform of the geo bench data.
+TEST_PACKAGES+=( proj-bin gdal-bin )
 # Node.js and npm run the differential test against Oxigraph (tests/diff).
 # Only when missing: a machine may have a newer Node.js with npm bundled,
 # which Debian's npm package would fight with.
