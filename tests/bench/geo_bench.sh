@@ -11,6 +11,7 @@
 #   tests/bench/geo_bench.sh [TILES_X TILES_Y]    default 15 14 (201,180 footprints)
 #
 # Environment: CITYKG=build/citykg, WARMUP=2, REPEAT=7, NOINDEX_REPEAT=3,
+# SLOW_MS=10000 (a Virtuoso query slower than that on its first run runs once),
 # ENGINES="citykg citykg-noindex virtuoso", VIRT_BUFFERS, QUIET_WAIT=300.
 # Output: a markdown table on stdout and in work/geo-bench.md; logs in
 # work/logs-geo/. Not a ctest: timings depend on the machine.
@@ -139,6 +140,10 @@ run_virtuoso() {
       ms=$(virt_query "$q" "$out")
       case $ms in error*) times="error"; break ;; esac
       [ "$i" -lt "$WARMUP" ] || times="$times $ms"
+      # a query slower than SLOW_MS runs once: its first run is the figure
+      if [ "$i" = 0 ] && awk -v m="$ms" -v s="${SLOW_MS:-10000}" 'BEGIN { exit !(m > s) }'; then
+        times=$ms; NOTE[virtuoso]="${NOTE[virtuoso]:+${NOTE[virtuoso]}; }$name: one run (slower than ${SLOW_MS:-10000} ms)"; break
+      fi
     done
     if [ "$times" = error ]; then
       MED[virtuoso,$name]=error; ROWS[virtuoso,$name]="– ($(head -c 150 "$out" | tr '\n' ' '))"
