@@ -1708,6 +1708,10 @@ static size_t connected_to(const sparql_pattern *bgp, int a, bool *in_a)
     return count;
 }
 
+/* Estimated rows up to which the probed side of a spatial pair is built
+ * into a hash table rather than looked up per candidate. */
+#define SPATIAL_TABLE_ROWS 100000
+
 /* A FILTER over a BGP comparing two geometries bound in separate parts of
  * it: the part of one planned alone, the index probed per row for the
  * other, then the other part from those candidates. NULL when that does
@@ -1757,7 +1761,16 @@ static exec_op *spatial_pair_bgp(planner *pl, const sparql_pattern *p, const gra
                  pl->query->var_names[sp->probe], pl->query->var_names[sp->known]);
             sparql_pattern_scope(&first, bound);
             bound[sp->probe] = true;
-            op = plan_bgp(pl, &second, g, &sp->base, bound);
+            if (best[a_first ? 1 : 0] <= SPATIAL_TABLE_ROWS) {
+                /* a small other side (the car parks): its rows in a table,
+                 * the candidates looked up there, instead of following each
+                 * candidate (most of them other features' geometries)
+                 * through the store */
+                op = exec_hash_join_new(&pl->exec, &sp->base, plan_bgp(pl, &second, g, NULL, NULL));
+                note(pl, op, -1, "hash join (candidates with the other side's rows)");
+            } else {
+                op = plan_bgp(pl, &second, g, &sp->base, bound);
+            }
         } else {
             exec_free(left);
             if (sp)
