@@ -102,40 +102,81 @@ static sparql_pattern *filter(rewriter *rw, sparql_expr *e, sparql_pattern *over
     return p;
 }
 
-/* { x geo:asWKT l } UNION { x geo:asGeoJSON l } through an intermediate
- * node: `via` NULL means x itself carries the literal. */
-static sparql_pattern *literal_via(rewriter *rw, sparql_node x, const char *via, sparql_node l)
+/* One way to reach a geometry literal l of x: x's own serialisation, or
+ * through geo:hasDefaultGeometry, or through geo:hasGeometry when x has no
+ * default geometry (fallback). */
+typedef struct {
+    sparql_triple t[2];
+    size_t n;
+    bool fallback;
+} literal_way;
+
+#define LITERAL_WAYS 6
+
+static void literal_ways(rewriter *rw, sparql_node x, sparql_node l, literal_way *ways)
 {
-    sparql_pattern *branch[2];
     const char *serialisations[2] = {GEO_AS_WKT, GEO_AS_GEOJSON};
-    for (int i = 0; i < 2; i++) {
-        if (!via) {
-            sparql_triple t = {x, iri_node(serialisations[i]), l};
-            branch[i] = bgp(rw, &t, 1);
-        } else {
-            sparql_node g = var_node(new_var(rw));
-            sparql_triple t[2] = {{x, iri_node(via), g}, {g, iri_node(serialisations[i]), l}};
-            branch[i] = bgp(rw, t, 2);
+    const char *links[3] = {NULL, GEO_HAS_DEFAULT_GEOMETRY, GEO_HAS_GEOMETRY};
+    for (int k = 0; k < 3; k++)
+        for (int i = 0; i < 2; i++) {
+            literal_way *w = &ways[k * 2 + i];
+            w->fallback = k == 2;
+            if (!links[k]) {
+                w->t[0] = (sparql_triple){x, iri_node(serialisations[i]), l};
+                w->n = 1;
+            } else {
+                sparql_node g = var_node(new_var(rw));
+                w->t[0] = (sparql_triple){x, iri_node(links[k]), g};
+                w->t[1] = (sparql_triple){g, iri_node(serialisations[i]), l};
+                w->n = 2;
+            }
         }
-    }
-    return op(rw, SPARQL_OP_UNION, branch[0], branch[1]);
 }
 
-/* The geometry literals of x (see geo_rewrite.h), bound to l. */
-static sparql_pattern *literal_of(rewriter *rw, sparql_node x, sparql_node l)
+/* NOT EXISTS { x geo:hasDefaultGeometry ?any } */
+static sparql_expr *no_default_geometry(rewriter *rw, sparql_node x)
 {
-    sparql_pattern *own = literal_via(rw, x, NULL, l);
-    sparql_pattern *by_default = literal_via(rw, x, GEO_HAS_DEFAULT_GEOMETRY, l);
-    /* hasGeometry only for features that name no default geometry */
-    sparql_pattern *any = literal_via(rw, x, GEO_HAS_GEOMETRY, l);
     sparql_triple has_default = {x, iri_node(GEO_HAS_DEFAULT_GEOMETRY), var_node(new_var(rw))};
-    sparql_expr *none = alloc(rw, sizeof *none);
-    if (rw->oom)
+    sparql_expr *e = alloc(rw, sizeof *e);
+    if (!e)
         return NULL;
-    none->kind = SPARQL_EXPR_NOT_EXISTS;
-    none->pattern = bgp(rw, &has_default, 1);
-    sparql_pattern *fallback = filter(rw, none, any);
-    return op(rw, SPARQL_OP_UNION, own, op(rw, SPARQL_OP_UNION, by_default, fallback));
+    e->kind = SPARQL_EXPR_NOT_EXISTS;
+    e->pattern = bgp(rw, &has_default, 1);
+    return e;
+}
+
+/* The computed part of the relation: for every pair of ways to the two
+ * literals, FILTER(geof:rel(?ls, ?lo) [&& no default geometry], BGP), all
+ * in one UNION. A FILTER over one BGP is what the planner can answer from
+ * the spatial index (geo_index.h), which a JOIN of UNIONs would hide. */
+static sparql_pattern *computed_relation(rewriter *rw, const sparql_triple *t, sparql_expr *call, sparql_node ls,
+                                         sparql_node lo)
+{
+    literal_way ws[LITERAL_WAYS], wo[LITERAL_WAYS];
+    literal_ways(rw, t->s, ls, ws);
+    literal_ways(rw, t->o, lo, wo);
+    sparql_pattern *all = NULL;
+    for (int i = 0; i < LITERAL_WAYS && !rw->oom; i++)
+        for (int j = 0; j < LITERAL_WAYS && !rw->oom; j++) {
+            sparql_triple triples[4];
+            size_t n = 0;
+            for (size_t k = 0; k < ws[i].n; k++)
+                triples[n++] = ws[i].t[k];
+            for (size_t k = 0; k < wo[j].n; k++)
+                triples[n++] = wo[j].t[k];
+            sparql_pattern *f = filter(rw, call, bgp(rw, triples, n));
+            sparql_expr **exprs = alloc(rw, 3 * sizeof *exprs);
+            if (!f || !exprs)
+                return NULL;
+            exprs[0] = call;
+            f->exprs = exprs;
+            if (ws[i].fallback)
+                exprs[f->n_exprs++] = no_default_geometry(rw, t->s);
+            if (wo[j].fallback)
+                exprs[f->n_exprs++] = no_default_geometry(rw, t->o);
+            all = all ? op(rw, SPARQL_OP_UNION, all, f) : f;
+        }
+    return all;
 }
 
 /* The pattern that replaces the triple t of relation `name`. */
@@ -154,8 +195,7 @@ static sparql_pattern *relation_pattern(rewriter *rw, const sparql_triple *t, co
     args[1] = expr_var(rw, lo.var);
     call->args = args;
     call->n_args = 2;
-    sparql_pattern *computed =
-        filter(rw, call, op(rw, SPARQL_OP_JOIN, literal_of(rw, t->s, ls), literal_of(rw, t->o, lo)));
+    sparql_pattern *computed = computed_relation(rw, t, call, ls, lo);
     sparql_pattern *both = op(rw, SPARQL_OP_UNION, bgp(rw, t, 1), computed);
     sparql_pattern *project = op(rw, SPARQL_OP_PROJECT, both, NULL);
     int *vars = alloc(rw, 2 * sizeof *vars);

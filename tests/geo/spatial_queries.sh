@@ -23,10 +23,12 @@ parking=$(grep -c 'a cityo:ParkingFacility' "$CITYKG_DEMO/parking.ttl")
 # column; ALL (default: the number of buildings) is what "everything" is
 same_with_and_without_index() {
     local what=$1 q="$P$2" all=${3:-$buildings}
-    run "$CITYKG" query --data "$D" --format csv --explain "$q"
+    run "$CITYKG" query --data "$D" --format csv --timeout 600000 --explain "$q"
+    [ "$RC" = 0 ] || { fail "$what: exit $RC: $(tail -1 "$T/err")"; return; }
     local with; with=$(tail -n +2 "$T/out" | LC_ALL=C sort)
     if ! grep -q 'spatial index' "$T/err"; then fail "$what: --explain shows no spatial index: $(tail -5 "$T/err")"; return; fi
-    run env CITYKG_SPATIAL_INDEX=off "$CITYKG" query --data "$D" --format csv --explain "$q"
+    run env CITYKG_SPATIAL_INDEX=off "$CITYKG" query --data "$D" --format csv --timeout 600000 --explain "$q"
+    [ "$RC" = 0 ] || { fail "$what (no index): exit $RC: $(tail -1 "$T/err")"; return; }
     local without; without=$(tail -n +2 "$T/out" | LC_ALL=C sort)
     if grep -q 'spatial index' "$T/err"; then fail "$what: the index was used though switched off"; return; fi
     local n; n=$(printf '%s' "$with" | grep -c . || true)
@@ -72,6 +74,14 @@ same_with_and_without_index "buildings within 5.5 km (metricDistance, <=) of eac
     "SELECT (CONCAT(STR(?p), ' ', STR(?b)) AS ?pair) WHERE { ?p a c:ParkingFacility ; geo:hasGeometry/geo:asWKT ?pw .
        ?b a c:Building ; geo:hasDefaultGeometry/geo:asWKT ?bw . FILTER(geof:metricDistance(?bw, ?pw) <= 5500) }" \
     $((buildings * parking))
+
+# geo:sf* triple patterns (the query rewrite) use the index too: every
+# pair of touching footprints (terraced houses), and the buildings near one
+same_with_and_without_index "footprints touching those with roof type 2100, as a triple pattern (?a geo:sfTouches ?b)" \
+    "SELECT (CONCAT(STR(?a), ' ', STR(?b)) AS ?pair) WHERE { ?a c:roofType \"2100\" . ?b a c:Building . ?a geo:sfTouches ?b }" \
+    $((buildings * buildings))
+same_with_and_without_index "buildings that touch one building (constant object)" \
+    "SELECT ?b WHERE { ?b a c:Building ; geo:ehMeet <https://regensburg.example/building/DEBY_LOD2_6113114> }"
 
 # a later load: the index learns the new footprint
 cat >"$T/new.ttl" <<'TTL'
