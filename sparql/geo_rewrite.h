@@ -9,11 +9,14 @@
  *
  *   DISTINCT(PROJECT(a, b,
  *     UNION( { a rel b },
- *            FILTER(geof:rel(?la, ?lb), JOIN(literal(a, ?la), literal(b, ?lb))))))
+ *            UNION over the ways (i, j) to the two literals of
+ *              FILTER(geof:rel(?la, ?lb), BGP(way_i(a, ?la), way_j(b, ?lb))))))
  *
- * where literal(x, ?l) are x's geometry literals: x's own geo:asWKT or
+ * where the ways to x's geometry literals ?l are: x's own geo:asWKT or
  * geo:asGeoJSON (x is a geometry), those of its geo:hasDefaultGeometry, or,
- * for a feature without a default geometry, those of its geo:hasGeometry.
+ * for a feature without a default geometry (a NOT EXISTS conjunct of the
+ * FILTER), those of its geo:hasGeometry. Each FILTER over a BGP is a form
+ * the planner answers from the spatial index (geo_index.h).
  * It runs on the parsed algebra before planning, so `--explain` shows it.
  */
 #ifndef CITYKG_SPARQL_GEO_REWRITE_H
