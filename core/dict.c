@@ -442,8 +442,12 @@ static ck_status lookup_or_intern(ck_txn *txn, const ck_term *term_in, bool crea
     term_bytes tb;
     bool missing;
     ck_status st = term_to_bytes(txn, &term, create, &tb, &missing, err);
+    uint64_t next_before = txn->next_dict_id;
     if (st == CK_OK && !missing)
         st = find_or_create(txn, &tb, create, out, err);
+    /* a new literal term may be a geometry: the spatial index learns it now */
+    if (st == CK_OK && txn->next_dict_id != next_before && term.kind == CK_TERM_LITERAL && term.datatype)
+        st = spatial_note_term(txn, &term, *out, err);
     free(tb.heap);
     return st;
 }

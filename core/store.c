@@ -176,6 +176,14 @@ ck_status ck_store_open(const char *dir, unsigned flags, ck_store **out, ck_erro
         ck_store_close(s);
         return err ? err->code : CK_ERR_IO;
     }
+    if (!rc && version == CK_FORMAT_VERSION)
+        rc = spatial_open(s, txn, readonly);
+    if (rc) {
+        mdb_txn_abort(txn);
+        ck_lmdb_error(err, rc, "opening the spatial index");
+        ck_store_close(s);
+        return err ? err->code : CK_ERR_IO;
+    }
     if (version != CK_FORMAT_VERSION) {
         mdb_txn_abort(txn);
         ck_store_close(s);

@@ -10,6 +10,7 @@
  *   spog ...  the six permutation indexes (quad_index.h)
  *   acl       tokens and graph access levels (acl.c); absent from stores
  *             made before it existed and only opened read-only since
+ *   spatial   envelopes of geometry literals (spatial_index.h)
  */
 #ifndef CITYKG_STORE_INTERNAL_H
 #define CITYKG_STORE_INTERNAL_H
@@ -27,6 +28,8 @@ struct ck_store {
     MDB_dbi index[PERM_COUNT];
     MDB_dbi acl;
     bool has_acl; /* false: an old store opened read-only, no tokens, no levels */
+    MDB_dbi spatial;           /* spatial_index.c */
+    bool has_spatial, spatial_ready;
     char *path;
     bool readonly;
 };
@@ -52,6 +55,13 @@ void term_cache_free(term_cache *cache);
 void term_cache_set_complete(term_cache *cache, bool complete);
 /* Writes pending term2id entries to LMDB; called before commit. */
 ck_status dict_flush(ck_txn *txn, ck_error *err);
+
+/* spatial_index.c */
+/* Opens (or creates) the spatial database; builds the index of an older
+ * store opened for writing. An LMDB return code. */
+int spatial_open(ck_store *s, MDB_txn *txn, bool readonly);
+/* Indexes t (a new dictionary term with id) if it is a geometry literal. */
+ck_status spatial_note_term(ck_txn *txn, const ck_term *t, ck_id id, ck_error *err);
 
 /* stats.c */
 /* Adds sign (+1 or -1) per quad to the per-predicate and per-graph counts

@@ -17,6 +17,9 @@ BUILD_PACKAGES=(
 # chromium runs the web UI test headless; python3 serves the server tests'
 # small helpers (URL encoding, JSON checks, raw sockets).
 TEST_PACKAGES=( sqlite3 db-util time clang libclang-rt-14-dev chromium python3 )
+# PROJ and GDAL command-line tools: independent expected values of the
+# GeoSPARQL tests, and the CRS84 transform of the geo bench data.
+TEST_PACKAGES+=( proj-bin gdal-bin )
 # Node.js and npm run the differential test against Oxigraph (tests/diff).
 # Only when missing: a machine may have a newer Node.js with npm bundled,
 # which Debian's npm package would fight with.

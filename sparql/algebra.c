@@ -337,7 +337,10 @@ static void print_triple(FILE *out, const sparql_query *q, const sparql_triple *
 
 static void print_aggregate(FILE *out, const sparql_query *q, const sparql_aggregate *a)
 {
-    fprintf(out, "(%s", agg_name(a->kind));
+    if (a->kind == SPARQL_AGG_CUSTOM)
+        fprintf(out, "(agg <%s>", a->iri);
+    else
+        fprintf(out, "(%s", agg_name(a->kind));
     if (a->distinct)
         fputs(" distinct", out);
     if (a->kind == SPARQL_AGG_GROUP_CONCAT && a->separator) {

@@ -151,7 +151,8 @@ struct sparql_expr {
 
 typedef enum {
     SPARQL_AGG_COUNT, SPARQL_AGG_SUM, SPARQL_AGG_MIN, SPARQL_AGG_MAX,
-    SPARQL_AGG_AVG, SPARQL_AGG_SAMPLE, SPARQL_AGG_GROUP_CONCAT
+    SPARQL_AGG_AVG, SPARQL_AGG_SAMPLE, SPARQL_AGG_GROUP_CONCAT,
+    SPARQL_AGG_CUSTOM /* an extension aggregate, by IRI (functions.h) */
 } sparql_agg_kind;
 
 /* One aggregate of a Group node; its value is bound to slot var, and the
@@ -161,6 +162,7 @@ typedef struct {
     bool distinct;
     sparql_expr *expr;      /* NULL for COUNT(*) */
     const char *separator;  /* GROUP_CONCAT: NULL means " " */
+    const char *iri;        /* CUSTOM: the aggregate's IRI */
     int var;
 } sparql_aggregate;
 

@@ -1410,6 +1410,24 @@ static bool register_locked(const char *iri, sparql_ext_fn fn, int min_args, int
     return true;
 }
 
+#define AGGREGATES_SIZE 64
+
+static sparql_ext_aggregate aggregates[AGGREGATES_SIZE];
+static size_t aggregates_len;
+
+static bool register_aggregate_locked(const char *iri, sparql_ext_aggregate_fn fn, void *userdata)
+{
+    size_t i = 0;
+    while (i < aggregates_len && strcmp(aggregates[i].iri, iri) != 0)
+        i++;
+    if (i == AGGREGATES_SIZE)
+        return false;
+    if (i == aggregates_len)
+        aggregates_len++;
+    aggregates[i] = (sparql_ext_aggregate){iri, fn, userdata};
+    return true;
+}
+
 static void registry_init(void)
 {
     for (int id = SPARQL_CAST_STRING; id <= SPARQL_CAST_DATE; id++)
@@ -1419,6 +1437,9 @@ static void registry_init(void)
     const sparql_ext_function *geo = geo_functions(&n_geo);
     for (size_t i = 0; i < n_geo; i++)
         register_locked(geo[i].iri, geo[i].fn, geo[i].min_args, geo[i].max_args, geo[i].userdata);
+    const sparql_ext_aggregate *geo_aggs = geo_aggregates(&n_geo);
+    for (size_t i = 0; i < n_geo; i++)
+        register_aggregate_locked(geo_aggs[i].iri, geo_aggs[i].fn, geo_aggs[i].userdata);
 }
 
 bool sparql_function_register(const char *iri, sparql_ext_fn fn, int min_args, int max_args, void *userdata)
@@ -1451,4 +1472,27 @@ bool sparql_function_call_iri(const char *iri, sparql_value *args, int nargs, sp
     if (!f || nargs < f->min_args || (f->max_args >= 0 && nargs > f->max_args))
         return fail(result);
     return f->fn(args, nargs, result, ctx, f->userdata);
+}
+
+bool sparql_aggregate_register(const char *iri, sparql_ext_aggregate_fn fn, void *userdata)
+{
+    if (!iri || !fn)
+        return false;
+    pthread_once(&registry_once, registry_init);
+    pthread_mutex_lock(&registry_lock);
+    bool ok = register_aggregate_locked(iri, fn, userdata);
+    pthread_mutex_unlock(&registry_lock);
+    return ok;
+}
+
+const sparql_ext_aggregate *sparql_aggregate_lookup(const char *iri)
+{
+    pthread_once(&registry_once, registry_init);
+    const sparql_ext_aggregate *found = NULL;
+    pthread_mutex_lock(&registry_lock);
+    for (size_t i = 0; i < aggregates_len && !found; i++)
+        if (strcmp(aggregates[i].iri, iri) == 0)
+            found = &aggregates[i];
+    pthread_mutex_unlock(&registry_lock);
+    return found;
 }

@@ -135,4 +135,27 @@ const sparql_ext_function *sparql_function_lookup(const char *iri);
 bool sparql_function_call_iri(const char *iri, sparql_value *args, int nargs,
                               sparql_value *result, sparql_func_ctx *ctx);
 
+/* ---- extension aggregates ----------------------------------------------------------- */
+
+/* An aggregate called by IRI in SELECT, HAVING or ORDER BY of a grouped
+ * query (GeoSPARQL's geof:aggUnion, ...). It gets all values of one group
+ * at once (after DISTINCT when asked; a group with an error value gets
+ * ERROR without a call) and returns true with *result set, or false with
+ * ERROR. */
+typedef bool (*sparql_ext_aggregate_fn)(const sparql_value *values, size_t n, sparql_value *result,
+                                        sparql_func_ctx *ctx, void *userdata);
+
+typedef struct {
+    const char *iri; /* borrowed from the registrant: must stay valid */
+    sparql_ext_aggregate_fn fn;
+    void *userdata;
+} sparql_ext_aggregate;
+
+/* Registers an aggregate (a later registration of the same IRI replaces
+ * the earlier one); false when the registry (64 entries) is full. The
+ * GeoSPARQL aggregates are there from the start. Thread-safe. */
+bool sparql_aggregate_register(const char *iri, sparql_ext_aggregate_fn fn, void *userdata);
+/* The aggregate registered under iri, or NULL. */
+const sparql_ext_aggregate *sparql_aggregate_lookup(const char *iri);
+
 #endif

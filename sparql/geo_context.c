@@ -4,6 +4,7 @@
  */
 #include "geo_context.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +19,7 @@ struct geo_cache_slot {
     char *key;      /* kind byte + lexical form */
     size_t key_len;
     bool valid;     /* false: the literal was refused (remembered too) */
-    geo_cached c;
+    geo_cached *c;  /* its own block: pointers to it survive the table's growth */
 };
 
 static void geos_error(const char *fmt, ...)
@@ -33,15 +34,49 @@ static void cache_clear(geo_context *gc)
         if (!s->hash)
             continue;
         free(s->key);
-        if (s->c.prepared)
-            GEOSPreparedGeom_destroy_r(gc->h, s->c.prepared);
-        if (s->c.other)
-            GEOSGeom_destroy_r(gc->h, s->c.other);
-        if (s->c.geom.g)
-            GEOSGeom_destroy_r(gc->h, s->c.geom.g);
+        if (s->c->prepared)
+            GEOSPreparedGeom_destroy_r(gc->h, s->c->prepared);
+        if (s->c->other)
+            GEOSGeom_destroy_r(gc->h, s->c->other);
+        if (s->c->geom.g)
+            GEOSGeom_destroy_r(gc->h, s->c->geom.g);
+        free(s->c);
         memset(s, 0, sizeof *s);
     }
     gc->len = gc->bytes = 0;
+}
+
+/* PROJ contexts with what they learnt (CRS descriptions from proj.db,
+ * transformations: milliseconds each to make) outlive their query: a
+ * finished query leaves its geo_crs_cache here for the next one. Each is
+ * used by one query (one thread) at a time. */
+#define CRS_POOL_SIZE 8
+static geo_crs_cache crs_pool[CRS_POOL_SIZE];
+static size_t crs_pool_len;
+static pthread_mutex_t crs_pool_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static bool crs_cache_take(geo_crs_cache *out)
+{
+    pthread_mutex_lock(&crs_pool_lock);
+    bool found = crs_pool_len > 0;
+    if (found)
+        *out = crs_pool[--crs_pool_len];
+    pthread_mutex_unlock(&crs_pool_lock);
+    return found || geo_crs_cache_init(out);
+}
+
+static void crs_cache_give_back(geo_crs_cache *c)
+{
+    if (!c->proj)
+        return;
+    pthread_mutex_lock(&crs_pool_lock);
+    bool kept = crs_pool_len < CRS_POOL_SIZE;
+    if (kept)
+        crs_pool[crs_pool_len++] = *c;
+    pthread_mutex_unlock(&crs_pool_lock);
+    if (!kept)
+        geo_crs_cache_free(c);
+    memset(c, 0, sizeof *c);
 }
 
 static void context_free(void *state)
@@ -50,7 +85,7 @@ static void context_free(void *state)
     cache_clear(gc);
     free(gc->slots);
     geo_codec_free(&gc->codec);
-    geo_crs_cache_free(&gc->crs);
+    crs_cache_give_back(&gc->crs);
     if (gc->h)
         GEOS_finish_r(gc->h);
     free(gc);
@@ -68,7 +103,7 @@ geo_context *geo_context_of(sparql_func_ctx *ctx)
     gc->h = GEOS_init_r();
     if (gc->h)
         GEOSContext_setErrorHandler_r(gc->h, geos_error);
-    if (!gc->h || !geo_crs_cache_init(&gc->crs) || !geo_codec_init(&gc->codec, gc->h)) {
+    if (!gc->h || !crs_cache_take(&gc->crs) || !geo_codec_init(&gc->codec, gc->h)) {
         context_free(gc);
         return NULL;
     }
@@ -135,20 +170,26 @@ geo_cached *geo_context_geometry(geo_context *gc, const sparql_value *v)
             break;
         if (s->hash == hash && s->key_len == key_len && memcmp(s->key, key, key_len) == 0) {
             free(key);
-            s->c.uses++;
-            return s->valid ? &s->c : NULL;
+            s->c->uses++;
+            return s->valid ? s->c : NULL;
         }
+    }
+    geo_cached *c = calloc(1, sizeof *c);
+    if (!c) {
+        free(key);
+        return NULL;
     }
     geo_cache_slot *s = &gc->slots[i];
     /* the parser needs a NUL-terminated text: key + 1 is one */
-    s->valid = geo_literal_parse(&gc->codec, &gc->crs, kind, key + 1, &s->c.geom);
+    s->valid = geo_literal_parse(&gc->codec, &gc->crs, kind, key + 1, &c->geom);
     s->hash = hash;
     s->key = key;
     s->key_len = key_len;
-    s->c.uses = 1;
+    s->c = c;
+    c->uses = 1;
     gc->len++;
     gc->bytes += key_len * 3; /* the text and, roughly, its parsed geometry */
-    return s->valid ? &s->c : NULL;
+    return s->valid ? c : NULL;
 }
 
 const GEOSGeometry *geo_context_in_crs(geo_context *gc, geo_cached *c, const geo_crs *crs)

@@ -1,6 +1,7 @@
 /*
  * geo_context.h — what the GeoSPARQL functions keep for one query: a GEOS
- * context, a PROJ context (geo_crs_cache), the readers and writers, and the
+ * context, a PROJ context (geo_crs_cache, from a pool that outlives
+ * queries: PROJ's CRS lookups cost milliseconds), the readers and writers, and the
  * geometries parsed so far, keyed by their literal's lexical form, each
  * with its prepared geometry and its last transformation to another CRS.
  *

@@ -539,6 +539,63 @@ static bool fn_bound(sparql_value *args, int nargs, sparql_value *r, sparql_func
     return put_double(v[b], r);
 }
 
+/* ---- aggregates ------------------------------------------------------------ */
+
+enum aggregate { A_UNION, A_BOUNDING_BOX, A_CENTROID, A_CONVEX_HULL, A_CONCAVE_HULL, A_BOUNDING_CIRCLE };
+
+static bool aggregate_geometries(const sparql_value *values, size_t n, sparql_value *r, sparql_func_ctx *ctx,
+                                 void *ud)
+{
+    geo_context *gc = geo_context_of(ctx);
+    if (!gc || n == 0 || n > (size_t)INT32_MAX)
+        return fail(r);
+    geo_context_begin_call(gc);
+    GEOSContextHandle_t h = gc->h;
+    GEOSGeometry **parts = calloc(n, sizeof *parts);
+    geo_cached *first = geo_context_geometry(gc, &values[0]);
+    bool ok = parts && first;
+    for (size_t i = 0; ok && i < n; i++) {
+        geo_cached *c = i ? geo_context_geometry(gc, &values[i]) : first;
+        const GEOSGeometry *g = c ? geo_context_in_crs(gc, c, &first->geom.crs) : NULL;
+        ok = g && (parts[i] = GEOSGeom_clone_r(h, g)) != NULL;
+    }
+    /* the collection takes the parts over */
+    GEOSGeometry *all = ok ? GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)n) : NULL;
+    if (!all && parts)
+        for (size_t i = 0; i < n; i++)
+            if (parts[i])
+                GEOSGeom_destroy_r(h, parts[i]);
+    free(parts);
+    if (!all)
+        return fail(r);
+    GEOSGeometry *out = NULL;
+    switch ((enum aggregate)(intptr_t)ud) {
+    case A_UNION: out = GEOSUnaryUnion_r(h, all); break;
+    case A_BOUNDING_BOX: out = GEOSEnvelope_r(h, all); break;
+    case A_CENTROID: out = GEOSGetCentroid_r(h, all); break;
+    case A_CONVEX_HULL: out = GEOSConvexHull_r(h, all); break;
+    case A_CONCAVE_HULL: out = GEOSConcaveHull_r(h, all, 0.3, 0); break;
+    case A_BOUNDING_CIRCLE: out = GEOSMinimumBoundingCircle_r(h, all, NULL, NULL); break;
+    }
+    GEOSGeom_destroy_r(h, all);
+    return put_geometry(gc, out, &first->geom.crs, geo_literal_kind_of(&values[0]), r);
+}
+
+static const sparql_ext_aggregate aggregate_table[] = {
+    {GEOF_NS "aggUnion", aggregate_geometries, (void *)A_UNION},
+    {GEOF_NS "aggBoundingBox", aggregate_geometries, (void *)A_BOUNDING_BOX},
+    {GEOF_NS "aggCentroid", aggregate_geometries, (void *)A_CENTROID},
+    {GEOF_NS "aggConvexHull", aggregate_geometries, (void *)A_CONVEX_HULL},
+    {GEOF_NS "aggConcaveHull", aggregate_geometries, (void *)A_CONCAVE_HULL},
+    {GEOF_NS "aggBoundingCircle", aggregate_geometries, (void *)A_BOUNDING_CIRCLE},
+};
+
+const sparql_ext_aggregate *geo_aggregates(size_t *n)
+{
+    *n = sizeof aggregate_table / sizeof *aggregate_table;
+    return aggregate_table;
+}
+
 /* ---- the table ------------------------------------------------------------ */
 
 /* Functions come in families sharing one C function; a member's index in

@@ -21,6 +21,13 @@
 /* Every geof: function: an array of n entries (static). */
 const sparql_ext_function *geo_functions(size_t *n);
 
+/* The GeoSPARQL aggregates (geof:aggUnion, aggBoundingBox, aggCentroid,
+ * aggConvexHull, aggConcaveHull, aggBoundingCircle): n entries (static).
+ * Each combines the group's geometries, taken to the first one's CRS,
+ * into one geometry in that CRS; a value that is not a valid geometry
+ * makes the group's result an error. */
+const sparql_ext_aggregate *geo_aggregates(size_t *n);
+
 /* The topological relations by their local name ("sfIntersects",
  * "ehMeet", "rcc8ntpp", ...): the index geo_relation_holds takes, or -1.
  * Shared with the query rewrite of geo:sf* triple patterns. */

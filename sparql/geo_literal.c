@@ -84,7 +84,9 @@ bool geo_literal_parse(geo_codec *codec, geo_crs_cache *crs, geo_literal_kind ki
                  : GEOSGeom_createEmptyCollection_r(h, GEOS_GEOMETRYCOLLECTION);
     } else if (kind == GEO_LITERAL_GEOJSON) {
         out->crs = geo_crs_crs84();
-        g = GEOSGeoJSONReader_readGeometry_r(h, codec->json_reader, lex);
+        /* GeoSPARQL 1.1: an empty geoJSONLiteral is the empty geometry too */
+        g = *lex ? GEOSGeoJSONReader_readGeometry_r(h, codec->json_reader, lex)
+                 : GEOSGeom_createEmptyCollection_r(h, GEOS_GEOMETRYCOLLECTION);
     }
     if (!g)
         return false;

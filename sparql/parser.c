@@ -20,6 +20,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "functions.h"
 #include "lexer.h"
 
 /* Bound on the depth of the trees the parser builds (and so on the
@@ -1165,10 +1166,24 @@ static bool aggregate_equal(const sparql_aggregate *a, const sparql_aggregate *b
 {
     if (a->kind != b->kind || a->distinct != b->distinct)
         return false;
+    if (a->kind == SPARQL_AGG_CUSTOM && strcmp(a->iri, b->iri) != 0)
+        return false;
     if ((a->separator == NULL) != (b->separator == NULL) ||
         (a->separator && strcmp(a->separator, b->separator) != 0))
         return false;
     return expr_equal(a->expr, b->expr);
+}
+
+/* The variable of aggregate a in ctx: an equal one's, or a new slot. */
+static sparql_expr *aggregate_slot(parser *P, select_ctx *ctx, sparql_aggregate *a)
+{
+    for (size_t i = 0; i < ctx->n_aggs; i++)
+        if (aggregate_equal(&ctx->aggs[i], a))
+            return expr_var(P, ctx->aggs[i].var);
+    a->var = hidden_var(P, '.', P->n_aggvars++);
+    sparql_aggregate *slot = push(P, &ctx->aggs, &ctx->n_aggs, &ctx->cap_aggs, sizeof *slot);
+    *slot = *a;
+    return expr_var(P, a->var);
 }
 
 static sparql_expr *parse_aggregate(parser *P, int which)
@@ -1197,13 +1212,23 @@ static sparql_expr *parse_aggregate(parser *P, int which)
     }
     expect(P, TOK_RPAREN, "')'");
     P->agg = ctx;
-    for (size_t i = 0; i < ctx->n_aggs; i++)
-        if (aggregate_equal(&ctx->aggs[i], &a))
-            return expr_var(P, ctx->aggs[i].var);
-    a.var = hidden_var(P, '.', P->n_aggvars++);
-    sparql_aggregate *slot = push(P, &ctx->aggs, &ctx->n_aggs, &ctx->cap_aggs, sizeof *slot);
-    *slot = a;
-    return expr_var(P, a.var);
+    return aggregate_slot(P, ctx, &a);
+}
+
+/* An extension aggregate (functions.h), iri '(' 'DISTINCT'? Expression ')',
+ * written where aggregates are allowed: one slot per distinct aggregate,
+ * as for the built-in ones. */
+static sparql_expr *parse_custom_aggregate(parser *P, const char *iri)
+{
+    select_ctx *ctx = P->agg;
+    sparql_aggregate a = {.kind = SPARQL_AGG_CUSTOM, .iri = iri};
+    expect(P, TOK_LPAREN, "'('");
+    a.distinct = accept_word(P, "DISTINCT");
+    P->agg = NULL; /* no nested aggregates */
+    a.expr = parse_expression(P);
+    expect(P, TOK_RPAREN, "')'");
+    P->agg = ctx;
+    return aggregate_slot(P, ctx, &a);
 }
 
 /* 'EXISTS' GroupGraphPattern | 'NOT' 'EXISTS' GroupGraphPattern */
@@ -1269,6 +1294,8 @@ static sparql_expr *parse_primary(parser *P)
     }
     if (at_iri(P)) {
         const char *iri = parse_iri(P);
+        if (P->agg && at(P, TOK_LPAREN) && sparql_aggregate_lookup(iri))
+            return parse_custom_aggregate(P, iri);
         if (at(P, TOK_LPAREN) || at(P, TOK_NIL)) {
             sparql_expr *e = expr_new(P, SPARQL_EXPR_FUNCTION, 0);
             e->iri = iri;

@@ -21,6 +21,8 @@
 
 #include "eval.h"
 #include "exec.h"
+#include "geo_index.h"
+#include "geo_rewrite.h"
 #include "service.h"
 #include "termspace.h"
 
@@ -892,9 +894,53 @@ static void aggregate(group_op *gop, const sparql_aggregate *a, size_t from, siz
         if (!error)
             sparql_value_set_string(out, concat ? concat : "", clen);
         break;
+    case SPARQL_AGG_CUSTOM: /* aggregate_custom */
+        break;
     }
     sparql_value_clear(&acc);
     free(concat);
+}
+
+/* An extension aggregate (functions.h) over rows order[from..to): the
+ * values of its expression are collected, then handed over at once. */
+static void aggregate_custom(group_op *gop, const sparql_aggregate *a, size_t from, size_t to,
+                             sparql_value *out)
+{
+    eval_ctx *ev = &gop->pl->eval;
+    int w = gop->base.ctx->width;
+    memset(out, 0, sizeof *out);
+    const sparql_ext_aggregate *def = sparql_aggregate_lookup(a->iri);
+    sparql_value *values = calloc(to - from + 1, sizeof *values);
+    ck_id *ids = a->distinct ? calloc(to - from + 1, sizeof *ids) : NULL;
+    if (!def || !values || (a->distinct && !ids)) {
+        free(values);
+        free(ids);
+        return;
+    }
+    size_t n = 0;
+    bool error = false;
+    for (size_t r = from; r < to && !error; r++) {
+        const ck_id *row = gop->rows.rows + gop->order[r] * (size_t)w;
+        eval_expr(ev, a->expr, row, &values[n]);
+        error = sparql_value_is_error(&values[n]);
+        bool dup = false;
+        if (!error && ids) {
+            ck_id id = eval_value_id(ev, &values[n]);
+            for (size_t q = 0; q < n && !dup; q++)
+                dup = ids[q] == id;
+            ids[n] = id;
+        }
+        if (dup)
+            sparql_value_clear(&values[n]);
+        else
+            n++;
+    }
+    if (!error)
+        def->fn(values, n, out, &ev->functions, def->userdata);
+    for (size_t i = 0; i <= n && i <= to - from; i++)
+        sparql_value_clear(&values[i]);
+    free(values);
+    free(ids);
 }
 
 static void group_emit(group_op *gop, size_t from, size_t to, ck_id *row)
@@ -910,7 +956,10 @@ static void group_emit(group_op *gop, size_t from, size_t to, ck_id *row)
     }
     for (size_t a = 0; a < p->n_aggregates; a++) {
         sparql_value v;
-        aggregate(gop, &p->aggregates[a], from, to, &v);
+        if (p->aggregates[a].kind == SPARQL_AGG_CUSTOM)
+            aggregate_custom(gop, &p->aggregates[a], from, to, &v);
+        else
+            aggregate(gop, &p->aggregates[a], from, to, &v);
         row[p->aggregates[a].var] = eval_value_id(&gop->pl->eval, &v);
         sparql_value_clear(&v);
     }
@@ -1602,6 +1651,179 @@ static exec_op *minus_probe_new(planner *pl, const sparql_pattern *p, const grap
 
 static exec_op *plan_graph(planner *pl, const sparql_pattern *p);
 
+/* Spatial index probe (geo_index.h): for each input row, the rows with
+ * slot `probe` bound to each index candidate near the geometry in slot
+ * `known`. */
+typedef struct {
+    exec_op base;
+    planner *pl;
+    exec_op *input;
+    int known, probe;
+    double metres;
+    ck_id *row;            /* the current input row */
+    geo_index_seed found;  /* its candidates */
+    size_t next;
+} spatial_probe_op;
+
+static bool spatial_probe_next(exec_op *op, ck_id *row)
+{
+    spatial_probe_op *sp = (spatial_probe_op *)op;
+    size_t w = (size_t)op->ctx->width;
+    while (sp->next >= sp->found.n) {
+        if (!exec_next(sp->input, sp->row))
+            return false;
+        sparql_value v;
+        eval_slot_value(&sp->pl->eval, sp->row, sp->known, &v);
+        sp->found.n = sp->next = 0;
+        geo_index_probe(sp->pl->txn, &sp->pl->eval.functions, &v, sp->metres, &sp->found);
+        sparql_value_clear(&v);
+    }
+    memcpy(row, sp->row, w * sizeof *row);
+    row[sp->probe] = sp->found.ids[sp->next++];
+    return true;
+}
+
+static void spatial_probe_destroy(exec_op *op)
+{
+    spatial_probe_op *sp = (spatial_probe_op *)op;
+    exec_free(sp->input);
+    free(sp->row);
+    geo_index_seed_free(&sp->found);
+}
+
+/* Splits a BGP's triples into the part connected (through shared
+ * variables) to the triple binding slot a, and the rest. */
+static size_t connected_to(const sparql_pattern *bgp, int a, bool *in_a)
+{
+    size_t n = bgp->n_triples, count = 0;
+    for (size_t i = 0; i < n; i++)
+        in_a[i] = bgp->triples[i].s.var == a || bgp->triples[i].o.var == a;
+    for (bool grew = true; grew;) {
+        grew = false;
+        for (size_t i = 0; i < n; i++) {
+            if (in_a[i])
+                continue;
+            const sparql_node *ni[3] = {&bgp->triples[i].s, &bgp->triples[i].p, &bgp->triples[i].o};
+            for (size_t j = 0; j < n && !in_a[i]; j++) {
+                if (!in_a[j])
+                    continue;
+                const sparql_node *nj[3] = {&bgp->triples[j].s, &bgp->triples[j].p, &bgp->triples[j].o};
+                for (int x = 0; x < 3 && !in_a[i]; x++)
+                    for (int y = 0; y < 3; y++)
+                        if (ni[x]->var >= 0 && ni[x]->var == nj[y]->var)
+                            in_a[i] = grew = true;
+            }
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        count += in_a[i];
+    return count;
+}
+
+/* Estimated rows up to which the probed side of a spatial pair is built
+ * into a hash table rather than looked up per candidate. */
+#define SPATIAL_TABLE_ROWS 100000
+
+/* A FILTER over a BGP comparing two geometries bound in separate parts of
+ * it: the part of one planned alone, the index probed per row for the
+ * other, then the other part from those candidates. NULL when that does
+ * not apply. */
+static exec_op *spatial_pair_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *g)
+{
+    geo_index_pair pair;
+    const sparql_pattern *bgp = p->left;
+    if (!geo_index_pair_for(pl->txn, pl->query, bgp, p->exprs, p->n_exprs, &pair))
+        return NULL;
+    size_t n = bgp->n_triples;
+    bool *in_a = calloc(n + 1, sizeof *in_a);
+    sparql_triple *sides = calloc(n + 1, sizeof *sides);
+    bool *bound = calloc((size_t)pl->exec.width + 1, sizeof *bound);
+    exec_op *op = NULL;
+    size_t na = in_a && sides && bound ? connected_to(bgp, pair.a, in_a) : 0;
+    bool b_apart = na > 0 && na < n;
+    for (size_t i = 0; b_apart && i < n; i++)
+        b_apart = !in_a[i] || (bgp->triples[i].s.var != pair.b && bgp->triples[i].o.var != pair.b);
+    if (b_apart) {
+        /* the side with the most selective triple goes first */
+        double best[2] = {1e300, 1e300};
+        for (size_t i = 0; i < n; i++) {
+            exec_pattern ep = triple_pattern(pl, &bgp->triples[i], g);
+            double e = estimate_triple(pl, &ep);
+            best[in_a[i] ? 0 : 1] = e < best[in_a[i] ? 0 : 1] ? e : best[in_a[i] ? 0 : 1];
+        }
+        bool a_first = best[0] <= best[1];
+        size_t k = 0;
+        for (int side = 0; side < 2; side++)
+            for (size_t i = 0; i < n; i++)
+                if (in_a[i] == (a_first ? side == 0 : side == 1))
+                    sides[k++] = bgp->triples[i];
+        size_t n_first = a_first ? na : n - na;
+        sparql_pattern first = *bgp, second = *bgp;
+        first.triples = sides, first.n_triples = n_first;
+        second.triples = sides + n_first, second.n_triples = n - n_first;
+        spatial_probe_op *sp = exec_op_new(sizeof *sp, &pl->exec, spatial_probe_next, spatial_probe_destroy);
+        exec_op *left = plan_bgp(pl, &first, g, NULL, NULL);
+        if (sp && left && (sp->row = calloc((size_t)pl->exec.width + 1, sizeof *sp->row))) {
+            sp->pl = pl;
+            sp->input = left;
+            sp->known = a_first ? pair.a : pair.b;
+            sp->probe = a_first ? pair.b : pair.a;
+            sp->metres = pair.metres;
+            note(pl, &sp->base, -1, "spatial index probe: %s: candidates of ?%s near each ?%s", pair.what,
+                 pl->query->var_names[sp->probe], pl->query->var_names[sp->known]);
+            sparql_pattern_scope(&first, bound);
+            bound[sp->probe] = true;
+            if (best[a_first ? 1 : 0] <= SPATIAL_TABLE_ROWS) {
+                /* a small other side (the car parks): its rows in a table,
+                 * the candidates looked up there, instead of following each
+                 * candidate (most of them other features' geometries)
+                 * through the store */
+                op = exec_hash_join_new(&pl->exec, &sp->base, plan_bgp(pl, &second, g, NULL, NULL));
+                note(pl, op, -1, "hash join (candidates with the other side's rows)");
+            } else {
+                op = plan_bgp(pl, &second, g, &sp->base, bound);
+            }
+        } else {
+            exec_free(left);
+            if (sp)
+                exec_free(&sp->base);
+        }
+    }
+    free(in_a);
+    free(sides);
+    free(bound);
+    return op;
+}
+
+/* A FILTER over a BGP with a spatial condition the store's spatial index
+ * can answer (geo_index.h): the BGP planned from the index's candidates.
+ * NULL when the index does not apply. */
+static exec_op *spatial_seeded_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *g)
+{
+    geo_index_seed seed;
+    if (p->left->op != SPARQL_OP_BGP)
+        return NULL;
+    if (!geo_index_seed_for(pl->txn, &pl->eval.functions, pl->query, p->left, p->exprs, p->n_exprs, &seed))
+        return spatial_pair_bgp(pl, p, g);
+    int w = pl->exec.width;
+    ck_id *rows = calloc(seed.n * (size_t)w + 1, sizeof *rows);
+    bool *bound = calloc((size_t)w + 1, sizeof *bound);
+    exec_op *op = NULL;
+    if (rows && bound) {
+        for (size_t i = 0; i < seed.n; i++)
+            rows[i * (size_t)w + (size_t)seed.var] = seed.ids[i];
+        bound[seed.var] = true;
+        exec_op *values = exec_values_new(&pl->exec, rows, seed.n);
+        note(pl, values, (double)seed.n, "spatial index: %s: %zu candidates (%llu entries read)", seed.what,
+             seed.n, (unsigned long long)seed.visited);
+        op = plan_bgp(pl, p->left, g, values, bound);
+    }
+    free(rows);
+    free(bound);
+    geo_index_seed_free(&seed);
+    return op;
+}
+
 static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_ctx *g,
                              exec_op *input)
 {
@@ -1674,7 +1896,8 @@ static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_c
             in = input;
             input = NULL;
         }
-        op = exec_filter_new(&pl->exec, plan_pattern(pl, p->left, g, in), filter_test, fa);
+        exec_op *seeded = in || pl->in_exists ? NULL : spatial_seeded_bgp(pl, p, g);
+        op = exec_filter_new(&pl->exec, seeded ? seeded : plan_pattern(pl, p->left, g, in), filter_test, fa);
         note(pl, op, -1, "filter");
         break;
     }
@@ -2230,6 +2453,10 @@ ck_status sparql_run(ck_txn *txn, const char *text, const char *base_iri, result
     ck_status st = sparql_query_parse(text, base_iri, &q, err);
     if (st)
         return st;
+    if (!geo_rewrite_query(q)) {
+        sparql_query_free(q);
+        return ck_error_set(err, CK_ERR_NOMEM, "out of memory");
+    }
     st = run_parsed(txn, q, q->pattern, format, options, out, NULL, NULL, err);
     sparql_query_free(q);
     return st;

@@ -380,6 +380,64 @@ static void test_accessors(void **state)
                GEO_WKT_LITERAL);
 }
 
+/* ---- aggregates ------------------------------------------------------------ */
+
+static sparql_value aggregate(sparql_func_ctx *ctx, const char *name, sparql_value *values, size_t n)
+{
+    const sparql_ext_aggregate *a = sparql_aggregate_lookup(name);
+    assert_non_null(a);
+    sparql_value r;
+    bool ok = a->fn(values, n, &r, ctx, a->userdata);
+    assert_int_equal(ok, !sparql_value_is_error(&r));
+    return r;
+}
+
+static void test_aggregates(void **state)
+{
+    void *c = *state;
+    sparql_value v[3] = {wkt(S), wkt(O), wkt(D)};
+    /* hand: S ∪ O is 150 x 100 m, D is apart: 25000 m² */
+    expect_double(F(c, "area", aggregate(c, GEOF("aggUnion"), v, 3)), 25000, 1e-6);
+    /* the three span x 726000..726400, y 5432000..5432100 */
+    expect_double(F(c, "area", aggregate(c, GEOF("aggBoundingBox"), v, 3)), 40000, 1e-6);
+    expect_double(F(c, "area", aggregate(c, GEOF("aggConvexHull"), v, 3)), 40000, 1e-6);
+    /* GEOS weighs each part by its area (10000 m² each): the mean of the
+     * centres 726050, 726100, 726350 */
+    sparql_value centroid = aggregate(c, GEOF("aggCentroid"), v, 3);
+    expect_double(F(c, "minX", centroid), (726050.0 + 726100 + 726350) / 3, 1e-6);
+    /* radius: half the diagonal of 400 x 100 m; the 32-gon is within 1 % */
+    double radius = sqrt(200.0 * 200 + 50 * 50);
+    expect_double(F(c, "area", aggregate(c, GEOF("aggBoundingCircle"), v, 3)), M_PI * radius * radius,
+                  M_PI * radius * radius * 0.01);
+    sparql_value hull = aggregate(c, GEOF("aggConvexHull"), v, 3);
+    expect_bool(F(c, "sfWithin", aggregate(c, GEOF("aggConcaveHull"), v, 3), hull), true);
+    for (int i = 0; i < 3; i++)
+        sparql_value_clear(&v[i]);
+    /* mixed CRSs: the result is in the first value's CRS (CRS84 here) */
+    sparql_value mixed[2] = {wkt("POINT(12.090743648 48.999916228)"), wkt(D)};
+    sparql_value u = aggregate(c, GEOF("aggUnion"), mixed, 2);
+    expect_lit(F(c, "getSRID", u), "http://www.opengis.net/def/crs/OGC/1.3/CRS84", XSD("anyURI"));
+    sparql_value_clear(&mixed[0]);
+    sparql_value_clear(&mixed[1]);
+    sparql_value bad[2] = {wkt(S), str("not a geometry")};
+    expect_error(aggregate(c, GEOF("aggUnion"), bad, 2));
+    sparql_value_clear(&bad[0]);
+    sparql_value_clear(&bad[1]);
+}
+
+/* The cache's table grows while a call holds a geometry from it: the held
+ * geometry must stay valid (ASan catches a dangling one). */
+static void test_cache_survives_growth(void **state)
+{
+    void *c = *state;
+    for (int i = 0; i < 300; i++) {
+        char point[96];
+        snprintf(point, sizeof point, E25832 "POINT(%d 5432050)", 725900 + i);
+        /* S is looked up first, then a new point grows the table */
+        expect_bool(F(c, "sfContains", wkt(S), wkt(point)), i > 100 && i < 200);
+    }
+}
+
 static void test_registered(void **state)
 {
     (void)state;
@@ -408,6 +466,8 @@ int main(void)
         cmocka_unit_test(test_set_operations),
         cmocka_unit_test(test_hulls_envelope_boundary_centroid),
         cmocka_unit_test(test_accessors),
+        cmocka_unit_test(test_aggregates),
+        cmocka_unit_test(test_cache_survives_growth),
         cmocka_unit_test(test_registered),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
