@@ -177,6 +177,12 @@ static int matches_patterns(geo_context *gc, const GEOSGeometry *a, const GEOSGe
     return result;
 }
 
+/* The predicate that holds for (b, a) when p holds for (a, b). */
+static sf_predicate sf_converse(sf_predicate p)
+{
+    return p == SF_WITHIN ? SF_CONTAINS : p == SF_CONTAINS ? SF_WITHIN : p;
+}
+
 static int relation_on(geo_context *gc, const relation *rel, geo_cached *a, geo_cached *b)
 {
     const GEOSGeometry *bg = geo_context_in_crs(gc, b, &a->geom.crs);
@@ -184,6 +190,13 @@ static int relation_on(geo_context *gc, const relation *rel, geo_cached *a, geo_
         return 2;
     if (rel->sf < 0)
         return matches_patterns(gc, a->geom.g, bg, rel->patterns);
+    /* Prepare the geometry that recurs: in FILTER(sfIntersects(?w, <district>))
+     * the constant comes with every row and ?w once. */
+    if (rel->sf != SF_EQUALS && b->uses > a->uses && geo_crs_same(&a->geom.crs, &b->geom.crs)) {
+        const GEOSPreparedGeometry *pb = geo_context_prepared(gc, b);
+        if (pb)
+            return sf_prepared(gc, sf_converse((sf_predicate)rel->sf), pb, a->geom.g);
+    }
     const GEOSPreparedGeometry *pa = rel->sf == SF_EQUALS ? NULL : geo_context_prepared(gc, a);
     return pa ? sf_prepared(gc, (sf_predicate)rel->sf, pa, bg) : sf_plain(gc, (sf_predicate)rel->sf, a->geom.g, bg);
 }

@@ -80,6 +80,29 @@ same_with_and_without_index "buildings within 5.5 km (metricDistance, <=) of eac
 same_with_and_without_index "footprints touching those with roof type 2100, as a triple pattern (?a geo:sfTouches ?b)" \
     "SELECT (CONCAT(STR(?a), ' ', STR(?b)) AS ?pair) WHERE { ?a c:roofType \"2100\" . ?b a c:Building . ?a geo:sfTouches ?b }" \
     $((buildings * buildings))
+# same_as_relate DESCRIPTION FILTER DE9IM-FILTER: a relation evaluated with
+# GEOS's prepared geometries (the recurring constant is prepared, whichever
+# argument it is) selects exactly the buildings of the same relation written
+# as a DE-9IM pattern (geof:relate: the full matrix, nothing prepared).
+same_as_relate() {
+    local q1="${P}SELECT ?w WHERE { ?b a c:Building ; geo:hasDefaultGeometry/geo:asWKT ?w . FILTER($2) }"
+    local q2="${P}SELECT ?w WHERE { ?b a c:Building ; geo:hasDefaultGeometry/geo:asWKT ?w . FILTER($3) }"
+    local a b
+    a=$(CITYKG_SPATIAL_INDEX=off "$CITYKG" query --data "$D" --format csv "$q1" | tail -n +2 | LC_ALL=C sort)
+    b=$(CITYKG_SPATIAL_INDEX=off "$CITYKG" query --data "$D" --format csv "$q2" | tail -n +2 | LC_ALL=C sort)
+    local n; n=$(printf '%s' "$a" | grep -c . || true)
+    if [ "$a" = "$b" ] && [ "$n" -gt 0 ] && [ "$n" -lt "$buildings" ]; then
+        pass "$1: $n buildings, as by the DE-9IM pattern"
+    else
+        fail "$1: $n buildings, the DE-9IM pattern $(printf '%s' "$b" | grep -c . || true)"
+    fi
+}
+SQ='"<http://www.opengis.net/def/crs/EPSG/0/25832> POLYGON((721500 5432300, 722100 5432300, 722100 5432700, 721500 5432700, 721500 5432300))"^^geo:wktLiteral'
+same_as_relate "sfWithin(?w, constant)" "geof:sfWithin(?w, $SQ)" "geof:relate(?w, $SQ, \"T*F**F***\")"
+same_as_relate "sfContains(constant, ?w)" "geof:sfContains($SQ, ?w)" "geof:relate($SQ, ?w, \"T*****FF*\")"
+same_as_relate "sfIntersects(?w, constant)" "geof:sfIntersects(?w, $SQ)" "!geof:relate(?w, $SQ, \"FF*FF****\")"
+same_as_relate "sfOverlaps(?w, constant)" "geof:sfOverlaps(?w, $SQ)" "geof:relate(?w, $SQ, \"T*T***T**\")"
+
 same_with_and_without_index "buildings that touch one building (constant object)" \
     "SELECT ?b WHERE { ?b a c:Building ; geo:ehMeet <https://regensburg.example/building/DEBY_LOD2_6113114> }"
 
