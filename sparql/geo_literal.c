@@ -3,6 +3,7 @@
  * geometries (see geo_literal.h).
  */
 #include "geo_literal.h"
+#include "geo_wkt.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,8 +81,10 @@ bool geo_literal_parse(geo_codec *codec, geo_crs_cache *crs, geo_literal_kind ki
         if (!read_wkt_crs(crs, &lex, &out->crs))
             return false;
         /* GeoSPARQL: an empty wktLiteral is the empty geometry */
-        g = *lex ? GEOSWKTReader_read_r(h, codec->wkt_reader, lex)
-                 : GEOSGeom_createEmptyCollection_r(h, GEOS_GEOMETRYCOLLECTION);
+        if (!*lex)
+            g = GEOSGeom_createEmptyCollection_r(h, GEOS_GEOMETRYCOLLECTION);
+        else if (!(g = geo_wkt_read_fast(h, lex)))
+            g = GEOSWKTReader_read_r(h, codec->wkt_reader, lex);
     } else if (kind == GEO_LITERAL_GEOJSON) {
         out->crs = geo_crs_crs84();
         /* GeoSPARQL 1.1: an empty geoJSONLiteral is the empty geometry too */
