@@ -227,6 +227,52 @@ static size_t encode_row(const quad_row *prev, const quad_row *row, unsigned cha
     return n;
 }
 
+/* Reads a LEB128 value like bytes_get_varint. Lookups decode rows by the
+ * million, so a value with 10 bytes before end (the longest LEB128) is
+ * read without a bounds check per byte, and a one-byte value (most
+ * deltas) returns at once. */
+static inline bool read_varint(const unsigned char **p, const unsigned char *end, uint64_t *v)
+{
+    const unsigned char *q = *p;
+    if (end - q < 10)
+        return bytes_get_varint(p, end, v);
+    if (q[0] < 0x80) {
+        *v = q[0];
+        *p = q + 1;
+        return true;
+    }
+    uint64_t b = *q++;
+    uint64_t r = b & 0x7F;
+    for (int shift = 7; b & 0x80; shift += 7) {
+        if (shift > 63)
+            return false; /* longer than 10 bytes: corrupt */
+        b = *q++;
+        r |= (b & 0x7F) << shift;
+    }
+    *p = q;
+    *v = r;
+    return true;
+}
+
+/* Compares the restart row at p (not past end) with key, decoding only the
+ * columns up to the first that differs: a lookup's binary search over the
+ * restart rows mostly decides on the first column. Sets *cmp; false if
+ * the row is corrupt. */
+static bool restart_cmp(const unsigned char *p, const unsigned char *end, const quad_row *key,
+                        int *cmp)
+{
+    if (p >= end || *p++ != RESTART_HEADER)
+        return false;
+    *cmp = 0;
+    for (int j = 0; j < 4 && *cmp == 0; j++) {
+        uint64_t v;
+        if (!read_varint(&p, end, &v))
+            return false;
+        *cmp = v < key->c[j] ? -1 : v > key->c[j];
+    }
+    return true;
+}
+
 /* Decodes the row after *r from *p (not past end) into *r. */
 static bool decode_next(const unsigned char **p, const unsigned char *end, quad_row *r)
 {
@@ -237,7 +283,7 @@ static bool decode_next(const unsigned char **p, const unsigned char *end, quad_
     if (header == RESTART_HEADER) {
         quad_row abs;
         for (int j = 0; j < 4; j++)
-            if (!bytes_get_varint(p, end, &abs.c[j]))
+            if (!read_varint(p, end, &abs.c[j]))
                 return false;
         if (quad_row_cmp(&abs, r) <= 0 && r->c[0] | r->c[1] | r->c[2] | r->c[3])
             return false; /* rows must ascend */
@@ -245,13 +291,13 @@ static bool decode_next(const unsigned char **p, const unsigned char *end, quad_
         return true;
     }
     int d = header & 3;
-    if (!bytes_get_varint(p, end, &v) || v == 0)
+    if (!read_varint(p, end, &v) || v == 0)
         return false;
     r->c[d] += v;
     for (int j = d + 1; j < 4; j++) {
         if (header & (1u << (2 + (j - d - 1))))
             continue;
-        if (!bytes_get_varint(p, end, &v))
+        if (!read_varint(p, end, &v))
             return false;
         r->c[j] += unzigzag(v);
     }
@@ -569,13 +615,13 @@ static int position_in_block(quad_index_cursor *c, bool from_here)
             lo++;
         while (lo < hi) {
             size_t mid = (lo + hi) / 2;
-            const unsigned char *p = c->raw + restart_offset(c->restarts, mid);
-            quad_row r = {{0, 0, 0, 0}};
-            if (!decode_next(&p, c->raw + c->raw_len, &r)) {
+            int cmp;
+            if (!restart_cmp(c->raw + restart_offset(c->restarts, mid), c->raw + c->raw_len,
+                             &c->prefix, &cmp)) {
                 ck_error_set(&c->error, CK_ERR_CORRUPT, "corrupt index block");
                 return -1;
             }
-            if (quad_row_cmp(&r, &c->prefix) <= 0) {
+            if (cmp <= 0) {
                 best = mid;
                 lo = mid + 1;
             } else {
