@@ -259,7 +259,11 @@ static void star_add(exec_star *star, const exec_pattern *ep)
  * (a pattern with predicate and object bound comes sorted by subject). */
 static bool sort_before_lookups(planner *pl, const exec_pattern *scan, double rows, int slot)
 {
-    if (!pl->consumes_all || pl->in_exists || rows < 2000)
+    if (!pl->consumes_all || pl->in_exists || pl->seed_row)
+        return false;
+    if (!scan)
+        return true; /* rows of other patterns: number and order unknown */
+    if (rows < 2000)
         return false;
     bool subject_order = scan->s.is_var && scan->s.slot == slot && !scan->p.is_var &&
                          !scan->o.is_var;
@@ -287,9 +291,11 @@ static exec_op *plan_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *
     }
     exec_op *op = input;
     double rows_so_far = 0; /* estimated rows of op */
-    exec_op *driver = NULL; /* the BGP's first scan, while nothing else is joined */
+    /* the BGP's first scan, or the rows of other patterns it starts from
+     * (a path's nodes: no pattern), while nothing else is joined */
+    exec_op *driver = input;
     const exec_pattern *driver_pattern = NULL;
-    double driver_est = 0;
+    double driver_est = -1;
     for (size_t step = 0, done = 0; done < n; step++) {
         if (op != driver)
             driver = NULL;
