@@ -138,10 +138,10 @@ bool exec_graph_accepts(exec_graph_mode mode, const ck_id *set, size_t n, ck_id 
  * an index seek. It turns itself off when the first MEMO_TRIAL lookups
  * repeated rarely (keys that are all distinct), and stops growing at
  * MEMO_MAX_KEYS lookups or MEMO_MAX_QUADS quads. */
-#define MEMO_MAX_KEYS 4096
+#define MEMO_MAX_KEYS 1024 /* small: a memo made per EXISTS or MINUS probe stays cheap */
 #define MEMO_SLOTS (2 * MEMO_MAX_KEYS) /* open addressing, at most half full */
 #define MEMO_MAX_MATCHES 32
-#define MEMO_MAX_QUADS 65536
+#define MEMO_MAX_QUADS 16384
 #define MEMO_TRIAL 1024
 
 typedef struct {

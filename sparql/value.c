@@ -494,10 +494,30 @@ bool sparql_value_is_string_literal(const sparql_value *v)
            (v->type == SPARQL_TYPE_STRING || v->type == SPARQL_TYPE_LANGSTRING);
 }
 
+/* m / 10^scale as the nearest double, without the text round trip of
+ * sparql_decimal_to_double, when m and 10^scale are exact doubles: IEEE
+ * division then rounds the exact quotient once, as strtod does. Every
+ * comparison of a decimal or integer with a double comes here. */
+static bool decimal_to_double_exact(sparql_decimal a, double *out)
+{
+    static const double powers[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                    1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                    1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    const sparql_int128 limit = (sparql_int128)1 << 53;
+    if (a.m > limit || a.m < -limit || a.scale < 0 ||
+        a.scale >= (int)(sizeof powers / sizeof powers[0]))
+        return false;
+    *out = (double)(int64_t)a.m / powers[a.scale];
+    return true;
+}
+
 double sparql_value_to_double(const sparql_value *v)
 {
     if (v->type == SPARQL_TYPE_FLOAT || v->type == SPARQL_TYPE_DOUBLE)
         return v->v.d;
+    double d;
+    if (decimal_to_double_exact(v->v.dec, &d))
+        return d;
     return sparql_decimal_to_double(v->v.dec);
 }
 
