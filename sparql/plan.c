@@ -60,7 +60,6 @@ typedef struct {
     int in_exists;          /* planning the pattern of an EXISTS for one row */
     bool consumes_all;      /* every row will be read (under GROUP BY / ORDER BY) */
     bool feeds_top_k;       /* the rows go to an ORDER BY … LIMIT's heap */
-    double rows_estimate;   /* rows of the pattern planned last if a BGP or path, else < 0 */
     uint64_t order_limit;   /* for the next ORDER: rows the SLICE above needs */
     const ck_id *seed_row;  /* the row an EXISTS or MINUS probe is planned for */
 } planner;
@@ -272,19 +271,20 @@ static bool sort_before_lookups(planner *pl, const exec_pattern *scan, double ro
     return !subject_order;
 }
 
-/* A lookup per row of the BGP's first scan (or of the rows other patterns
- * feed it, by their estimate) costs an index seek (a few thousand
- * instructions); reading the next triple's matches in one scan costs a row
- * decode and a hash insert each, several times less. So when every row is
- * read anyway and the triple matches about as many rows as the scan gave,
- * or fewer (the district of every building: both counts are exact
- * per-predicate counts), the triple is scanned once and hash-joined. Not for the rows of an ORDER BY … LIMIT: its heap is cheap
+/* A lookup per row of the BGP's first scan costs an index seek (a few
+ * thousand instructions); reading the next triple's matches in one scan
+ * costs a row decode and a hash insert each, several times less. So when
+ * every row is read anyway and the triple matches about as many rows as
+ * the scan gave, or fewer (the district of every building: both counts
+ * are exact per-predicate counts), the triple is scanned once and
+ * hash-joined. Not for the rows of an ORDER BY … LIMIT: its heap is cheap
  * when the rows come spread over the sort keys, as lookups in subject
  * order bring them, and dear when a scan brings them in key order (each
  * row then enters the heap, with its ties compared term by term). */
-static bool scan_beats_lookups(planner *pl, double scan_rows, double triple_rows)
+static bool scan_beats_lookups(planner *pl, const exec_pattern *scan, double scan_rows,
+                               double triple_rows)
 {
-    return pl->consumes_all && !pl->feeds_top_k && !pl->in_exists && !pl->seed_row &&
+    return scan && pl->consumes_all && !pl->feeds_top_k && !pl->in_exists && !pl->seed_row &&
            scan_rows >= 2000 && triple_rows <= scan_rows * 1.05;
 }
 
@@ -313,8 +313,7 @@ static exec_op *plan_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *
      * (a path's nodes: no pattern), while nothing else is joined */
     exec_op *driver = input;
     const exec_pattern *driver_pattern = NULL;
-    double driver_est = input ? pl->rows_estimate : -1;
-    double out_rows = input ? pl->rows_estimate : 1; /* the BGP's rows; < 0: unknown */
+    double driver_est = -1;
     for (size_t step = 0, done = 0; done < n; step++) {
         if (op != driver)
             driver = NULL;
@@ -380,11 +379,9 @@ static exec_op *plan_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *
             }
             done += 2;
             rows_so_far = est[loose];
-            out_rows = out_rows < 0 ? out_rows : est[loose];
             continue;
         }
         rows_so_far = op ? rows_so_far * best_rows : best_rows;
-        out_rows *= best_rows;
         used[best] = true;
         done++;
         if (op && star_member(&eps[best], bound, NULL)) {
@@ -392,12 +389,12 @@ static exec_op *plan_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *
             exec_star star = {.s_slot = eps[best].s.slot, .graph_mode = eps[best].graph_mode};
             size_t members[EXEC_STAR_MAX] = {best};
             bool scans_beat_lookups =
-                op == driver && scan_beats_lookups(pl, driver_est, est[best]);
+                op == driver && scan_beats_lookups(pl, driver_pattern, driver_est, est[best]);
             star_add(&star, &eps[best]);
             for (size_t i = 0; i < n && star.n < EXEC_STAR_MAX; i++)
                 if (!used[i] && star_member(&eps[i], bound, &star)) {
                     scans_beat_lookups = scans_beat_lookups &&
-                                         scan_beats_lookups(pl, driver_est, est[i]);
+                                         scan_beats_lookups(pl, driver_pattern, driver_est, est[i]);
                     members[star.n] = i;
                     star_add(&star, &eps[i]);
                     used[i] = true;
@@ -439,7 +436,7 @@ static exec_op *plan_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *
             sparql_pattern_print(mem, pl->query, &one);
             fclose(mem);
         }
-        if (op && op == driver && scan_beats_lookups(pl, driver_est, est[best])) {
+        if (op && op == driver && scan_beats_lookups(pl, driver_pattern, driver_est, est[best])) {
             exec_op *whole = exec_scan_new(&pl->exec, &eps[best]);
             note(pl, whole, est[best], "scan %s", s ? s : "");
             op = exec_hash_join_new(&pl->exec, op, whole);
@@ -472,7 +469,6 @@ static exec_op *plan_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *
     free(est);
     free(used);
     free(bound);
-    pl->rows_estimate = out_rows;
     return op;
 }
 
@@ -1261,7 +1257,6 @@ static exec_op *plan_path(planner *pl, const sparql_pattern *p, const graph_ctx 
     exec_op *op = rows ? exec_values_new(&pl->exec, rows, n) : NULL;
     free(rows);
     note(pl, op, (double)n, "path (%zu pairs)", n);
-    pl->rows_estimate = (double)n;
     return op;
 }
 
@@ -1682,12 +1677,10 @@ static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_c
     /* rows a SLICE right above (through a PROJECT) needs from an ORDER */
     uint64_t order_limit = pl->order_limit;
     pl->order_limit = 0;
-    bool estimated = false; /* pl->rows_estimate is this pattern's */
     switch (p->op) {
     case SPARQL_OP_BGP:
         op = plan_bgp(pl, p, g, input, NULL);
         input = NULL;
-        estimated = true;
         break;
     case SPARQL_OP_JOIN:
         if (p->left->op == SPARQL_OP_BGP && p->right->op == SPARQL_OP_PATH &&
@@ -1700,7 +1693,6 @@ static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_c
             op = plan_bgp(pl, p->left, g, plan_pattern(pl, p->right, g, input), bound);
             free(bound);
             input = NULL;
-            estimated = true;
         } else if (p->right->op == SPARQL_OP_SERVICE && p->right->name.var >= 0) {
             /* SERVICE ?v takes its endpoints from the left rows */
             op = plan_pattern(pl, p->right, g, plan_pattern(pl, p->left, g, input));
@@ -1712,7 +1704,6 @@ static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_c
             op = plan_bgp(pl, p->right, g, plan_pattern(pl, p->left, g, input), bound);
             free(bound);
             input = NULL;
-            estimated = true;
         } else {
             op = exec_hash_join_new(&pl->exec, plan_pattern(pl, p->left, g, input),
                                     plan_pattern(pl, p->right, g, NULL));
@@ -1789,7 +1780,6 @@ static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_c
         break;
     case SPARQL_OP_PATH:
         op = plan_path(pl, p, g);
-        estimated = true;
         break;
     case SPARQL_OP_GROUP: {
         group_op *gop = exec_op_new(sizeof *gop, &pl->exec, group_next, group_destroy);
@@ -1865,8 +1855,6 @@ static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_c
         break;
     }
     pl->depth--;
-    if (!estimated || input)
-        pl->rows_estimate = -1;
     if (!op && !pl->exec.error.code)
         ck_error_set(&pl->exec.error, CK_ERR_NOMEM, "out of memory while planning");
     return join_input(pl, input, op);
