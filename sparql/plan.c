@@ -59,7 +59,6 @@ typedef struct {
     unsigned service_calls; /* answers read so far, to keep their blank nodes apart */
     int in_exists;          /* planning the pattern of an EXISTS for one row */
     bool consumes_all;      /* every row will be read (under GROUP BY / ORDER BY) */
-    bool feeds_top_k;       /* the rows go to an ORDER BY … LIMIT's heap */
     uint64_t order_limit;   /* for the next ORDER: rows the SLICE above needs */
     const ck_id *seed_row;  /* the row an EXISTS or MINUS probe is planned for */
 } planner;
@@ -271,23 +270,6 @@ static bool sort_before_lookups(planner *pl, const exec_pattern *scan, double ro
     return !subject_order;
 }
 
-/* A lookup per row of the BGP's first scan costs an index seek (a few
- * thousand instructions); reading the next triple's matches in one scan
- * costs a row decode and a hash insert each, several times less. So when
- * every row is read anyway and the triple matches about as many rows as
- * the scan gave, or fewer (the district of every building: both counts
- * are exact per-predicate counts), the triple is scanned once and
- * hash-joined. Not for the rows of an ORDER BY … LIMIT: its heap is cheap
- * when the rows come spread over the sort keys, as lookups in subject
- * order bring them, and dear when a scan brings them in key order (each
- * row then enters the heap, with its ties compared term by term). */
-static bool scan_beats_lookups(planner *pl, const exec_pattern *scan, double scan_rows,
-                               double triple_rows)
-{
-    return scan && pl->consumes_all && !pl->feeds_top_k && !pl->in_exists && !pl->seed_row &&
-           scan_rows >= 2000 && triple_rows <= scan_rows * 1.05;
-}
-
 static exec_op *plan_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *g, exec_op *input,
                          const bool *input_bound)
 {
@@ -387,30 +369,13 @@ static exec_op *plan_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *
         if (op && star_member(&eps[best], bound, NULL)) {
             /* the other triples around the same subject join in one scan */
             exec_star star = {.s_slot = eps[best].s.slot, .graph_mode = eps[best].graph_mode};
-            size_t members[EXEC_STAR_MAX] = {best};
-            bool scans_beat_lookups =
-                op == driver && scan_beats_lookups(pl, driver_pattern, driver_est, est[best]);
             star_add(&star, &eps[best]);
             for (size_t i = 0; i < n && star.n < EXEC_STAR_MAX; i++)
                 if (!used[i] && star_member(&eps[i], bound, &star)) {
-                    scans_beat_lookups = scans_beat_lookups &&
-                                         scan_beats_lookups(pl, driver_pattern, driver_est, est[i]);
-                    members[star.n] = i;
                     star_add(&star, &eps[i]);
                     used[i] = true;
                     done++;
                 }
-            if (star.n > 1 && scans_beat_lookups) {
-                for (int k = 0; k < star.n; k++) {
-                    exec_op *whole = exec_scan_new(&pl->exec, &eps[members[k]]);
-                    note(pl, whole, est[members[k]], "scan of star triple %d", k + 1);
-                    op = exec_hash_join_new(&pl->exec, op, whole);
-                    note(pl, op, -1, "hash join (one scan instead of a lookup per row)");
-                }
-                for (int k = 0; k < star.n; k++)
-                    bound[star.o_slot[k]] = true;
-                continue;
-            }
             if (star.n > 1) {
                 if (op == driver &&
                     sort_before_lookups(pl, driver_pattern, driver_est, star.s_slot)) {
@@ -436,12 +401,7 @@ static exec_op *plan_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *
             sparql_pattern_print(mem, pl->query, &one);
             fclose(mem);
         }
-        if (op && op == driver && scan_beats_lookups(pl, driver_pattern, driver_est, est[best])) {
-            exec_op *whole = exec_scan_new(&pl->exec, &eps[best]);
-            note(pl, whole, est[best], "scan %s", s ? s : "");
-            op = exec_hash_join_new(&pl->exec, op, whole);
-            note(pl, op, -1, "hash join (one scan instead of a lookup per row)");
-        } else if (op) {
+        if (op) {
             const exec_pattern *ep = &eps[best];
             if (op == driver && ep->s.is_var && bound[ep->s.slot] && !ep->p.is_var &&
                 sort_before_lookups(pl, driver_pattern, driver_est, ep->s.slot)) {
@@ -1784,12 +1744,10 @@ static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_c
     case SPARQL_OP_GROUP: {
         group_op *gop = exec_op_new(sizeof *gop, &pl->exec, group_next, group_destroy);
         if (gop) {
-            bool all = pl->consumes_all, top_k = pl->feeds_top_k;
+            bool all = pl->consumes_all;
             pl->consumes_all = true;
-            pl->feeds_top_k = false; /* groups come out in their own order */
             gop->input = plan_pattern(pl, p->left, g, NULL);
             pl->consumes_all = all;
-            pl->feeds_top_k = top_k;
             gop->pl = pl;
             gop->p = p;
         }
@@ -1800,12 +1758,10 @@ static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_c
     case SPARQL_OP_ORDER: {
         order_op *o = exec_op_new(sizeof *o, &pl->exec, order_next, order_destroy);
         if (o) {
-            bool all = pl->consumes_all, top_k = pl->feeds_top_k;
+            bool all = pl->consumes_all;
             pl->consumes_all = true;
-            pl->feeds_top_k = order_limit != 0;
             o->input = plan_pattern(pl, p->left, g, NULL);
             pl->consumes_all = all;
-            pl->feeds_top_k = top_k;
             o->pl = pl;
             o->keys = p->order;
             o->nkeys = p->n_order;
