@@ -143,6 +143,7 @@ bool exec_graph_accepts(exec_graph_mode mode, const ck_id *set, size_t n, ck_id 
 #define MEMO_MAX_MATCHES 32
 #define MEMO_MAX_QUADS 16384
 #define MEMO_TRIAL 1024
+#define MEMO_FIRST 16 /* lookups before the memo is made */
 
 typedef struct {
     ck_pattern key;
@@ -212,6 +213,10 @@ static bool memo_begin(lookup_memo *m, exec_ctx *ctx, const ck_pattern *key)
         m->n_quads = m->rec_first; /* the last lookup was left before its end */
     m->replay = NULL;
     m->recording = false;
+    if (m->lookups < MEMO_FIRST) {
+        m->lookups++; /* a join with a handful of left rows (one EXISTS probe) gains nothing */
+        return false;
+    }
     if (!m->slots) {
         /* lookups work without the memo: no memory, no error */
         size_t bytes = MEMO_SLOTS * sizeof(memo_entry) + MEMO_MAX_QUADS * sizeof(ck_quad);
