@@ -227,6 +227,52 @@ static size_t encode_row(const quad_row *prev, const quad_row *row, unsigned cha
     return n;
 }
 
+/* Reads a LEB128 value like bytes_get_varint. Lookups decode rows by the
+ * million, so a value with 10 bytes before end (the longest LEB128) is
+ * read without a bounds check per byte, and a one-byte value (most
+ * deltas) returns at once. */
+static inline bool read_varint(const unsigned char **p, const unsigned char *end, uint64_t *v)
+{
+    const unsigned char *q = *p;
+    if (end - q < 10)
+        return bytes_get_varint(p, end, v);
+    if (q[0] < 0x80) {
+        *v = q[0];
+        *p = q + 1;
+        return true;
+    }
+    uint64_t b = *q++;
+    uint64_t r = b & 0x7F;
+    for (int shift = 7; b & 0x80; shift += 7) {
+        if (shift > 63)
+            return false; /* longer than 10 bytes: corrupt */
+        b = *q++;
+        r |= (b & 0x7F) << shift;
+    }
+    *p = q;
+    *v = r;
+    return true;
+}
+
+/* Compares the restart row at p (not past end) with key, decoding only the
+ * columns up to the first that differs: a lookup's binary search over the
+ * restart rows mostly decides on the first column. Sets *cmp; false if
+ * the row is corrupt. */
+static bool restart_cmp(const unsigned char *p, const unsigned char *end, const quad_row *key,
+                        int *cmp)
+{
+    if (p >= end || *p++ != RESTART_HEADER)
+        return false;
+    *cmp = 0;
+    for (int j = 0; j < 4 && *cmp == 0; j++) {
+        uint64_t v;
+        if (!read_varint(&p, end, &v))
+            return false;
+        *cmp = v < key->c[j] ? -1 : v > key->c[j];
+    }
+    return true;
+}
+
 /* Decodes the row after *r from *p (not past end) into *r. */
 static bool decode_next(const unsigned char **p, const unsigned char *end, quad_row *r)
 {
@@ -237,24 +283,28 @@ static bool decode_next(const unsigned char **p, const unsigned char *end, quad_
     if (header == RESTART_HEADER) {
         quad_row abs;
         for (int j = 0; j < 4; j++)
-            if (!bytes_get_varint(p, end, &abs.c[j]))
+            if (!read_varint(p, end, &abs.c[j]))
                 return false;
         if (quad_row_cmp(&abs, r) <= 0 && r->c[0] | r->c[1] | r->c[2] | r->c[3])
             return false; /* rows must ascend */
         *r = abs;
         return true;
     }
+    /* a local cursor: the row's columns are updated in registers */
+    const unsigned char *q = *p;
     int d = header & 3;
-    if (!bytes_get_varint(p, end, &v) || v == 0)
+    if (!read_varint(&q, end, &v) || v == 0)
         return false;
     r->c[d] += v;
-    for (int j = d + 1; j < 4; j++) {
-        if (header & (1u << (2 + (j - d - 1))))
+    unsigned omitted = header >> 2; /* bit k: column d + 1 + k equals the predecessor's */
+    for (int j = d + 1; j < 4; j++, omitted >>= 1) {
+        if (omitted & 1)
             continue;
-        if (!bytes_get_varint(p, end, &v))
+        if (!read_varint(&q, end, &v))
             return false;
         r->c[j] += unzigzag(v);
     }
+    *p = q;
     return true;
 }
 
@@ -343,18 +393,34 @@ static ck_status write_blocks(MDB_cursor *cur, const quad_row *rows, size_t n, b
 /* Positions cur on the block that would contain row: the last block whose
  * first row is <= row, or the first block if row precedes all.
  * Returns MDB_NOTFOUND when the database is empty. */
-static int seek_block(MDB_cursor *cur, const quad_row *row, MDB_val *k, MDB_val *v)
+/* Positions cur at the block that holds row or would hold it. If next is
+ * not NULL, *next_known tells whether *next was set to the first row of
+ * the block after it (the search passes it), or to all ones when there
+ * is none. */
+static int seek_block(MDB_cursor *cur, const quad_row *row, MDB_val *k, MDB_val *v,
+                      quad_row *next, bool *next_known)
 {
     unsigned char key[32];
     row_to_key(row, key);
     *k = (MDB_val){32, key};
+    if (next_known)
+        *next_known = false;
     int rc = mdb_cursor_get(cur, k, v, MDB_SET_RANGE);
-    if (rc == MDB_NOTFOUND)
+    if (rc == MDB_NOTFOUND) {
+        if (next_known) {
+            *next = (quad_row){{UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX}};
+            *next_known = true;
+        }
         return mdb_cursor_get(cur, k, v, MDB_LAST);
+    }
     if (rc)
         return rc;
     if (memcmp(k->mv_data, key, 32) == 0)
         return 0;
+    if (next_known && k->mv_size == 32) {
+        key_to_row(k->mv_data, next);
+        *next_known = true;
+    }
     rc = mdb_cursor_get(cur, k, v, MDB_PREV);
     if (rc == MDB_NOTFOUND)
         return mdb_cursor_get(cur, k, v, MDB_FIRST);
@@ -394,7 +460,7 @@ static ck_status index_update(MDB_txn *txn, MDB_dbi dbi, const quad_row *rows, s
     size_t i = 0;
     while (i < n && st == CK_OK) {
         MDB_val k, v;
-        rc = seek_block(cur, &rows[i], &k, &v);
+        rc = seek_block(cur, &rows[i], &k, &v, NULL, NULL);
         if (rc == MDB_NOTFOUND) {
             /* empty database: nothing to remove, everything to append */
             if (inserting) {
@@ -522,6 +588,7 @@ static bool block_load(quad_index_cursor *c, const MDB_val *k, const MDB_val *v)
         return false;
     }
     c->restarts = restarts;
+    c->next_known = false;
     c->raw_pos = 0;
     c->have_cur = true;
     c->loaded = true;
@@ -569,13 +636,13 @@ static int position_in_block(quad_index_cursor *c, bool from_here)
             lo++;
         while (lo < hi) {
             size_t mid = (lo + hi) / 2;
-            const unsigned char *p = c->raw + restart_offset(c->restarts, mid);
-            quad_row r = {{0, 0, 0, 0}};
-            if (!decode_next(&p, c->raw + c->raw_len, &r)) {
+            int cmp;
+            if (!restart_cmp(c->raw + restart_offset(c->restarts, mid), c->raw + c->raw_len,
+                             &c->prefix, &cmp)) {
                 ck_error_set(&c->error, CK_ERR_CORRUPT, "corrupt index block");
                 return -1;
             }
-            if (quad_row_cmp(&r, &c->prefix) <= 0) {
+            if (cmp <= 0) {
                 best = mid;
                 lo = mid + 1;
             } else {
@@ -631,7 +698,11 @@ ck_status quad_index_cursor_seek(quad_index_cursor *c, const quad_row *prefix, i
         c->blocks = 1;
         return CK_OK;
     }
-    if (c->loaded && quad_row_cmp(&c->prefix, &c->block_first) >= 0) {
+    /* in the loaded block unless the prefix lies past it: sorted lookups
+     * that moved on to a later block go straight to LMDB instead of
+     * decoding the rest of this one */
+    if (c->loaded && quad_row_cmp(&c->prefix, &c->block_first) >= 0 &&
+        !(c->next_known && quad_row_cmp(&c->prefix, &c->next_first) >= 0)) {
         int r = position_in_block(c, quad_row_cmp(&c->prefix, &c->cur) >= 0);
         if (r > 0) {
             c->blocks = 1;
@@ -641,7 +712,9 @@ ck_status quad_index_cursor_seek(quad_index_cursor *c, const quad_row *prefix, i
             goto corrupt;
     }
     MDB_val k, v;
-    int rc = seek_block(c->cursor, &c->prefix, &k, &v);
+    quad_row next;
+    bool next_known;
+    int rc = seek_block(c->cursor, &c->prefix, &k, &v, &next, &next_known);
     if (rc == MDB_NOTFOUND) {
         c->done = true;
         c->loaded = false;
@@ -649,7 +722,11 @@ ck_status quad_index_cursor_seek(quad_index_cursor *c, const quad_row *prefix, i
     }
     if (rc)
         return lmdb_fail(err, rc, "seeking scan start");
-    if (!block_load(c, &k, &v) || position_in_block(c, false) < 0)
+    if (!block_load(c, &k, &v))
+        goto corrupt;
+    c->next_first = next;
+    c->next_known = next_known;
+    if (position_in_block(c, false) < 0)
         goto corrupt;
     /* no row >= prefix in this block: the next block starts after it, and
      * quad_index_cursor_next moves there */

@@ -77,6 +77,8 @@ typedef struct {
     size_t nrestarts;
     quad_row cur, out;      /* the row decoded last; the one returned */
     quad_row block_first;   /* first row of the loaded block (its key) */
+    quad_row next_first;    /* first row of the block after it, when next_known */
+    bool next_known;
     quad_row prev;          /* the row before cur, when prev_valid */
     bool prev_valid, cur_known;
     bool loaded;            /* raw holds a block */

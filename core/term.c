@@ -115,7 +115,9 @@ static size_t render_number(ck_id id, char *buf)
                                (unsigned)(p >> (SCI_DIGIT_BITS + 11)) & 31,
                                p >> (SCI_DIGIT_BITS + 10) & 1, buf);
     int exponent = (int)(p >> SCI_DIGIT_BITS & 1023) - 512;
-    return len + (size_t)snprintf(buf + len, 32 - len, "E%d", exponent);
+    buf[len++] = 'E';
+    return len + render_digits(exponent < 0 ? (uint64_t)-exponent : (uint64_t)exponent, 0,
+                               exponent < 0, buf + len);
 }
 
 /* The datatype of a number id. */
@@ -331,13 +333,16 @@ bool ck_term_from_inline(ck_id id, ck_term *term, char buf[32])
     switch (ck_id_tag(id)) {
     case CK_TAG_INT: {
         int64_t v = (int64_t)(payload << (64 - INT_PAYLOAD_BITS)) >> (64 - INT_PAYLOAD_BITS);
-        term->value_len = (size_t)snprintf(buf, 32, "%lld", (long long)v);
+        /* not snprintf: every integer a query reads is rendered here, and
+         * a 60-bit payload's magnitude fits in uint64_t */
+        term->value_len = render_digits(v < 0 ? 0 - (uint64_t)v : (uint64_t)v, 0, v < 0, buf);
         term->datatype = CK_XSD_INTEGER;
         term->datatype_len = strlen(CK_XSD_INTEGER);
         return true;
     }
     case CK_TAG_BOOL:
-        term->value_len = (size_t)snprintf(buf, 32, "%s", payload ? "true" : "false");
+        term->value_len = payload ? 4 : 5;
+        memcpy(buf, payload ? "true" : "false", term->value_len + 1);
         term->datatype = CK_XSD_BOOLEAN;
         term->datatype_len = strlen(CK_XSD_BOOLEAN);
         return true;

@@ -129,6 +129,150 @@ bool exec_graph_accepts(exec_graph_mode mode, const ck_id *set, size_t n, ck_id 
 
 /* ---- pattern cursor: one pattern, with some slots already bound ---------- */
 
+/* ---- lookup memo: the matches of earlier lookups of an index join ------- */
+
+/* An index join whose left rows bind few distinct values (the district of
+ * each building, the class of each instance) looks the same pattern up
+ * again and again. The memo keeps the matching quads of lookups with at
+ * most MEMO_MAX_MATCHES matches, so a repeat costs a hash probe instead of
+ * an index seek. It turns itself off when the first MEMO_TRIAL lookups
+ * repeated rarely (keys that are all distinct), and stops growing at
+ * MEMO_MAX_KEYS lookups or MEMO_MAX_QUADS quads. */
+#define MEMO_MAX_KEYS 1024 /* small: a memo made per EXISTS or MINUS probe stays cheap */
+#define MEMO_SLOTS (2 * MEMO_MAX_KEYS) /* open addressing, at most half full */
+#define MEMO_MAX_MATCHES 32
+#define MEMO_MAX_QUADS 16384
+#define MEMO_TRIAL 1024
+#define MEMO_FIRST 16 /* lookups before the memo is made */
+
+typedef struct {
+    ck_pattern key;
+    uint32_t first, n; /* the matches: quads[first .. first + n) */
+    bool used;
+} memo_entry;
+
+typedef struct {
+    memo_entry *slots;          /* MEMO_SLOTS, allocated at the first lookup */
+    ck_quad *quads;             /* MEMO_MAX_QUADS */
+    size_t n_keys, n_quads;
+    uint64_t lookups, hits;
+    bool off;
+    const memo_entry *replay;   /* the lookup being answered from the memo */
+    uint32_t replay_pos;
+    bool recording;             /* the lookup being scanned is being kept */
+    ck_pattern rec_key;
+    size_t rec_first;
+} lookup_memo;
+
+static uint64_t memo_hash(const ck_pattern *q)
+{
+    uint64_t h = q->s * 0x9E3779B97F4A7C15ull;
+    h = (h ^ q->p) * 0xC2B2AE3D27D4EB4Full;
+    h = (h ^ q->o) * 0x165667B19E3779F9ull;
+    h = (h ^ q->g ^ (uint64_t)q->g_bound) * 0x9E3779B97F4A7C15ull;
+    return h ^ (h >> 29);
+}
+
+static bool memo_key_equal(const ck_pattern *a, const ck_pattern *b)
+{
+    return a->s == b->s && a->p == b->p && a->o == b->o && a->g == b->g &&
+           a->g_bound == b->g_bound;
+}
+
+/* The slot holding key, or the empty slot where it would go. */
+static memo_entry *memo_slot(lookup_memo *m, const ck_pattern *key)
+{
+    size_t i = (size_t)memo_hash(key) & (MEMO_SLOTS - 1);
+    while (m->slots[i].used && !memo_key_equal(&m->slots[i].key, key))
+        i = (i + 1) & (MEMO_SLOTS - 1);
+    return &m->slots[i];
+}
+
+static void memo_free(lookup_memo *m)
+{
+    free(m->slots);
+    free(m->quads);
+    m->slots = NULL;
+    m->quads = NULL;
+    m->replay = NULL;
+    m->recording = false;
+}
+
+/* Starts a lookup of key: true when the memo answers it (m->replay set);
+ * otherwise the scan's matches are recorded if there is room. */
+static bool memo_begin(lookup_memo *m, exec_ctx *ctx, const ck_pattern *key)
+{
+    if (m->off)
+        return false;
+    if (m->lookups == MEMO_TRIAL && m->hits * 4 < m->lookups) {
+        m->off = true; /* few repeats: the memo would only cost */
+        memo_free(m);
+        return false;
+    }
+    if (m->recording)
+        m->n_quads = m->rec_first; /* the last lookup was left before its end */
+    m->replay = NULL;
+    m->recording = false;
+    if (m->lookups < MEMO_FIRST) {
+        m->lookups++; /* a join with a handful of left rows (one EXISTS probe) gains nothing */
+        return false;
+    }
+    if (!m->slots) {
+        /* lookups work without the memo: no memory, no error */
+        size_t bytes = MEMO_SLOTS * sizeof(memo_entry) + MEMO_MAX_QUADS * sizeof(ck_quad);
+        bool room = !ctx->memory_limit || ctx->memory_used + bytes <= ctx->memory_limit;
+        m->slots = room ? calloc(MEMO_SLOTS, sizeof(memo_entry)) : NULL;
+        m->quads = m->slots ? malloc(MEMO_MAX_QUADS * sizeof(ck_quad)) : NULL;
+        if (!m->quads) {
+            memo_free(m);
+            m->off = true;
+            return false;
+        }
+        ctx->memory_used += bytes;
+    }
+    m->lookups++;
+    const memo_entry *e = memo_slot(m, key);
+    if (e->used) {
+        m->hits++;
+        m->replay = e;
+        m->replay_pos = 0;
+        return true;
+    }
+    m->recording = m->n_keys < MEMO_MAX_KEYS;
+    m->rec_key = *key;
+    m->rec_first = m->n_quads;
+    return false;
+}
+
+/* Keeps one match of the lookup being recorded. */
+static void memo_record(lookup_memo *m, const ck_quad *q)
+{
+    if (!m->recording)
+        return;
+    if (m->n_quads - m->rec_first == MEMO_MAX_MATCHES || m->n_quads == MEMO_MAX_QUADS) {
+        m->recording = false; /* too many matches to keep */
+        m->n_quads = m->rec_first;
+        return;
+    }
+    m->quads[m->n_quads++] = *q;
+}
+
+/* The lookup being recorded has found all its matches. */
+static void memo_finish(lookup_memo *m)
+{
+    if (!m->recording)
+        return;
+    m->recording = false;
+    memo_entry *e = memo_slot(m, &m->rec_key);
+    e->key = m->rec_key;
+    e->first = (uint32_t)m->rec_first;
+    e->n = (uint32_t)(m->n_quads - m->rec_first);
+    e->used = true;
+    m->n_keys++;
+}
+
+/* ---- pattern cursor: one pattern, with some slots already bound ---------- */
+
 typedef struct {
     exec_ctx *ctx;
     exec_pattern pattern;
@@ -138,6 +282,7 @@ typedef struct {
     bool dedupe;        /* union default graph: skip repeats of (s, p, o) */
     ck_quad last;
     bool have_last;
+    lookup_memo *memo;  /* NULL: every lookup scans */
 } pattern_cursor;
 
 /* The id a position is fixed to by constants or the bindings, or 0. */
@@ -177,16 +322,19 @@ static bool cursor_seek(pattern_cursor *c, const ck_id *bindings)
         c->empty = true;
         return true;
     }
+    if (c->memo && memo_begin(c->memo, c->ctx, &q))
+        return true;
     if (c->scan)
         return ck_scan_reset(c->ctx->txn, c->scan, &q, &c->ctx->error) == CK_OK;
     return ck_scan_open(c->ctx->txn, &q, &c->scan, &c->ctx->error) == CK_OK;
 }
 
 static bool cursor_open(pattern_cursor *c, exec_ctx *ctx, const exec_pattern *p,
-                        const ck_id *bindings)
+                        const ck_id *bindings, lookup_memo *memo)
 {
     memset(c, 0, sizeof *c);
     c->ctx = ctx;
+    c->memo = memo;
     c->pattern = *p;
     /* union or set of graphs: a triple in several graphs counts once */
     c->dedupe = p->graph_mode == EXEC_GRAPH_UNION || p->graph_mode == EXEC_GRAPH_SET;
@@ -210,9 +358,34 @@ static bool bind(ck_id *row, const exec_slot *slot, ck_id id)
     return true;
 }
 
+/* row = the cursor's bindings extended by quad q; false if q does not fit
+ * (a variable repeated in the pattern bound to two different ids). */
+static bool bind_quad(const pattern_cursor *c, const ck_quad *q, ck_id *row)
+{
+    memcpy(row, c->base, sizeof(ck_id) * (size_t)c->ctx->width);
+    if (!bind(row, &c->pattern.s, q->s) || !bind(row, &c->pattern.p, q->p) ||
+        !bind(row, &c->pattern.o, q->o))
+        return false;
+    return c->pattern.graph_mode != EXEC_GRAPH_NAMED || bind(row, &c->pattern.g, q->g);
+}
+
+/* The next match of a lookup the memo answers. */
+static bool memo_next(pattern_cursor *c, ck_id *row)
+{
+    lookup_memo *m = c->memo;
+    while (m->replay_pos < m->replay->n)
+        if (bind_quad(c, &m->quads[m->replay->first + m->replay_pos++], row))
+            return true;
+    return false;
+}
+
 static bool cursor_next(pattern_cursor *c, ck_id *row)
 {
-    if (c->empty || !c->scan)
+    if (c->empty)
+        return false;
+    if (c->memo && c->memo->replay)
+        return memo_next(c, row);
+    if (!c->scan)
         return false;
     ck_quad q;
     while (ck_scan_next(c->scan, &q)) {
@@ -228,17 +401,16 @@ static bool cursor_next(pattern_cursor *c, ck_id *row)
             c->last = q;
             c->have_last = true;
         }
-        memcpy(row, c->base, sizeof(ck_id) * (size_t)c->ctx->width);
-        if (!bind(row, &c->pattern.s, q.s) || !bind(row, &c->pattern.p, q.p) ||
-            !bind(row, &c->pattern.o, q.o))
-            continue;
-        if (c->pattern.graph_mode == EXEC_GRAPH_NAMED && !bind(row, &c->pattern.g, q.g))
-            continue;
-        return true;
+        if (c->memo)
+            memo_record(c->memo, &q);
+        if (bind_quad(c, &q, row))
+            return true;
     }
     const ck_error *e = ck_scan_error(c->scan);
     if (e->code && !c->ctx->error.code)
         c->ctx->error = *e;
+    else if (c->memo && !e->code)
+        memo_finish(c->memo);
     return false;
 }
 
@@ -264,7 +436,7 @@ static bool scan_next(exec_op *op, ck_id *row)
     scan_op *s = (scan_op *)op;
     if (!s->opened) {
         ck_id *none = calloc((size_t)op->ctx->width + 1, sizeof(ck_id));
-        bool ok = none && cursor_open(&s->cursor, op->ctx, &s->pattern, none);
+        bool ok = none && cursor_open(&s->cursor, op->ctx, &s->pattern, none, NULL);
         free(none);
         s->opened = true;
         if (!ok)
@@ -339,6 +511,7 @@ typedef struct {
     bool matched;       /* some match of left_row passed keep */
     exec_row_test keep;
     void *keep_arg;
+    lookup_memo memo;
 } index_join_op;
 
 /* One scan serves every left row: cursor_seek moves it, which costs no
@@ -366,7 +539,8 @@ static bool index_join_next(exec_op *op, ck_id *row)
             return false;
         j->matched = false;
         if (!(j->cursor_open ? cursor_seek(&j->cursor, j->left_row)
-                             : cursor_open(&j->cursor, op->ctx, &j->pattern, j->left_row)))
+                             : cursor_open(&j->cursor, op->ctx, &j->pattern, j->left_row,
+                                           &j->memo)))
             return false;
         j->cursor_open = j->have_left = true;
     }
@@ -377,6 +551,7 @@ static void index_join_destroy(exec_op *op)
     index_join_op *j = (index_join_op *)op;
     if (j->cursor_open)
         cursor_close(&j->cursor);
+    memo_free(&j->memo);
     exec_free(j->left);
     free(j->left_row);
 }

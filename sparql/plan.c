@@ -263,7 +263,11 @@ static void star_add(exec_star *star, const exec_pattern *ep)
  * (a pattern with predicate and object bound comes sorted by subject). */
 static bool sort_before_lookups(planner *pl, const exec_pattern *scan, double rows, int slot)
 {
-    if (!pl->consumes_all || pl->in_exists || rows < 2000)
+    if (!pl->consumes_all || pl->in_exists || pl->seed_row)
+        return false;
+    if (!scan)
+        return true; /* rows of other patterns: number and order unknown */
+    if (rows < 2000)
         return false;
     bool subject_order = scan->s.is_var && scan->s.slot == slot && !scan->p.is_var &&
                          !scan->o.is_var;
@@ -291,9 +295,11 @@ static exec_op *plan_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *
     }
     exec_op *op = input;
     double rows_so_far = 0; /* estimated rows of op */
-    exec_op *driver = NULL; /* the BGP's first scan, while nothing else is joined */
+    /* the BGP's first scan, or the rows of other patterns it starts from
+     * (a path's nodes: no pattern), while nothing else is joined */
+    exec_op *driver = input;
     const exec_pattern *driver_pattern = NULL;
-    double driver_est = 0;
+    double driver_est = -1;
     for (size_t step = 0, done = 0; done < n; step++) {
         if (op != driver)
             driver = NULL;
@@ -1527,6 +1533,25 @@ static bool filter_takes_input(planner *pl, const sparql_pattern *p)
     return ok;
 }
 
+/* A filter over a BIND whose variable it does not use gives the same rows
+ * below the BIND, where it saves computing the BIND for every row it
+ * removes. (An EXISTS in the filter could see the variable: not moved.) */
+static bool filter_skips_extend(planner *pl, const sparql_pattern *p)
+{
+    if (p->left->op != SPARQL_OP_EXTEND)
+        return false;
+    bool *others = malloc(((size_t)pl->exec.width + 1) * sizeof *others);
+    if (!others)
+        return false;
+    for (int v = 0; v <= pl->exec.width; v++)
+        others[v] = v != p->left->var;
+    bool ok = true;
+    for (size_t i = 0; i < p->n_exprs && ok; i++)
+        ok = expr_within(p->exprs[i], others);
+    free(others);
+    return ok;
+}
+
 /* MINUS whose right side is a BGP, possibly filtered over its own
  * variables: every right solution binds all its variables, so a left row
  * that binds one of them is removed exactly when the right side has a
@@ -1888,6 +1913,16 @@ static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_c
         break;
     }
     case SPARQL_OP_FILTER: {
+        if (filter_skips_extend(pl, p)) {
+            /* Filter(e, Extend(P, ?v, x)) as Extend(Filter(e, P), ?v, x) */
+            sparql_pattern filtered = *p;
+            filtered.left = p->left->left;
+            sparql_pattern extended = *p->left;
+            extended.left = &filtered;
+            op = plan_pattern(pl, &extended, g, input);
+            input = NULL;
+            break;
+        }
         filter_args *fa = new_filter_args(pl, g, p->exprs, p->n_exprs);
         exec_op *in = NULL;
         /* inside EXISTS the row's values stand for its variables

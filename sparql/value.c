@@ -24,6 +24,7 @@ typedef struct {
 #define I64(x) ((sparql_int128)(x))
 #define U64_MAX_I128 ((sparql_int128)UINT64_MAX)
 #define BIG ((sparql_int128)1 << 126)
+#define DATATYPES_BUILT_IN 10 /* the first entries: the types SPARQL computes with */
 
 static const datatype_info datatypes[] = {
     {CK_XSD_STRING, SPARQL_TYPE_STRING, false, 0, 0},
@@ -50,10 +51,26 @@ static const datatype_info datatypes[] = {
     {CK_XSD "unsignedByte", SPARQL_TYPE_INTEGER, true, 0, I64(UINT8_MAX)},
 };
 
-/* Called for every literal a query reads: compares the local name after
- * the XSD namespace only, and the last type found first. */
+/* The built-in type whose IRI constant is at iri, or NULL: values read
+ * from inline ids and values computed here name their types with the same
+ * string constants (the linker merges equal ones), so most types are
+ * found by address, without comparing text. */
+static const datatype_info *datatype_at(const char *iri)
+{
+    for (size_t i = 0; i < DATATYPES_BUILT_IN; i++)
+        if (datatypes[i].iri == iri)
+            return &datatypes[i];
+    return NULL;
+}
+
+/* Called for every literal a query reads and every value it computes: by
+ * address, then the last type found by text, then the local name after
+ * the XSD namespace. */
 static const datatype_info *datatype_find(const char *iri)
 {
+    const datatype_info *at = datatype_at(iri);
+    if (at)
+        return at;
     static _Thread_local const datatype_info *last;
     if (last && strcmp(last->iri, iri) == 0)
         return last;
@@ -426,20 +443,25 @@ bool sparql_value_from_term(sparql_value *out, const ck_term *t)
         return sparql_value_set_blank(out, t->value, t->value_len);
     case CK_TERM_LITERAL: {
         char stack[128];
-        char *dt = NULL;
-        if (t->datatype) {
-            dt = t->datatype_len < sizeof stack ? stack : malloc(t->datatype_len + 1);
-            if (!dt) {
+        char *copy = NULL;
+        const char *type = NULL;
+        const datatype_info *at = t->datatype ? datatype_at(t->datatype) : NULL;
+        if (at && t->datatype_len == strlen(at->iri)) {
+            type = at->iri; /* a NUL-terminated constant: no copy */
+        } else if (t->datatype) {
+            copy = t->datatype_len < sizeof stack ? stack : malloc(t->datatype_len + 1);
+            if (!copy) {
                 memset(out, 0, sizeof *out);
                 return false;
             }
-            memcpy(dt, t->datatype, t->datatype_len);
-            dt[t->datatype_len] = '\0';
+            memcpy(copy, t->datatype, t->datatype_len);
+            copy[t->datatype_len] = '\0';
+            type = copy;
         }
-        bool ok = sparql_value_set_literal(out, t->value, t->value_len, t->lang ? NULL : dt,
+        bool ok = sparql_value_set_literal(out, t->value, t->value_len, t->lang ? NULL : type,
                                            t->lang, t->lang_len);
-        if (dt && dt != stack)
-            free(dt);
+        if (copy && copy != stack)
+            free(copy);
         return ok;
     }
     }
@@ -494,10 +516,30 @@ bool sparql_value_is_string_literal(const sparql_value *v)
            (v->type == SPARQL_TYPE_STRING || v->type == SPARQL_TYPE_LANGSTRING);
 }
 
+/* m / 10^scale as the nearest double, without the text round trip of
+ * sparql_decimal_to_double, when m and 10^scale are exact doubles: IEEE
+ * division then rounds the exact quotient once, as strtod does. Every
+ * comparison of a decimal or integer with a double comes here. */
+static bool decimal_to_double_exact(sparql_decimal a, double *out)
+{
+    static const double powers[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                    1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                    1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    const sparql_int128 limit = (sparql_int128)1 << 53;
+    if (a.m > limit || a.m < -limit || a.scale < 0 ||
+        a.scale >= (int)(sizeof powers / sizeof powers[0]))
+        return false;
+    *out = (double)(int64_t)a.m / powers[a.scale];
+    return true;
+}
+
 double sparql_value_to_double(const sparql_value *v)
 {
     if (v->type == SPARQL_TYPE_FLOAT || v->type == SPARQL_TYPE_DOUBLE)
         return v->v.d;
+    double d;
+    if (decimal_to_double_exact(v->v.dec, &d))
+        return d;
     return sparql_decimal_to_double(v->v.dec);
 }
 
