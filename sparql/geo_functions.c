@@ -274,7 +274,7 @@ static bool fn_distance(sparql_value *args, int nargs, sparql_value *r, sparql_f
     if (unit && (!iri_arg(unit) || !geo_unit_from_iri(iri_arg(unit), &u)))
         return fail(r);
     if (u.kind == GEO_UNIT_ANGLE) {
-        double deg;
+        double deg = 0;
         bool ok = g[0]->geom.crs.geographic && geo_planar_distance(gc, g[0], g[1], &deg);
         return length_in_unit(unit, 0, false, deg, ok, r);
     }
