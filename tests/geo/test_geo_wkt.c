@@ -66,6 +66,7 @@ static void forms_it_leaves_to_geos(void **state)
     left_to_geos("GEOMETRYCOLLECTION(POINT(1 2))");
     left_to_geos("MULTIPOINT(1 2, 3 4)");
     left_to_geos("POLYGON((0 0, 1 1))");        /* not a ring: GEOS says why */
+    left_to_geos("LINESTRING(1 2)");            /* one point: GEOS refuses it too */
     left_to_geos("POLYGON((0 0, 1 0, 1 1, 0 1))"); /* not closed */
     left_to_geos("POINT(1 2) trailing");
     left_to_geos("POINT(1 2");
