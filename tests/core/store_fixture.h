@@ -1,7 +1,9 @@
 /*
- * store_fixture.h — the cmocka fixture of the core tests that need a real
- * store: a fresh store in a new temporary directory, removed afterwards.
- * Include after <cmocka.h> and store.h.
+ * store_fixture.h — a real store for cmocka tests: a fresh store in a new
+ * temporary directory, removed afterwards. temp_store_open/_remove serve
+ * fixtures with fields of their own; setup/teardown are the plain fixture
+ * of the core tests. Include after <cmocka.h> and store.h; define
+ * STORE_FIXTURE_HELPERS_ONLY for the helpers alone.
  */
 #ifndef CITYKG_TESTS_STORE_FIXTURE_H
 #define CITYKG_TESTS_STORE_FIXTURE_H
@@ -10,6 +12,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Creates a store in a new directory /tmp/citykg-test-store-XXXXXX (its
+ * name goes to dir). */
+static inline void temp_store_open(char dir[64], ck_store **store)
+{
+    strcpy(dir, "/tmp/citykg-test-store-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    ck_error err;
+    assert_int_equal(ck_store_open(dir, CK_OPEN_CREATE, store, &err), CK_OK);
+}
+
+/* Closes the store and removes its directory. */
+static inline void temp_store_remove(const char *dir, ck_store *store)
+{
+    ck_store_close(store);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+#ifndef STORE_FIXTURE_HELPERS_ONLY
 typedef struct {
     char dir[64];
     ck_store *store;
@@ -18,10 +40,7 @@ typedef struct {
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    strcpy(f->dir, "/tmp/citykg-test-store-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    ck_error err;
-    assert_int_equal(ck_store_open(f->dir, CK_OPEN_CREATE, &f->store, &err), CK_OK);
+    temp_store_open(f->dir, &f->store);
     *state = f;
     return 0;
 }
@@ -29,12 +48,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    ck_store_close(f->store);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-    assert_int_equal(system(cmd), 0);
+    temp_store_remove(f->dir, f->store);
     free(f);
     return 0;
 }
+#endif
 
 #endif

@@ -16,6 +16,8 @@
 
 #include "spatial_index.h"
 #include "store.h"
+#define STORE_FIXTURE_HELPERS_ONLY
+#include "store_fixture.h"
 
 #define E25832 "<http://www.opengis.net/def/crs/EPSG/0/25832> "
 
@@ -114,10 +116,7 @@ static void add_geometries(fixture *f, size_t from, size_t to)
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    strcpy(f->dir, "/tmp/citykg-test-spatial-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    ck_error err;
-    assert_int_equal(ck_store_open(f->dir, CK_OPEN_CREATE, &f->store, &err), CK_OK);
+    temp_store_open(f->dir, &f->store);
     add_geometries(f, 0, N_GEOMETRIES / 2);
     *state = f;
     return 0;
@@ -126,10 +125,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    ck_store_close(f->store);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-    assert_int_equal(system(cmd), 0);
+    temp_store_remove(f->dir, f->store);
     free(f);
     return 0;
 }
