@@ -14,6 +14,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { chunks } from './file_chunks.mjs';
 
 const require = createRequire(import.meta.url);
 const oxigraph = require('oxigraph');
@@ -38,19 +39,6 @@ const repeat = Math.max(1, Number(opt.repeat));
 const budget = Number(opt.budget) * 1000;
 fs.mkdirSync(opt.out, { recursive: true });
 
-function* chunks(file, size = 16 << 20) {
-  const fd = fs.openSync(file, 'r');
-  try {
-    for (;;) {
-      const buf = Buffer.allocUnsafe(size);
-      const n = fs.readSync(fd, buf, 0, size, null);
-      if (n === 0) return;
-      yield new Uint8Array(buf.buffer, buf.byteOffset, n);
-    }
-  } finally {
-    fs.closeSync(fd);
-  }
-}
 
 const t0 = process.hrtime.bigint();
 const store = new oxigraph.Store();
