@@ -32,6 +32,14 @@ void ui_handle(http_request *req)
     http_respond(req, 200, a->media_type, (const char *)a->data, a->len, false, headers);
 }
 
+/* Whether who may write some graph, so the page offers the Turtle editor
+ * and /api/validate answers (the graph store still checks each graph). */
+static bool may_edit(const ck_principal *who)
+{
+    ck_role role = ck_principal_role(who);
+    return role == CK_ROLE_STEWARD || role == CK_ROLE_AGENT || role == CK_ROLE_ADMIN;
+}
+
 /* ---- /api/graphs -------------------------------------------------------------- */
 
 typedef struct {
@@ -84,12 +92,10 @@ static void graphs_handle(http_request *req)
         if (st == CK_OK)
             st = l.err.code;
     }
-    ck_role role = ck_principal_role(req->principal);
-    json_t *answer = json_pack("{s:s, s:b, s:b, s:o}", "role", ck_role_name(role), "may_edit",
-                               role == CK_ROLE_STEWARD || role == CK_ROLE_AGENT ||
-                                   role == CK_ROLE_ADMIN,
-                               "may_set_access", ck_acl_may_set_access(req->principal),
-                               "graphs", l.list);
+    json_t *answer = json_pack("{s:s, s:b, s:b, s:o}", "role",
+                               ck_role_name(ck_principal_role(req->principal)), "may_edit",
+                               may_edit(req->principal), "may_set_access",
+                               ck_acl_may_set_access(req->principal), "graphs", l.list);
     ck_graph_set_free(readable);
     ck_txn_abort(txn);
     char *text = st == CK_OK && answer ? json_dumps(answer, JSON_COMPACT) : NULL;
@@ -123,8 +129,7 @@ static void validate_handle(http_request *req)
         http_respond(req, 405, "text/plain; charset=utf-8", "use POST\n", 9, false, allow);
         return;
     }
-    ck_role role = ck_principal_role(req->principal);
-    if (role != CK_ROLE_STEWARD && role != CK_ROLE_AGENT && role != CK_ROLE_ADMIN) {
+    if (!may_edit(req->principal)) {
         http_respond_error(req, http_is_anonymous(req) ? 401 : 403,
                            "validation is for callers that may write graphs");
         return;
