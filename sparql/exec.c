@@ -959,6 +959,8 @@ exec_op *exec_star_join_new(exec_ctx *ctx, exec_op *left, const exec_star *star)
 
 /* ---- sort by one slot ------------------------------------------------------------ */
 
+#define SORT_PREFETCH_AHEAD 16
+
 typedef struct {
     exec_op base;
     exec_op *input;
@@ -1037,6 +1039,11 @@ static bool sort_next(exec_op *op, ck_id *row)
     }
     if (so->pos >= so->n)
         return false;
+    /* rows are read in key order, i.e. scattered over a buffer larger than
+     * the caches: ask for a later one now so its miss overlaps the work on
+     * this one (without it, this copy was a quarter of a 281k-row join) */
+    if (so->pos + SORT_PREFETCH_AHEAD < so->n)
+        __builtin_prefetch(so->rows + so->order[so->pos + SORT_PREFETCH_AHEAD] * (size_t)w);
     memcpy(row, so->rows + so->order[so->pos++] * (size_t)w, (size_t)w * sizeof(ck_id));
     return true;
 }
