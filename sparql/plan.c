@@ -63,10 +63,19 @@ typedef struct {
     bool consumes_all;      /* every row will be read (under GROUP BY / ORDER BY) */
     uint64_t order_limit;   /* for the next ORDER: rows the SLICE above needs */
     const ck_id *seed_row;  /* the row an EXISTS or MINUS probe is planned for */
+    /* ORDER BY ... LIMIT over a BGP (order_pushdown): the BGP, and the
+     * ORDER whose keys its first scan may sort by; order_sorted_keys tells
+     * the ORDER by how many of its keys its input comes sorted */
+    const sparql_pattern *ordered_bgp, *order_by;
+    size_t order_sorted_keys; /* keys the ORDER's input comes sorted by */
 } planner;
 
 static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_ctx *g,
                              exec_op *input);
+static bool expr_within(const sparql_expr *e, const bool *bound);
+static size_t order_keys_known(const sparql_pattern *order_by, const bool *bound);
+static exec_op *lazy_order_new(planner *pl, exec_op *input, const sparql_pattern *order_by,
+                              size_t nkeys);
 
 static void note(planner *pl, exec_op *op, double estimate, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -261,6 +270,10 @@ static void star_add(exec_star *star, const exec_pattern *ep)
  * or ORDER BY, not under a LIMIT that could stop early), for enough rows to
  * pay for the sort, and when the scan does not already come in that order
  * (a pattern with predicate and object bound comes sorted by subject). */
+/* How many times the rows of the smallest first scan a scan binding the
+ * first ORDER BY key may have and still go first (plan_bgp). */
+#define ORDER_DRIVER_MAX_RATIO 16
+
 static bool sort_before_lookups(planner *pl, const exec_pattern *scan, double rows, int slot)
 {
     if (!pl->consumes_all || pl->in_exists || pl->seed_row)
@@ -293,6 +306,11 @@ static exec_op *plan_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *
         eps[i] = triple_pattern(pl, &p->triples[i], g);
         est[i] = estimate_triple(pl, &eps[i]);
     }
+    /* ORDER BY ... LIMIT above: the first scan may sort by its keys */
+    bool may_push = p == pl->ordered_bgp && !input && n > 1;
+    if (may_push)
+        pl->ordered_bgp = NULL;
+    bool keep_order = false; /* the rows are in ORDER BY order: keep it */
     exec_op *op = input;
     double rows_so_far = 0; /* estimated rows of op */
     /* the BGP's first scan, or the rows of other patterns it starts from
@@ -339,7 +357,8 @@ static exec_op *plan_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *
          * that triple and the next one are planned alone (the listed
          * buildings -> their districts) and hash-joined, the small side
          * as the table; the remaining triples follow by lookups. */
-        if (op && op != input && loose != SIZE_MAX && best != loose && est[loose] > 0 &&
+        if (!keep_order && op && op != input && loose != SIZE_MAX && best != loose &&
+            est[loose] > 0 &&
             rows_so_far * best_rows > 4 * est[loose]) {
             sparql_triple pair[2] = {p->triples[loose], p->triples[best]};
             sparql_pattern two = *p;
@@ -367,6 +386,23 @@ static exec_op *plan_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *
             rows_so_far = est[loose];
             continue;
         }
+        if (may_push && !op) {
+            /* under ORDER BY ... LIMIT a first scan that binds the first
+             * key lets the joins after it stop early: worth up to a few
+             * times the rows of the smallest scan */
+            int key = pl->order_by->order[0].expr->var;
+            for (size_t i = 0; i < n; i++) {
+                const exec_pattern *ep = &eps[i];
+                bool binds = (ep->s.is_var && ep->s.slot == key) ||
+                             (ep->p.is_var && ep->p.slot == key) ||
+                             (ep->o.is_var && ep->o.slot == key);
+                if (binds && i != best && est[i] <= ORDER_DRIVER_MAX_RATIO * est[best]) {
+                    best = i;
+                    best_rows = est[i];
+                    break;
+                }
+            }
+        }
         rows_so_far = op ? rows_so_far * best_rows : best_rows;
         used[best] = true;
         done++;
@@ -381,7 +417,7 @@ static exec_op *plan_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *
                     done++;
                 }
             if (star.n > 1) {
-                if (op == driver &&
+                if (op == driver && !keep_order &&
                     sort_before_lookups(pl, driver_pattern, driver_est, star.s_slot)) {
                     op = exec_sort_by_slot_new(&pl->exec, op, star.s_slot);
                     note(pl, op, driver_est, "sort by ?%s (for the lookups)",
@@ -407,8 +443,8 @@ static exec_op *plan_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *
         }
         if (op) {
             const exec_pattern *ep = &eps[best];
-            if (op == driver && ep->s.is_var && bound[ep->s.slot] && !ep->p.is_var &&
-                sort_before_lookups(pl, driver_pattern, driver_est, ep->s.slot)) {
+            if (op == driver && !keep_order && ep->s.is_var && bound[ep->s.slot] &&
+                !ep->p.is_var && sort_before_lookups(pl, driver_pattern, driver_est, ep->s.slot)) {
                 op = exec_sort_by_slot_new(&pl->exec, op, ep->s.slot);
                 note(pl, op, driver_est, "sort by ?%s (for the lookups)",
                      pl->query->var_names[ep->s.slot]);
@@ -428,12 +464,34 @@ static exec_op *plan_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *
         for (int k = 0; k < 4; k++)
             if (slots[k] && slots[k]->is_var)
                 bound[slots[k]->slot] = true;
+        size_t known = may_push ? order_keys_known(pl->order_by, bound) : 0;
+        if (known) {
+            /* the first ORDER BY keys are known from the first scan: its
+             * rows are handed on in their order, the lookups after it keep
+             * that order, and the ORDER above stops soon after LIMIT rows
+             * instead of joining every row first */
+            op = lazy_order_new(pl, op, pl->order_by, known);
+            note(pl, op, driver_est, "order by (%zu keys), one row at a time", known);
+            pl->order_sorted_keys = known;
+            keep_order = true;
+        }
+        may_push = false;
     }
     free(eps);
     free(est);
     free(used);
     free(bound);
     return op;
+}
+
+/* How many leading ORDER BY keys of order_by are computed from bound
+ * variables. */
+static size_t order_keys_known(const sparql_pattern *order_by, const bool *bound)
+{
+    size_t k = 0;
+    while (k < order_by->n_order && expr_within(order_by->order[k].expr, bound))
+        k++;
+    return k;
 }
 
 /* ---- operators with expressions --------------------------------------------- */
@@ -522,34 +580,51 @@ static exec_op *extend_new(planner *pl, const graph_ctx *g, exec_op *input, int 
     return &x->base;
 }
 
-/* Materialises all rows of an input. */
+/* Rows an operator holds (ORDER BY, GROUP BY, joins). */
 typedef struct {
     ck_id *rows;
     size_t n, cap;
 } row_buffer;
 
-static bool buffer_all(exec_op *input, exec_ctx *ctx, row_buffer *b)
+/* Appends a row; false (ctx->error set) when out of memory. */
+static bool row_buffer_add(row_buffer *b, exec_ctx *ctx, const ck_id *row)
+{
+    int w = ctx->width ? ctx->width : 1;
+    if (b->n == b->cap) {
+        size_t ncap = b->cap ? b->cap * 2 : 256;
+        if (!exec_reserve(ctx, (ncap - b->cap) * (size_t)w * sizeof(ck_id)))
+            return false;
+        ck_id *nr = realloc(b->rows, ncap * (size_t)w * sizeof(ck_id));
+        if (!nr) {
+            ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory after %zu rows", b->n);
+            return false;
+        }
+        b->rows = nr;
+        b->cap = ncap;
+    }
+    memcpy(b->rows + b->n * (size_t)w, row, (size_t)w * sizeof(ck_id));
+    b->n++;
+    return true;
+}
+
+/* Materialises up to max rows of an input. */
+static bool buffer_rows(exec_op *input, exec_ctx *ctx, row_buffer *b, size_t max)
 {
     int w = ctx->width ? ctx->width : 1;
     ck_id *row = calloc((size_t)w, sizeof(ck_id));
-    while (row && exec_next(input, row)) {
-        if (b->n == b->cap) {
-            size_t ncap = b->cap ? b->cap * 2 : 256;
-            if (!exec_reserve(ctx, (ncap - b->cap) * (size_t)w * sizeof(ck_id)))
-                break;
-            ck_id *nr = realloc(b->rows, ncap * (size_t)w * sizeof(ck_id));
-            if (!nr) {
-                ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory after %zu rows", b->n);
-                break;
-            }
-            b->rows = nr;
-            b->cap = ncap;
-        }
-        memcpy(b->rows + b->n * (size_t)w, row, (size_t)w * sizeof(ck_id));
-        b->n++;
+    if (!row) {
+        ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory");
+        return false;
     }
+    while (b->n < max && exec_next(input, row) && row_buffer_add(b, ctx, row))
+        ;
     free(row);
     return !ctx->error.code;
+}
+
+static bool buffer_all(exec_op *input, exec_ctx *ctx, row_buffer *b)
+{
+    return buffer_rows(input, ctx, b, SIZE_MAX);
 }
 
 /* ORDER BY: all rows, sorted by the keys' values (§15.1 order). Key values
@@ -571,6 +646,10 @@ typedef struct {
     bool *have;
     size_t pos;
     bool sorted;
+    size_t sorted_keys;   /* the input comes sorted by the first sorted_keys keys */
+    bool lazy;            /* sorted by the first key, ties when reached */
+    size_t *rank;         /* lazy: each row's rank by the first key */
+    size_t tie_end;       /* lazy: end of the rows tied with order[pos - 1] */
 } order_op;
 
 static const sparql_value *order_key(order_op *o, size_t row, size_t k)
@@ -632,13 +711,156 @@ static void order_rows(order_op *o)
     o->nout = k;
 }
 
+/* Compares two rows by the keys after the first (rows tied on it). */
+static int order_cmp_rest(const void *a, const void *b, void *arg)
+{
+    order_op *o = arg;
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    for (size_t k = 1; k < o->nkeys; k++) {
+        int c = sparql_value_order(order_key(o, i, k), order_key(o, j, k));
+        if (c)
+            return o->keys[k].descending ? -c : c;
+    }
+    return i < j ? -1 : i > j;
+}
+
+static int order_cmp_first(const void *a, const void *b, void *arg)
+{
+    order_op *o = arg;
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    int c = sparql_value_order(order_key(o, i, 0), order_key(o, j, 0));
+    return o->keys[0].descending ? -c : c;
+}
+
+/* A lazy ORDER (the first key a variable) sorts its rows by that key
+ * only, and sorts the rows tied on it by the other keys when it reaches
+ * them. The first key is computed once per distinct term (a scan's 281k
+ * buildings have 3,303 heights) and the rows are placed by its rank in a
+ * counting sort: the rows before the LIMIT cost about as much as reading
+ * the scan, and a later key (an IRI to resolve) is read only for the
+ * rows tied on the first that are reached. */
+static bool order_rank_rows(order_op *o)
+{
+    exec_ctx *ctx = o->base.ctx;
+    int w = ctx->width, var = o->keys[0].expr->var;
+    size_t n = o->rows.n, nslots = 16, ndistinct = 0;
+    while (nslots < 2 * n)
+        nslots *= 2;
+    if (!exec_reserve(ctx, nslots * sizeof(size_t) + 4 * (n + 1) * sizeof(size_t)))
+        return false;
+    size_t *slots = calloc(nslots, sizeof *slots);     /* distinct number + 1, 0 = free */
+    size_t *first = malloc((n + 1) * sizeof *first);   /* a row of each distinct term */
+    size_t *distinct = malloc((n + 1) * sizeof *distinct); /* each row's distinct term */
+    size_t *start = calloc(n + 2, sizeof *start);      /* rows per rank, then offsets */
+    o->rank = malloc((n + 1) * sizeof *o->rank);
+    bool ok = slots && first && distinct && start && o->rank;
+    for (size_t i = 0; ok && i < n; i++) {
+        ck_id id = o->rows.rows[i * (size_t)w + (size_t)var];
+        size_t j = ck_hash_bytes(&id, sizeof id, 11) & (nslots - 1);
+        while (slots[j] && o->rows.rows[first[slots[j] - 1] * (size_t)w + (size_t)var] != id)
+            j = (j + 1) & (nslots - 1);
+        if (!slots[j]) {
+            first[ndistinct] = i;
+            slots[j] = ++ndistinct;
+        }
+        distinct[i] = slots[j] - 1;
+    }
+    ok = ok && exec_check(ctx);
+    if (ok) {
+        /* the distinct terms in key order; equal values (2.8, 2.80) share a rank */
+        qsort_r(first, ndistinct, sizeof *first, order_cmp_first, o);
+        size_t *rank_of = slots; /* distinct number -> rank (slots no longer needed) */
+        for (size_t r = 0, current = 0; r < ndistinct; r++) {
+            if (r && order_cmp_first(&first[r - 1], &first[r], o) != 0)
+                current++;
+            rank_of[distinct[first[r]]] = current;
+        }
+        for (size_t i = 0; i < n; i++) {
+            o->rank[i] = rank_of[distinct[i]];
+            start[o->rank[i] + 1]++;
+        }
+        for (size_t r = 1; r <= ndistinct; r++)
+            start[r] += start[r - 1];
+        for (size_t i = 0; i < n; i++) /* stable: ties keep the input order */
+            o->order[start[o->rank[i]]++] = i;
+    }
+    free(slots);
+    free(first);
+    free(distinct);
+    free(start);
+    if (!ok && !ctx->error.code)
+        ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory for ORDER BY");
+    o->nout = n;
+    return ok;
+}
+
+/* Next row of a lazy ORDER: at the start of the rows tied on the first
+ * key, they are sorted by the other keys. */
+static bool order_lazy_next(order_op *o, ck_id *row)
+{
+    if (o->pos >= o->nout)
+        return false;
+    if (o->pos == o->tie_end) {
+        size_t end = o->pos + 1;
+        while (end < o->nout && o->rank[o->order[end]] == o->rank[o->order[o->pos]])
+            end++;
+        if (o->nkeys > 1 && end - o->pos > 1)
+            qsort_r(o->order + o->pos, end - o->pos, sizeof *o->order, order_cmp_rest, o);
+        o->tie_end = end;
+    }
+    int w = o->base.ctx->width;
+    memcpy(row, o->rows.rows + o->order[o->pos++] * (size_t)w, (size_t)w * sizeof(ck_id));
+    return !o->base.ctx->error.code;
+}
+
+/* Whether rows a and b (of width w) tie on the first n keys. */
+static bool order_keys_tie(order_op *o, const ck_id *a, const ck_id *b, size_t n)
+{
+    bool tie = true;
+    for (size_t k = 0; k < n && tie; k++) {
+        sparql_value va, vb;
+        eval_expr(&o->pl->eval, o->keys[k].expr, a, &va);
+        eval_expr(&o->pl->eval, o->keys[k].expr, b, &vb);
+        tie = sparql_value_order(&va, &vb) == 0;
+        sparql_value_clear(&va);
+        sparql_value_clear(&vb);
+    }
+    return tie;
+}
+
+/* Buffers the rows a top-k over input sorted by the first sorted_keys keys
+ * needs: limit rows, then those tied with the last of them on those keys
+ * (a later key may put one of them before it). */
+static bool buffer_sorted(order_op *o)
+{
+    exec_ctx *ctx = o->base.ctx;
+    int w = ctx->width ? ctx->width : 1;
+    if (!buffer_rows(o->input, ctx, &o->rows, (size_t)o->limit))
+        return false;
+    if (o->sorted_keys == o->nkeys || o->rows.n < o->limit)
+        return true;
+    ck_id *row = calloc((size_t)w, sizeof(ck_id));
+    ck_id *last = calloc((size_t)w, sizeof(ck_id));
+    bool ok = row && last;
+    if (ok)
+        memcpy(last, o->rows.rows + (o->rows.n - 1) * (size_t)w, (size_t)w * sizeof(ck_id));
+    while (ok && exec_next(o->input, row) && order_keys_tie(o, last, row, o->sorted_keys))
+        ok = row_buffer_add(&o->rows, ctx, row);
+    free(row);
+    free(last);
+    if (!ok && !ctx->error.code)
+        ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory for ORDER BY");
+    return !ctx->error.code;
+}
+
 static bool order_next(exec_op *op, ck_id *row)
 {
     order_op *o = (order_op *)op;
     int w = op->ctx->width;
     if (!o->sorted) {
         o->sorted = true;
-        if (!buffer_all(o->input, op->ctx, &o->rows))
+        if (!(o->sorted_keys && o->limit ? buffer_sorted(o)
+                                         : buffer_all(o->input, op->ctx, &o->rows)))
             return false;
         size_t n = o->rows.n;
         if (!exec_reserve(op->ctx,
@@ -651,10 +873,15 @@ static bool order_next(exec_op *op, ck_id *row)
             ck_error_set(&op->ctx->error, CK_ERR_NOMEM, "out of memory for ORDER BY");
             return false;
         }
-        order_rows(o);
+        if (o->lazy)
+            order_rank_rows(o);
+        else
+            order_rows(o);
         if (op->ctx->error.code)
             return false;
     }
+    if (o->lazy)
+        return order_lazy_next(o, row);
     if (o->pos >= o->nout)
         return false;
     memcpy(row, o->rows.rows + o->order[o->pos++] * (size_t)w, (size_t)w * sizeof(ck_id));
@@ -665,13 +892,41 @@ static void order_destroy(exec_op *op)
 {
     order_op *o = (order_op *)op;
     exec_free(o->input);
-    if (o->values)
+    if (o->values && o->have) /* only those computed: the rest were never touched */
         for (size_t i = 0; i < o->rows.n * o->nkeys; i++)
-            sparql_value_clear(&o->values[i]);
+            if (o->have[i])
+                sparql_value_clear(&o->values[i]);
     free(o->values);
     free(o->have);
     free(o->order);
+    free(o->rank);
     free(o->rows.rows);
+}
+
+/* The BGP under an ORDER BY ... LIMIT whose first scan may hand its rows
+ * on in key order (plan_bgp decides, once it knows the scan binds every
+ * key): reached through FILTERs and BINDs, which keep the order. */
+static const sparql_pattern *order_pushdown(const sparql_pattern *p)
+{
+    while (p->op == SPARQL_OP_FILTER || p->op == SPARQL_OP_EXTEND)
+        p = p->left;
+    return p->op == SPARQL_OP_BGP ? p : NULL;
+}
+
+static exec_op *lazy_order_new(planner *pl, exec_op *input, const sparql_pattern *order_by,
+                              size_t nkeys)
+{
+    order_op *o = exec_op_new(sizeof *o, &pl->exec, order_next, order_destroy);
+    if (!o) {
+        exec_free(input);
+        return NULL;
+    }
+    o->input = input;
+    o->pl = pl;
+    o->keys = order_by->order;
+    o->nkeys = nkeys; /* the keys known here; the ORDER above has them all */
+    o->lazy = true;
+    return &o->base;
 }
 
 /* ---- GROUP BY and aggregates --------------------------------------------------- */
@@ -1985,7 +2240,15 @@ static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_c
         if (o) {
             bool all = pl->consumes_all;
             pl->consumes_all = true;
+            /* the lazy ORDER ranks the first key's terms: a variable */
+            pl->ordered_bgp = order_limit && p->order[0].expr->kind == SPARQL_EXPR_VAR
+                                  ? order_pushdown(p->left) : NULL;
+            pl->order_by = p;
+            pl->order_sorted_keys = 0;
             o->input = plan_pattern(pl, p->left, g, NULL);
+            o->sorted_keys = pl->order_sorted_keys;
+            pl->ordered_bgp = NULL;
+            pl->order_sorted_keys = 0;
             pl->consumes_all = all;
             o->pl = pl;
             o->keys = p->order;
@@ -1993,7 +2256,10 @@ static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_c
             o->limit = order_limit;
         }
         op = o ? &o->base : NULL;
-        if (order_limit)
+        if (o && o->sorted_keys)
+            note(pl, op, -1, "order by (%zu keys), top %llu of rows sorted by %zu", p->n_order,
+                 (unsigned long long)order_limit, o->sorted_keys);
+        else if (order_limit)
             note(pl, op, -1, "order by (%zu keys), top %llu", p->n_order,
                  (unsigned long long)order_limit);
         else
