@@ -931,6 +931,8 @@ static exec_op *lazy_order_new(planner *pl, exec_op *input, const sparql_pattern
 
 /* ---- GROUP BY and aggregates --------------------------------------------------- */
 
+#define GROUP_PREFETCH_AHEAD 16
+
 typedef struct {
     exec_op base;
     exec_op *input;
@@ -1204,6 +1206,39 @@ static void aggregate_custom(group_op *gop, const sparql_aggregate *a, size_t fr
     free(ids);
 }
 
+/* Moves the rows (and their keys) into group order, so that the
+ * aggregates read each group's rows one after the other: read through
+ * order[], rows of 12 interleaved districts were a cache miss each, a fifth
+ * of a GROUP BY over 281k buildings. */
+static bool group_gather(group_op *g, exec_ctx *ctx)
+{
+    size_t n = g->rows.n, nk = g->p->n_keys, w = (size_t)(ctx->width ? ctx->width : 1);
+    if (nk == 0 || n < 2)
+        return true; /* one group, already in input order */
+    if (!exec_reserve(ctx, n * (w + nk) * sizeof(ck_id)))
+        return false;
+    ck_id *rows = malloc(n * w * sizeof(ck_id)), *keys = malloc(n * nk * sizeof(ck_id));
+    if (!rows || !keys) {
+        free(rows);
+        free(keys);
+        ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory for GROUP BY");
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (i + GROUP_PREFETCH_AHEAD < n)
+            __builtin_prefetch(g->rows.rows + g->order[i + GROUP_PREFETCH_AHEAD] * w);
+        memcpy(rows + i * w, g->rows.rows + g->order[i] * w, w * sizeof(ck_id));
+        memcpy(keys + i * nk, g->keys + g->order[i] * nk, nk * sizeof(ck_id));
+        g->order[i] = i;
+    }
+    free(g->rows.rows);
+    free(g->keys);
+    g->rows.rows = rows;
+    g->rows.cap = n;
+    g->keys = keys;
+    return true;
+}
+
 static void group_emit(group_op *gop, size_t from, size_t to, ck_id *row)
 {
     const sparql_pattern *p = gop->p;
@@ -1258,7 +1293,7 @@ static bool group_next(exec_op *op, ck_id *row)
                 sparql_value_clear(&v);
             }
         }
-        if (!group_rows(g, op->ctx))
+        if (!group_rows(g, op->ctx) || !group_gather(g, op->ctx))
             return false;
     }
     if (g->rows.n == 0) {
