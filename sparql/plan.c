@@ -587,23 +587,22 @@ typedef struct {
 } row_buffer;
 
 /* Appends a row; false (ctx->error set) when out of memory. */
-static bool row_buffer_add(row_buffer *b, exec_ctx *ctx, const ck_id *row)
+static bool row_buffer_push(exec_ctx *ctx, row_buffer *b, const ck_id *row)
 {
     int w = ctx->width ? ctx->width : 1;
     if (b->n == b->cap) {
-        size_t ncap = b->cap ? b->cap * 2 : 256;
+        size_t ncap = b->cap ? b->cap * 2 : 16;
         if (!exec_reserve(ctx, (ncap - b->cap) * (size_t)w * sizeof(ck_id)))
             return false;
         ck_id *nr = realloc(b->rows, ncap * (size_t)w * sizeof(ck_id));
         if (!nr) {
-            ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory after %zu rows", b->n);
+            ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory");
             return false;
         }
         b->rows = nr;
         b->cap = ncap;
     }
-    memcpy(b->rows + b->n * (size_t)w, row, (size_t)w * sizeof(ck_id));
-    b->n++;
+    memcpy(b->rows + b->n++ * (size_t)w, row, (size_t)w * sizeof(ck_id));
     return true;
 }
 
@@ -616,7 +615,7 @@ static bool buffer_rows(exec_op *input, exec_ctx *ctx, row_buffer *b, size_t max
         ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory");
         return false;
     }
-    while (b->n < max && exec_next(input, row) && row_buffer_add(b, ctx, row))
+    while (b->n < max && exec_next(input, row) && row_buffer_push(ctx, b, row))
         ;
     free(row);
     return !ctx->error.code;
@@ -845,7 +844,7 @@ static bool buffer_sorted(order_op *o)
     if (ok)
         memcpy(last, o->rows.rows + (o->rows.n - 1) * (size_t)w, (size_t)w * sizeof(ck_id));
     while (ok && exec_next(o->input, row) && order_keys_tie(o, last, row, o->sorted_keys))
-        ok = row_buffer_add(&o->rows, ctx, row);
+        ok = row_buffer_push(ctx, &o->rows, row);
     free(row);
     free(last);
     if (!ok && !ctx->error.code)
@@ -1572,25 +1571,6 @@ static uint64_t time_left_ms(const exec_ctx *ctx)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     uint64_t now = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
     return now >= ctx->deadline_ns ? 1 : (ctx->deadline_ns - now) / 1000000u + 1;
-}
-
-static bool row_buffer_push(exec_ctx *ctx, row_buffer *b, const ck_id *row)
-{
-    int w = ctx->width ? ctx->width : 1;
-    if (b->n == b->cap) {
-        size_t ncap = b->cap ? b->cap * 2 : 16;
-        if (!exec_reserve(ctx, (ncap - b->cap) * (size_t)w * sizeof(ck_id)))
-            return false;
-        ck_id *nr = realloc(b->rows, ncap * (size_t)w * sizeof(ck_id));
-        if (!nr) {
-            ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory");
-            return false;
-        }
-        b->rows = nr;
-        b->cap = ncap;
-    }
-    memcpy(b->rows + b->n++ * (size_t)w, row, (size_t)w * sizeof(ck_id));
-    return true;
 }
 
 /* Sends the SERVICE group to endpoint and appends its solutions to out as
