@@ -957,6 +957,115 @@ exec_op *exec_star_join_new(exec_ctx *ctx, exec_op *left, const exec_star *star)
     return &j->base;
 }
 
+/* ---- merge join on one slot --------------------------------------------------- */
+
+typedef struct {
+    exec_op base;
+    exec_op *left, *right;
+    int slot;
+    ck_id *left_row;
+    bool have_left;
+    ck_id *ahead;         /* the right row read after the current run */
+    bool have_ahead, right_done;
+    ck_id *run;           /* right rows whose slot holds run_key */
+    size_t run_n, run_cap, run_pos;
+    ck_id run_key;
+} merge_join_op;
+
+/* Reads the right rows with key into the run, skipping smaller ones. */
+static bool merge_fill_run(merge_join_op *m, ck_id key)
+{
+    exec_ctx *ctx = m->base.ctx;
+    size_t w = (size_t)ctx->width;
+    m->run_n = 0;
+    m->run_key = key;
+    for (;;) {
+        if (!m->have_ahead) {
+            if (m->right_done || !exec_next(m->right, m->ahead)) {
+                m->right_done = true;
+                return !ctx->error.code;
+            }
+            m->have_ahead = true;
+        }
+        ck_id k = m->ahead[m->slot];
+        if (k > key)
+            return true;
+        m->have_ahead = false;
+        if (k < key)
+            continue;
+        if (m->run_n == m->run_cap) {
+            size_t ncap = m->run_cap ? m->run_cap * 2 : 16;
+            ck_id *nr = exec_reserve(ctx, (ncap - m->run_cap) * w * sizeof(ck_id))
+                            ? realloc(m->run, ncap * w * sizeof(ck_id)) : NULL;
+            if (!nr) {
+                if (!ctx->error.code)
+                    ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory");
+                return false;
+            }
+            m->run = nr;
+            m->run_cap = ncap;
+        }
+        memcpy(m->run + m->run_n++ * w, m->ahead, w * sizeof(ck_id));
+    }
+}
+
+static bool merge_join_next(exec_op *op, ck_id *row)
+{
+    merge_join_op *m = (merge_join_op *)op;
+    int w = op->ctx->width;
+    for (;;) {
+        if (m->have_left) {
+            while (m->run_pos < m->run_n) {
+                const ck_id *r = m->run + m->run_pos++ * (size_t)w;
+                if (compatible(m->left_row, r, w)) {
+                    merge_rows(row, m->left_row, r, w);
+                    return true;
+                }
+            }
+            m->have_left = false;
+        }
+        if (!exec_next(m->left, m->left_row))
+            return false;
+        ck_id key = m->left_row[m->slot];
+        /* a left row repeating the last key pairs with the same run */
+        if (key != m->run_key && !merge_fill_run(m, key))
+            return false;
+        m->run_pos = 0;
+        m->have_left = key != 0 && m->run_n > 0;
+    }
+}
+
+static void merge_join_destroy(exec_op *op)
+{
+    merge_join_op *m = (merge_join_op *)op;
+    exec_free(m->left);
+    exec_free(m->right);
+    free(m->left_row);
+    free(m->ahead);
+    free(m->run);
+}
+
+exec_op *exec_merge_join_new(exec_ctx *ctx, exec_op *left, exec_op *right, int slot)
+{
+    merge_join_op *m = exec_op_new(sizeof *m, ctx, merge_join_next, merge_join_destroy);
+    if (!m) {
+        exec_free(left);
+        exec_free(right);
+        return NULL;
+    }
+    m->left = left;
+    m->right = right;
+    m->slot = slot;
+    m->left_row = calloc((size_t)ctx->width + 1, sizeof(ck_id));
+    m->ahead = calloc((size_t)ctx->width + 1, sizeof(ck_id));
+    if (!m->left_row || !m->ahead) {
+        exec_free(&m->base);
+        ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    return &m->base;
+}
+
 /* ---- sort by one slot ------------------------------------------------------------ */
 
 #define SORT_PREFETCH_AHEAD 16

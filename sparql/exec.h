@@ -146,6 +146,13 @@ typedef struct {
  * scan over the subject's triples instead of one lookup per triple. */
 exec_op *exec_star_join_new(exec_ctx *ctx, exec_op *left, const exec_star *star);
 
+/* Join of two inputs that both come sorted by the id in slot (ascending,
+ * bound in every row): each right run of one id is buffered and paired
+ * with the left rows of that id. Where a star join or an index join would
+ * seek each of many subjects, a whole predicate scanned and sorted by
+ * subject is read once, in order. */
+exec_op *exec_merge_join_new(exec_ctx *ctx, exec_op *left, exec_op *right, int slot);
+
 /* LeftJoin with a one-triple right side, as an index nested loop: each left
  * row's matches of pattern (its bindings as constants) that pass keep, or
  * the left row alone when none does. */

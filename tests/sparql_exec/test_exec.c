@@ -251,6 +251,41 @@ static void test_joins_agree(void **state)
     free(by_hash.rows);
 }
 
+/* A merge join of two scans sorted by ?a gives the rows of p1 extended by
+ * p2, as brute force does: runs of one ?a on both sides (12 terms, 300+
+ * quads), a second shared variable checked per pair, and a side whose ?a
+ * values the other lacks. */
+static void test_merge_join_agrees(void **state)
+{
+    fixture *f = *state;
+    exec_ctx ctx = {.txn = f->txn, .width = W};
+    exec_pattern p1 = {var(A), con(f->t[0]), var(B), EXEC_GRAPH_UNION, {0}, NULL, 0};
+    exec_pattern rights[] = {
+        {var(A), con(f->t[1]), var(C), EXEC_GRAPH_UNION, {0}, NULL, 0},
+        {var(A), var(C), var(B), EXEC_GRAPH_UNION, {0}, NULL, 0},  /* shares ?b too */
+        {var(A), con(f->t[2]), var(C), EXEC_GRAPH_DEFAULT, {0}, NULL, 0},
+    };
+    ck_id none[W] = {0};
+    rowset first = {0};
+    brute_pattern(f, &p1, none, &first);
+    for (size_t k = 0; k < sizeof rights / sizeof *rights; k++) {
+        rowset want = {0}, got = {0};
+        for (size_t i = 0; i < first.n; i++)
+            brute_pattern(f, &rights[k], first.rows + i * W, &want);
+        assert_true(want.n > 0);
+        exec_op *mj = exec_merge_join_new(&ctx, exec_sort_by_slot_new(&ctx, exec_scan_new(&ctx, &p1), A),
+                                          exec_sort_by_slot_new(&ctx, exec_scan_new(&ctx, &rights[k]), A),
+                                          A);
+        drain(mj, &got);
+        exec_free(mj);
+        assert_int_equal(ctx.error.code, CK_OK);
+        assert_same_rows(&got, &want);
+        free(want.rows);
+        free(got.rows);
+    }
+    free(first.rows);
+}
+
 static bool b_is_t2(void *arg, const ck_id *row) { return row[B] == *(ck_id *)arg; }
 
 static void test_left_join_minus_union(void **state)
@@ -402,6 +437,7 @@ int main(void)
         cmocka_unit_test(test_sort_by_slot),
         cmocka_unit_test_setup_teardown(test_scan_patterns, setup, teardown),
         cmocka_unit_test_setup_teardown(test_joins_agree, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_merge_join_agrees, setup, teardown),
         cmocka_unit_test_setup_teardown(test_left_join_minus_union, setup, teardown),
         cmocka_unit_test_setup_teardown(test_project_slice_values, setup, teardown),
     };
