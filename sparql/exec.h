@@ -191,8 +191,9 @@ exec_op *exec_sort_by_slot_new(exec_ctx *ctx, exec_op *input, int slot);
  *
  * The caller guarantees what counting cannot check per row: no readable
  * restriction (ctx->readable NULL); graph mode EXEC_GRAPH_UNION,
- * EXEC_GRAPH_DEFAULT or EXEC_GRAPH_NAMED; a variable in two positions of
- * the pattern is bound by every left row. */
+ * EXEC_GRAPH_DEFAULT or EXEC_GRAPH_NAMED with a constant graph (GRAPH <g>,
+ * one FROM graph); a variable in two positions of the pattern is bound by
+ * every left row. */
 #define EXEC_COUNT_MAX_KEYS 16
 typedef struct {
     int n_keys;           /* at most EXEC_COUNT_MAX_KEYS */

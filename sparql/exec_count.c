@@ -4,8 +4,9 @@
  * "Instances per class" joins a few classes with their rdf:type triples
  * and counts: an index join would make one row per instance (281k at 10M
  * triples) for the group to count. Here each left row's matches are
- * counted in the index instead (ck_count_matches reads whole blocks by
- * their restart tables), and the count goes to the left row's group.
+ * counted instead, and the count goes to the left row's group: the first
+ * few through a scan (a short range), the rest of a long range in the
+ * index (ck_count_matches reads whole blocks by their restart tables).
  */
 #include "exec.h"
 
@@ -20,6 +21,7 @@ typedef struct {
     int n_keys, n_counts;
     int *key_from, *key_to, *count_to;
     ck_id *left_row;
+    ck_scan *scan;      /* lookups, kept between left rows */
     /* the groups in order of first appearance: n_keys ids and a count each */
     ck_id *keys;
     uint64_t *counts;
@@ -41,6 +43,13 @@ static ck_id fixed_id(const exec_slot *slot, const ck_id *row, bool *unknown)
     return slot->id;
 }
 
+/* Matches a lookup reads one by one before it counts the rest of its
+ * range in the index instead: short ranges (one label per building) cost
+ * less through the scan, which seeks in the block it has loaded when the
+ * left rows come in index order; long ones (all instances of a class)
+ * cost a few blocks' restart tables. */
+#define SCAN_FIRST 64
+
 /* Matches of the pattern under the left row's bindings, as the index
  * join's cursor would produce them. False on a store error. */
 static bool count_matches(count_group_op *c, const ck_id *row, uint64_t *n)
@@ -52,38 +61,41 @@ static bool count_matches(count_group_op *c, const ck_id *row, uint64_t *n)
     q.s = fixed_id(&p->s, row, &unknown);
     q.p = fixed_id(&p->p, row, &unknown);
     q.o = fixed_id(&p->o, row, &unknown);
-    *n = 0;
-    switch (p->graph_mode) {
-    case EXEC_GRAPH_UNION:
-        /* a triple in several graphs is one solution */
-        return unknown || ck_count_matches(ctx->txn, &q, true, n, &ctx->error) == CK_OK;
-    case EXEC_GRAPH_DEFAULT:
+    if (p->graph_mode == EXEC_GRAPH_DEFAULT) {
         q.g = CK_DEFAULT_GRAPH;
         q.g_bound = true;
-        return unknown || ck_count_matches(ctx->txn, &q, false, n, &ctx->error) == CK_OK;
-    case EXEC_GRAPH_NAMED: {
+    } else if (p->graph_mode == EXEC_GRAPH_NAMED && !p->g.is_var) {
         q.g = fixed_id(&p->g, row, &unknown);
-        if (unknown)
-            return true;
-        q.g_bound = q.g != 0;
-        if (q.g_bound)
-            return ck_count_matches(ctx->txn, &q, false, n, &ctx->error) == CK_OK;
-        /* GRAPH ?g with ?g free: the matches in every graph (one per graph)
-         * but the default graph */
-        uint64_t all, in_default;
-        if (ck_count_matches(ctx->txn, &q, false, &all, &ctx->error) != CK_OK)
-            return false;
-        q.g_bound = true; /* q.g is 0: the default graph */
-        if (ck_count_matches(ctx->txn, &q, false, &in_default, &ctx->error) != CK_OK)
-            return false;
-        *n = all - in_default;
-        return true;
-    }
-    default:
+        q.g_bound = true;
+    } else if (p->graph_mode != EXEC_GRAPH_UNION) {
         ck_error_set(&ctx->error, CK_ERR_INVALID, "counting join: graph mode %d not supported",
                      (int)p->graph_mode);
         return false;
     }
+    *n = 0;
+    if (unknown)
+        return true;
+    ck_status st = c->scan ? ck_scan_reset(ctx->txn, c->scan, &q, &ctx->error)
+                           : ck_scan_open(ctx->txn, &q, &c->scan, &ctx->error);
+    if (st)
+        return false;
+    /* the union of all graphs: a triple in several graphs is one match */
+    bool merge = p->graph_mode == EXEC_GRAPH_UNION;
+    ck_quad m, last = {0};
+    uint64_t read = 0;
+    while (read < SCAN_FIRST && ck_scan_next(c->scan, &m)) {
+        read++;
+        /* g is last in the permutations used without it: copies adjacent */
+        if (merge && *n && m.s == last.s && m.p == last.p && m.o == last.o)
+            continue;
+        last = m;
+        (*n)++;
+    }
+    if (ck_scan_error(c->scan)->code) {
+        ctx->error = *ck_scan_error(c->scan);
+        return false;
+    }
+    return read < SCAN_FIRST || ck_count_matches(ctx->txn, &q, merge, n, &ctx->error) == CK_OK;
 }
 
 /* Doubles the groups and rehashes them. */
@@ -194,6 +206,7 @@ static void count_group_destroy(exec_op *op)
 {
     count_group_op *c = (count_group_op *)op;
     exec_free(c->left);
+    ck_scan_close(c->scan);
     free(c->key_from);
     free(c->key_to);
     free(c->count_to);

@@ -1912,14 +1912,14 @@ static void certain_vars(const sparql_pattern *p, const graph_ctx *g, int width,
  * (exec_count_group_new). The join is the one plan_pattern would make an
  * index join of: Join(P, one triple), Join(one triple, path from or to a
  * constant), or the triple alone. NULL (nothing planned) when that does
- * not apply: a readable restriction, a merge of FROM graphs (counting
- * cannot skip graphs), an aggregate other than a plain COUNT, or a key
- * or repeated variable the triple could bind. */
+ * not apply: a readable restriction or a merge of FROM graphs (counting
+ * cannot skip graphs), GRAPH ?g around it, an aggregate other than a
+ * plain COUNT, or a key or repeated variable the triple could bind. */
 static exec_op *plan_count_group(planner *pl, const sparql_pattern *p, const graph_ctx *g)
 {
     if (pl->options.readable || p->n_keys > EXEC_COUNT_MAX_KEYS ||
         (g->mode != EXEC_GRAPH_UNION && g->mode != EXEC_GRAPH_DEFAULT &&
-         g->mode != EXEC_GRAPH_NAMED))
+         !(g->mode == EXEC_GRAPH_NAMED && !g->g.is_var)))
         return NULL;
     const sparql_pattern *in = p->left, *left = NULL;
     const sparql_triple *t = NULL;
@@ -1975,6 +1975,12 @@ static exec_op *plan_count_group(planner *pl, const sparql_pattern *p, const gra
         bool all = pl->consumes_all;
         pl->consumes_all = true;
         exec_op *in_op = left ? plan_pattern(pl, left, g, NULL) : unit_row(pl);
+        /* as plan_bgp does before lookups: each then starts where the last ended */
+        if (left && ep.s.is_var && certain[ep.s.slot] && !ep.p.is_var &&
+            sort_before_lookups(pl, NULL, -1, ep.s.slot)) {
+            in_op = exec_sort_by_slot_new(&pl->exec, in_op, ep.s.slot);
+            note(pl, in_op, -1, "sort by ?%s (for the lookups)", pl->query->var_names[ep.s.slot]);
+        }
         pl->consumes_all = all;
         op = exec_count_group_new(&pl->exec, in_op, &ep, &spec);
         char *text = NULL;

@@ -29,6 +29,15 @@ awk -v n=$N 'BEGIN {
         if (i % 13 == 0) print x " " t " <urn:c:E> ."
         if (i % 5 == 0) print x " <urn:p:label> \"x" i "\" <urn:g:a> ."
     }
+    # around the 64 matches a lookup reads before counting the rest:
+    # x1 63 triples in 64 quads, x2 64 triples in 65 quads, x3 65 triples
+    for (k = 1; k <= 65; k++) {
+        if (k <= 63) print "<urn:x:1> <urn:p:many> \"" k "\" <urn:g:a> ."
+        if (k <= 64) print "<urn:x:2> <urn:p:many> \"" k "\" <urn:g:a> ."
+        print "<urn:x:3> <urn:p:many> \"" k "\" <urn:g:b> ."
+    }
+    print "<urn:x:1> <urn:p:many> \"7\" <urn:g:b> ."
+    print "<urn:x:2> <urn:p:many> \"64\" ."
 }' >"$T/data.nq"
 "$CITYKG" load -q --data "$D" "$T/data.nq"
 
@@ -43,6 +52,8 @@ QUERIES=(
 "values-keys|SELECT ?class (COUNT(*) AS ?n) WHERE { VALUES ?class { <urn:c:B> <urn:c:D> <urn:c:Top> <urn:c:Unknown> } ?x a ?class %F% } GROUP BY ?class"
 "group-no-aggregate|SELECT ?class WHERE { VALUES ?class { <urn:c:B> <urn:c:Top> } ?x a ?class %F% } GROUP BY ?class"
 "subquery-in-graph|SELECT ?g ?n WHERE { VALUES ?g { <urn:g:a> <urn:g:b> } GRAPH ?g { SELECT (COUNT(*) AS ?n) WHERE { ?x a <urn:c:B> %F% } } }"
+"per-instance|SELECT ?x (COUNT(?c) AS ?n) WHERE { ?x a <urn:c:D> OPTIONAL { ?x <urn:p:label> ?l } ?x a ?c %F% } GROUP BY ?x"
+"scan-boundary|SELECT ?x (COUNT(*) AS ?n) WHERE { VALUES ?x { <urn:x:1> <urn:x:2> <urn:x:3> <urn:x:4> } ?x <urn:p:many> ?o %F% } GROUP BY ?x"
 "graph-const|SELECT ?n WHERE { GRAPH <urn:g:b> { SELECT (COUNT(?x) AS ?n) WHERE { ?x a/rdfs:subClassOf* <urn:c:B> %F% } } }"
 )
 MODES=("union|" "strict|--strict-default-graph" "from-one|FROM <urn:g:b>" "from-two|FROM <urn:g:a> FROM <urn:g:onto>"
@@ -106,6 +117,8 @@ answer "$T/out1" "SELECT (COUNT(*) AS ?n) WHERE { ?x a <urn:c:B> }"
 expect_eq "B instances, union default graph (copies once)" "$(printf '%s\nn' $b_union | sort)" "$(cat "$T/out1")"
 answer "$T/out1" "SELECT (COUNT(*) AS ?n) WHERE { ?x a <urn:c:B> }" --strict-default-graph
 expect_eq "B instances, strict default graph" "$(printf '%s\nn' $b_strict | sort)" "$(cat "$T/out1")"
+answer "$T/out1" "SELECT ?x (COUNT(*) AS ?n) WHERE { VALUES ?x { <urn:x:1> <urn:x:2> <urn:x:3> } ?x <urn:p:many> ?o } GROUP BY ?x"
+expect_eq "matches around the scan's 64" "$(printf 'urn:x:1,63\nurn:x:2,64\nurn:x:3,65\nx,n\n' | sort)" "$(cat "$T/out1")"
 answer "$T/out1" "$P SELECT (COUNT(?x) AS ?n) WHERE { ?x a/rdfs:subClassOf* <urn:c:Top> }"
 expect_eq "instances under Top, one per (instance, class)" "$(printf '%s\nn' $((N + d + e)) | sort)" "$(cat "$T/out1")"
 
