@@ -873,6 +873,49 @@ static bool last_restart_before(const unsigned char *data, size_t data_len,
     return true;
 }
 
+/* Counts the rows from p to end of a block wholly inside the range, each
+ * triple once, *r being the row before p (known: really decoded). Only
+ * columns 0-2 are followed, which a restart row is compared in; a delta
+ * row's header says whether it repeats its predecessor's triple. Leaves
+ * columns 0-2 of the last row in *r. False if corrupt. */
+static bool count_triples(const unsigned char *p, const unsigned char *end, quad_row *r,
+                          bool known, uint64_t *n)
+{
+    uint64_t c[3] = {r->c[0], r->c[1], r->c[2]}, count = 0, v;
+    while (p < end) {
+        unsigned header = *p++;
+        if (header == RESTART_HEADER) {
+            uint64_t a[4];
+            for (int j = 0; j < 4; j++)
+                if (!read_varint(&p, end, &a[j]))
+                    return false;
+            count += !(known && a[0] == c[0] && a[1] == c[1] && a[2] == c[2]);
+            c[0] = a[0], c[1] = a[1], c[2] = a[2];
+            known = true;
+            continue;
+        }
+        int d = header & 3;
+        unsigned omitted = header >> 2; /* bit k: column d + 1 + k as before */
+        if (!read_varint(&p, end, &v) || v == 0)
+            return false;
+        if (d < 3)
+            c[d] += v;
+        for (int j = d + 1; j < 4; j++, omitted >>= 1) {
+            if (omitted & 1)
+                continue;
+            if (!read_varint(&p, end, &v))
+                return false;
+            if (j < 3)
+                c[j] += unzigzag(v);
+        }
+        count += d != 3;
+        known = true;
+    }
+    *r = (quad_row){{c[0], c[1], c[2], 0}};
+    *n += count;
+    return true;
+}
+
 /* Counts the rows of block (k, v) that are in the range. whole: the block
  * lies inside it (its first row and the next block's have the prefix).
  * False if the block is corrupt. */
@@ -906,6 +949,13 @@ static bool count_block(count_walk *w, const MDB_val *k, const MDB_val *v, bool 
     if (whole || row_has_prefix(&r, w->prefix, w->prefix_len)) {
         if (!(w->distinct && w->tail_known && same_triple(&w->tail, &r)))
             w->n++;
+        if (whole) {
+            if (!count_triples(p, end, &r, true, &w->n))
+                return false;
+            w->tail = r;
+            w->tail_known = true;
+            return true;
+        }
     } else if (row_after_prefix(&r, w->prefix, w->prefix_len)) {
         w->past = true;
         return true;
