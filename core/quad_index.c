@@ -874,12 +874,12 @@ static bool last_restart_before(const unsigned char *data, size_t data_len,
 }
 
 /* Counts the rows from p to end of a block wholly inside the range, each
- * triple once, *r being the row before p (known: really decoded). Only
+ * triple once, *r being the row before p. Only
  * columns 0-2 are followed, which a restart row is compared in; a delta
  * row's header says whether it repeats its predecessor's triple. Leaves
  * columns 0-2 of the last row in *r. False if corrupt. */
 static bool count_triples(const unsigned char *p, const unsigned char *end, quad_row *r,
-                          bool known, uint64_t *n)
+                          uint64_t *n)
 {
     uint64_t c[3] = {r->c[0], r->c[1], r->c[2]}, count = 0, v;
     while (p < end) {
@@ -889,9 +889,8 @@ static bool count_triples(const unsigned char *p, const unsigned char *end, quad
             for (int j = 0; j < 4; j++)
                 if (!read_varint(&p, end, &a[j]))
                     return false;
-            count += !(known && a[0] == c[0] && a[1] == c[1] && a[2] == c[2]);
+            count += !(a[0] == c[0] && a[1] == c[1] && a[2] == c[2]);
             c[0] = a[0], c[1] = a[1], c[2] = a[2];
-            known = true;
             continue;
         }
         int d = header & 3;
@@ -909,7 +908,6 @@ static bool count_triples(const unsigned char *p, const unsigned char *end, quad
                 c[j] += unzigzag(v);
         }
         count += d != 3;
-        known = true;
     }
     *r = (quad_row){{c[0], c[1], c[2], 0}};
     *n += count;
@@ -950,7 +948,7 @@ static bool count_block(count_walk *w, const MDB_val *k, const MDB_val *v, bool 
         if (!(w->distinct && w->tail_known && same_triple(&w->tail, &r)))
             w->n++;
         if (whole) {
-            if (!count_triples(p, end, &r, true, &w->n))
+            if (!count_triples(p, end, &r, &w->n))
                 return false;
             w->tail = r;
             w->tail_known = true;

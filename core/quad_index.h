@@ -112,7 +112,7 @@ void quad_index_cursor_close(quad_index_cursor *c);
  * decoded. With distinct (prefix_len <= 3), rows equal in their first three
  * columns count once: the union default graph's view of a permutation
  * whose last column is g, where copies of a triple in several graphs are
- * adjacent; every row of the range is then decoded. Opens a cursor of its
+ * adjacent; every row of the range is then read. Opens a cursor of its
  * own. Returns CK_OK with *out set, or CK_ERR_CORRUPT / CK_ERR_IO. */
 ck_status quad_index_count(MDB_txn *txn, MDB_dbi dbi, const quad_row *prefix, int prefix_len,
                            bool distinct, uint64_t *out, ck_error *err);
