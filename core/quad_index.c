@@ -830,3 +830,213 @@ void quad_index_cursor_close(quad_index_cursor *c)
     c->cursor = NULL;
     c->raw = NULL;
 }
+
+/* ---- counting a range ---------------------------------------------------------- */
+
+/* Walk of one count: the rows seen so far and the last of them. */
+typedef struct {
+    const quad_row *prefix;
+    int prefix_len;
+    bool distinct;   /* rows equal in columns 0-2 count once */
+    uint64_t n;
+    quad_row tail;   /* the last row decoded, when tail_known */
+    bool tail_known;
+    bool past;       /* a row after the range was seen */
+} count_walk;
+
+static bool same_triple(const quad_row *a, const quad_row *b)
+{
+    return a->c[0] == b->c[0] && a->c[1] == b->c[1] && a->c[2] == b->c[2];
+}
+
+/* Offset in the block's rows of the last restart row <= key, or SIZE_MAX
+ * when the block's first row is the place to start: the first block of a
+ * range then decodes at most 32 rows before it. False if corrupt. */
+static bool last_restart_before(const unsigned char *data, size_t data_len,
+                                const unsigned char *restarts, size_t nrestarts,
+                                const quad_row *key, size_t *offset)
+{
+    size_t lo = 0, hi = nrestarts;
+    *offset = SIZE_MAX;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int cmp;
+        if (!restart_cmp(data + restart_offset(restarts, mid), data + data_len, key, &cmp))
+            return false;
+        if (cmp <= 0) {
+            *offset = restart_offset(restarts, mid);
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return true;
+}
+
+/* Counts the rows from p to end of a block wholly inside the range, each
+ * triple once, *r being the row before p. Only
+ * columns 0-2 are followed, which a restart row is compared in; a delta
+ * row's header says whether it repeats its predecessor's triple. Leaves
+ * columns 0-2 of the last row in *r. False if corrupt. */
+static bool count_triples(const unsigned char *p, const unsigned char *end, quad_row *r,
+                          uint64_t *n)
+{
+    uint64_t c[3] = {r->c[0], r->c[1], r->c[2]}, count = 0, v;
+    while (p < end) {
+        unsigned header = *p++;
+        if (header == RESTART_HEADER) {
+            uint64_t a[4];
+            for (int j = 0; j < 4; j++)
+                if (!read_varint(&p, end, &a[j]))
+                    return false;
+            count += !(a[0] == c[0] && a[1] == c[1] && a[2] == c[2]);
+            c[0] = a[0], c[1] = a[1], c[2] = a[2];
+            continue;
+        }
+        int d = header & 3;
+        unsigned omitted = header >> 2; /* bit k: column d + 1 + k as before */
+        if (!read_varint(&p, end, &v) || v == 0)
+            return false;
+        if (d < 3)
+            c[d] += v;
+        for (int j = d + 1; j < 4; j++, omitted >>= 1) {
+            if (omitted & 1)
+                continue;
+            if (!read_varint(&p, end, &v))
+                return false;
+            if (j < 3)
+                c[j] += unzigzag(v);
+        }
+        count += d != 3;
+    }
+    *r = (quad_row){{c[0], c[1], c[2], 0}};
+    *n += count;
+    return true;
+}
+
+/* Counts the rows of block (k, v) that are in the range. whole: the block
+ * lies inside it (its first row and the next block's have the prefix).
+ * False if the block is corrupt. */
+static bool count_block(count_walk *w, const MDB_val *k, const MDB_val *v, bool whole)
+{
+    size_t data_len, nr;
+    const unsigned char *restarts;
+    if (k->mv_size != 32 || !block_layout(v->mv_data, v->mv_size, &data_len, &restarts, &nr))
+        return false;
+    const unsigned char *data = v->mv_data, *p = data, *end = data + data_len;
+    quad_row r;
+    key_to_row(k->mv_data, &r);
+    if (whole && !w->distinct) {
+        /* every 32nd row is a restart (write_blocks), so the rows before
+         * the last restart need no decoding: only the ones from it on */
+        uint64_t n = 1;
+        if (nr) {
+            p = data + restart_offset(restarts, nr - 1);
+            n = (uint64_t)RESTART_INTERVAL * nr;
+            r = (quad_row){{0, 0, 0, 0}};
+        }
+        for (; p < end; n++)
+            if (!decode_next(&p, end, &r))
+                return false;
+        w->n += n;
+        w->tail_known = false;
+        return true;
+    }
+    /* the first row: a copy of a triple ending the block before? */
+    bool known = true; /* r is the row before the next one decoded */
+    if (whole || row_has_prefix(&r, w->prefix, w->prefix_len)) {
+        if (!(w->distinct && w->tail_known && same_triple(&w->tail, &r)))
+            w->n++;
+        if (whole) {
+            if (!count_triples(p, end, &r, &w->n))
+                return false;
+            w->tail = r;
+            w->tail_known = true;
+            return true;
+        }
+    } else if (row_after_prefix(&r, w->prefix, w->prefix_len)) {
+        w->past = true;
+        return true;
+    } else {
+        /* before the range: start at the last restart row not after it */
+        size_t at;
+        if (!last_restart_before(data, data_len, restarts, nr, w->prefix, &at))
+            return false;
+        if (at != SIZE_MAX) {
+            p = data + at;
+            r = (quad_row){{0, 0, 0, 0}};
+            known = false;
+        }
+    }
+    while (p < end) {
+        unsigned header = *p;
+        quad_row before = r;
+        if (!decode_next(&p, end, &r))
+            return false;
+        if (!whole && !row_has_prefix(&r, w->prefix, w->prefix_len)) {
+            if (row_after_prefix(&r, w->prefix, w->prefix_len)) {
+                w->past = true;
+                return true;
+            }
+            known = true;
+            continue;
+        }
+        /* copies of a triple in several graphs are adjacent (g is column
+         * 3): a delta row says so in its header, a restart row is compared
+         * with the row before it */
+        bool copy = w->distinct && (header == RESTART_HEADER ? known && same_triple(&before, &r)
+                                                              : (header & 3) == 3);
+        w->n += !copy;
+        known = true;
+    }
+    w->tail = r;
+    w->tail_known = known;
+    return true;
+}
+
+ck_status quad_index_count(MDB_txn *txn, MDB_dbi dbi, const quad_row *prefix, int prefix_len,
+                           bool distinct, uint64_t *out, ck_error *err)
+{
+    *out = 0;
+    quad_row start = {{0, 0, 0, 0}};
+    for (int i = 0; i < prefix_len; i++)
+        start.c[i] = prefix->c[i];
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, dbi, &cur);
+    if (rc)
+        return lmdb_fail(err, rc, "opening count cursor");
+    count_walk w = {.prefix = &start, .prefix_len = prefix_len, .distinct = distinct};
+    MDB_val k, v, nk, nv;
+    rc = seek_block(cur, &start, &k, &v, NULL, NULL);
+    while (rc == 0) {
+        /* the next block's first row tells whether this one lies inside */
+        int nrc = mdb_cursor_get(cur, &nk, &nv, MDB_NEXT);
+        if (nrc && nrc != MDB_NOTFOUND) {
+            rc = nrc;
+            break;
+        }
+        quad_row first, next_first;
+        if (k.mv_size != 32 || (nrc == 0 && nk.mv_size != 32)) {
+            mdb_cursor_close(cur);
+            return ck_error_set(err, CK_ERR_CORRUPT, "corrupt index block");
+        }
+        key_to_row(k.mv_data, &first);
+        if (nrc == 0)
+            key_to_row(nk.mv_data, &next_first);
+        bool whole = nrc == 0 && row_has_prefix(&first, &start, prefix_len) &&
+                     row_has_prefix(&next_first, &start, prefix_len);
+        if (!count_block(&w, &k, &v, whole)) {
+            mdb_cursor_close(cur);
+            return ck_error_set(err, CK_ERR_CORRUPT, "corrupt index block");
+        }
+        if (w.past || nrc == MDB_NOTFOUND || row_after_prefix(&next_first, &start, prefix_len))
+            break;
+        k = nk;
+        v = nv;
+    }
+    mdb_cursor_close(cur);
+    if (rc && rc != MDB_NOTFOUND)
+        return lmdb_fail(err, rc, "counting index rows");
+    *out = w.n;
+    return CK_OK;
+}

@@ -105,4 +105,16 @@ const quad_row *quad_index_cursor_next(quad_index_cursor *c);
 uint64_t quad_index_cursor_estimate_rest(quad_index_cursor *c);
 void quad_index_cursor_close(quad_index_cursor *c);
 
+/* Counts the rows with a given prefix (first prefix_len columns) without
+ * returning them. A block lying wholly inside the range (its first row and
+ * the next block's have the prefix) counts from its restart table: every
+ * 32nd row is a restart, so only the rows from its last restart on are
+ * decoded. With distinct (prefix_len <= 3), rows equal in their first three
+ * columns count once: the union default graph's view of a permutation
+ * whose last column is g, where copies of a triple in several graphs are
+ * adjacent; every row of the range is then read. Opens a cursor of its
+ * own. Returns CK_OK with *out set, or CK_ERR_CORRUPT / CK_ERR_IO. */
+ck_status quad_index_count(MDB_txn *txn, MDB_dbi dbi, const quad_row *prefix, int prefix_len,
+                           bool distinct, uint64_t *out, ck_error *err);
+
 #endif

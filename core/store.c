@@ -518,3 +518,14 @@ ck_status ck_count(ck_txn *t, const ck_pattern *p, uint64_t *out, ck_error *err)
     ck_scan_close(sc);
     return st;
 }
+
+ck_status ck_count_matches(ck_txn *t, const ck_pattern *p, bool merge_graphs, uint64_t *out,
+                           ck_error *err)
+{
+    quad_perm perm = choose_perm(p);
+    quad_row prefix;
+    int bound = scan_prefix(p, perm, &prefix);
+    /* without g bound the permutation ends in g: copies are adjacent */
+    return quad_index_count(t->mdb, t->store->index[perm], &prefix, bound,
+                            merge_graphs && !p->g_bound, out, err);
+}

@@ -142,6 +142,13 @@ ck_status ck_count(ck_txn *txn, const ck_pattern *pattern, uint64_t *out, ck_err
 ck_status ck_estimate(ck_txn *txn, const ck_pattern *pattern, uint64_t exact_up_to,
                       uint64_t *out, bool *exact, ck_error *err);
 
+/* Number of matches of a pattern, exact, counted in the index without
+ * producing them: far cheaper than a scan over long ranges (ck_count).
+ * With merge_graphs (and g not bound) a triple in several graphs counts
+ * once, as in the union of all graphs. */
+ck_status ck_count_matches(ck_txn *txn, const ck_pattern *pattern, bool merge_graphs,
+                           uint64_t *out, ck_error *err);
+
 /* ---- statistics --------------------------------------------------------- */
 
 typedef struct {

@@ -185,6 +185,34 @@ exec_op *exec_slice_new(exec_ctx *ctx, exec_op *input, uint64_t offset, uint64_t
  * and each finds the next one where the last ended). */
 exec_op *exec_sort_by_slot_new(exec_ctx *ctx, exec_op *input, int slot);
 
+/* ---- counting (exec_count.c) ------------------------------------------------ */
+
+/* GROUP BY over the join of left with one triple pattern, when every
+ * aggregate only counts the join's rows (COUNT(*), or COUNT(?v) of a
+ * variable every joined row binds) and every group key is a variable whose
+ * value comes from the left row (not one the pattern would bind): for each
+ * left row the pattern's matches under its bindings are counted in the
+ * store's index (ck_count_matches) and added to the row's group, never
+ * produced. Gives the rows of GROUP BY over exec_index_join_new(left,
+ * pattern), groups in the order their first matching left row comes.
+ *
+ * The caller guarantees what counting cannot check per row: no readable
+ * restriction (ctx->readable NULL); graph mode EXEC_GRAPH_UNION,
+ * EXEC_GRAPH_DEFAULT or EXEC_GRAPH_NAMED with a constant graph (GRAPH <g>,
+ * one FROM graph); a variable in two positions of the pattern is bound by
+ * every left row. */
+#define EXEC_COUNT_MAX_KEYS 16
+typedef struct {
+    int n_keys;           /* at most EXEC_COUNT_MAX_KEYS */
+    const int *key_from;  /* slot of each key in the left rows */
+    const int *key_to;    /* slot of each key in the group rows (-1: none) */
+    int n_counts;
+    const int *count_to;  /* slot of each count (an xsd:integer) in the group rows */
+} exec_count_group;
+
+exec_op *exec_count_group_new(exec_ctx *ctx, exec_op *left, const exec_pattern *pattern,
+                              const exec_count_group *spec);
+
 /* ---- driving ---------------------------------------------------------------- */
 
 bool exec_next(exec_op *op, ck_id *row);

@@ -2167,6 +2167,158 @@ static exec_op *spatial_seeded_bgp(planner *pl, const sparql_pattern *p, const g
     return op;
 }
 
+/* Marks variables every solution of p binds: a BGP's (and, inside GRAPH
+ * ?g, ?g), a path's ends, VALUES columns without UNDEF, through joins,
+ * filters, OPTIONAL's left side and both sides of a UNION; nothing for
+ * other patterns (fewer marks only make counting apply less often). */
+static void certain_vars(const sparql_pattern *p, const graph_ctx *g, int width, bool *out)
+{
+    switch (p->op) {
+    case SPARQL_OP_TABLE:
+        for (size_t v = 0; v < p->n_vars; v++) {
+            bool all = true;
+            for (size_t r = 0; r < p->n_rows && all; r++)
+                all = p->rows[r * p->n_vars + v].term.kind != 0;
+            if (all)
+                out[p->vars[v]] = true;
+        }
+        break;
+    case SPARQL_OP_FILTER:
+    case SPARQL_OP_LEFTJOIN:
+        certain_vars(p->left, g, width, out);
+        break;
+    case SPARQL_OP_UNION: {
+        bool *a = calloc((size_t)width + 1, sizeof *a), *b = calloc((size_t)width + 1, sizeof *b);
+        if (a && b) {
+            certain_vars(p->left, g, width, a);
+            certain_vars(p->right, g, width, b);
+            for (int v = 0; v < width; v++)
+                out[v] = out[v] || (a[v] && b[v]);
+        }
+        free(a);
+        free(b);
+        break;
+    }
+    case SPARQL_OP_BGP:
+        for (size_t i = 0; i < p->n_triples; i++) {
+            const sparql_node *n[3] = {&p->triples[i].s, &p->triples[i].p, &p->triples[i].o};
+            for (int k = 0; k < 3; k++)
+                if (n[k]->var >= 0)
+                    out[n[k]->var] = true;
+        }
+        if (p->n_triples && g->mode == EXEC_GRAPH_NAMED && g->g.is_var)
+            out[g->g.slot] = true;
+        break;
+    case SPARQL_OP_PATH:
+        if (p->path_s.var >= 0)
+            out[p->path_s.var] = true;
+        if (p->path_o.var >= 0)
+            out[p->path_o.var] = true;
+        break;
+    case SPARQL_OP_JOIN:
+        certain_vars(p->left, g, width, out);
+        certain_vars(p->right, g, width, out);
+        break;
+    default:
+        break;
+    }
+}
+
+/* GROUP BY over a join with one triple whose aggregates only count rows
+ * (instances per class, the geometries under a class): the triple's
+ * matches per left row are counted in the index instead of being made
+ * (exec_count_group_new). The join is the one plan_pattern would make an
+ * index join of: Join(P, one triple), Join(one triple, path from or to a
+ * constant), or the triple alone. NULL (nothing planned) when that does
+ * not apply: a readable restriction or a merge of FROM graphs (counting
+ * cannot skip graphs), GRAPH ?g around it, an aggregate other than a
+ * plain COUNT, or a key or repeated variable the triple could bind. */
+static exec_op *plan_count_group(planner *pl, const sparql_pattern *p, const graph_ctx *g)
+{
+    if (pl->options.readable || p->n_keys > EXEC_COUNT_MAX_KEYS ||
+        (g->mode != EXEC_GRAPH_UNION && g->mode != EXEC_GRAPH_DEFAULT &&
+         !(g->mode == EXEC_GRAPH_NAMED && !g->g.is_var)))
+        return NULL;
+    const sparql_pattern *in = p->left, *left = NULL;
+    const sparql_triple *t = NULL;
+    if (in->op == SPARQL_OP_BGP && in->n_triples == 1) {
+        t = &in->triples[0];
+    } else if (in->op == SPARQL_OP_JOIN && in->right->op == SPARQL_OP_BGP &&
+               in->right->n_triples == 1) {
+        left = in->left;
+        t = &in->right->triples[0];
+    } else if (in->op == SPARQL_OP_JOIN && in->left->op == SPARQL_OP_BGP &&
+               in->left->n_triples == 1 && in->right->op == SPARQL_OP_PATH &&
+               (in->right->path_s.var < 0 || in->right->path_o.var < 0)) {
+        left = in->right;
+        t = &in->left->triples[0];
+    } else {
+        return NULL;
+    }
+    int w = pl->exec.width;
+    bool *certain = calloc((size_t)w + 1, sizeof *certain);
+    bool *in_t = calloc((size_t)w + 1, sizeof *in_t);
+    int *slots = calloc(2 * p->n_keys + p->n_aggregates + 1, sizeof *slots);
+    bool ok = certain && in_t && slots;
+    if (ok && left)
+        certain_vars(left, g, w, certain);
+    exec_pattern ep = triple_pattern(pl, t, g);
+    const exec_slot *pos[4] = {&ep.s, &ep.p, &ep.o, ep.graph_mode == EXEC_GRAPH_NAMED ? &ep.g : NULL};
+    for (int k = 0; k < 4 && ok; k++) {
+        if (!pos[k] || !pos[k]->is_var)
+            continue;
+        int v = pos[k]->slot;
+        ok = !in_t[v] || certain[v]; /* ?x ?p ?x matches only equal terms: not a range */
+        in_t[v] = true;
+    }
+    exec_count_group spec = {(int)p->n_keys, slots, slots + p->n_keys, (int)p->n_aggregates,
+                             slots + 2 * p->n_keys};
+    for (size_t k = 0; k < p->n_keys && ok; k++) {
+        const sparql_expr *e = p->keys[k].expr;
+        /* a key the triple could bind differs between its matches */
+        ok = e->kind == SPARQL_EXPR_VAR && (!in_t[e->var] || certain[e->var]);
+        slots[k] = ok ? e->var : 0;
+        slots[p->n_keys + k] = p->keys[k].var;
+    }
+    for (size_t a = 0; a < p->n_aggregates && ok; a++) {
+        const sparql_aggregate *ag = &p->aggregates[a];
+        /* COUNT(*), or COUNT(?v) of a variable bound in every joined row */
+        ok = ag->kind == SPARQL_AGG_COUNT && !ag->distinct &&
+             (!ag->expr || (ag->expr->kind == SPARQL_EXPR_VAR &&
+                            (in_t[ag->expr->var] || certain[ag->expr->var])));
+        slots[2 * p->n_keys + a] = ag->var;
+    }
+    exec_op *op = NULL;
+    if (ok) {
+        bool all = pl->consumes_all;
+        pl->consumes_all = true;
+        exec_op *in_op = left ? plan_pattern(pl, left, g, NULL) : unit_row(pl);
+        /* as plan_bgp does before lookups: each then starts where the last ended */
+        if (left && ep.s.is_var && certain[ep.s.slot] && !ep.p.is_var &&
+            sort_before_lookups(pl, NULL, -1, ep.s.slot)) {
+            in_op = exec_sort_by_slot_new(&pl->exec, in_op, ep.s.slot);
+            note(pl, in_op, -1, "sort by ?%s (for the lookups)", pl->query->var_names[ep.s.slot]);
+        }
+        pl->consumes_all = all;
+        op = exec_count_group_new(&pl->exec, in_op, &ep, &spec);
+        char *text = NULL;
+        size_t len = 0;
+        FILE *mem = pl->options.explain ? open_memstream(&text, &len) : NULL;
+        if (mem) {
+            sparql_pattern one = {.op = SPARQL_OP_BGP, .triples = (sparql_triple *)t, .n_triples = 1};
+            sparql_pattern_print(mem, pl->query, &one);
+            fclose(mem);
+        }
+        note(pl, op, -1, "count join %s per left row, grouped (%zu keys, %zu counts)",
+             text ? text : "", p->n_keys, p->n_aggregates);
+        free(text);
+    }
+    free(certain);
+    free(in_t);
+    free(slots);
+    return op;
+}
+
 static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_ctx *g,
                              exec_op *input)
 {
@@ -2285,6 +2437,9 @@ static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_c
         op = plan_path(pl, p, g);
         break;
     case SPARQL_OP_GROUP: {
+        op = plan_count_group(pl, p, g);
+        if (op || pl->exec.error.code)
+            break;
         group_op *gop = exec_op_new(sizeof *gop, &pl->exec, group_next, group_destroy);
         if (gop) {
             bool all = pl->consumes_all;
