@@ -36,7 +36,51 @@ bool eval_ctx_init(eval_ctx *ctx, const sparql_query *query, termspace *terms)
     return sparql_func_ctx_init(&ctx->functions, query ? query->base : NULL);
 }
 
-void eval_ctx_free(eval_ctx *ctx) { sparql_func_ctx_free(&ctx->functions); }
+void eval_ctx_free(eval_ctx *ctx)
+{
+    for (size_t i = 0; i < ctx->constants_cap; i++)
+        sparql_value_clear(&ctx->constants[i].value);
+    free(ctx->constants);
+    sparql_func_ctx_free(&ctx->functions);
+}
+
+static size_t constant_slot(const eval_constant *table, size_t cap, const sparql_expr *e)
+{
+    size_t i = ((uintptr_t)e >> 4) * 0x9E3779B97F4A7C15ull & (cap - 1);
+    while (table[i].expr && table[i].expr != e)
+        i = (i + 1) & (cap - 1);
+    return i;
+}
+
+/* The value of a constant term, parsed at its first use: rows compare
+ * against "2024-01-01T00:00:00Z"^^xsd:dateTime without parsing it each
+ * time. NULL when out of memory. */
+static const sparql_value *constant(eval_ctx *ctx, const sparql_expr *e)
+{
+    if (ctx->constants_cap) {
+        size_t i = constant_slot(ctx->constants, ctx->constants_cap, e);
+        if (ctx->constants[i].expr)
+            return &ctx->constants[i].value;
+    }
+    if (2 * (ctx->n_constants + 1) > ctx->constants_cap) {
+        size_t cap = ctx->constants_cap ? 2 * ctx->constants_cap : 16;
+        eval_constant *t = calloc(cap, sizeof *t);
+        if (!t)
+            return NULL;
+        for (size_t i = 0; i < ctx->constants_cap; i++)
+            if (ctx->constants[i].expr)
+                t[constant_slot(t, cap, ctx->constants[i].expr)] = ctx->constants[i];
+        free(ctx->constants);
+        ctx->constants = t;
+        ctx->constants_cap = cap;
+    }
+    eval_constant *c = &ctx->constants[constant_slot(ctx->constants, ctx->constants_cap, e)];
+    if (!sparql_value_from_term(&c->value, &e->term))
+        return NULL;
+    c->expr = e;
+    ctx->n_constants++;
+    return &c->value;
+}
 
 void eval_slot_value(eval_ctx *ctx, const ck_id *row, int slot, sparql_value *out)
 {
@@ -101,15 +145,6 @@ static void call(eval_ctx *ctx, enum sparql_call id, const sparql_expr *e, const
         free(vals);
 }
 
-static int ebv_of(eval_ctx *ctx, const sparql_expr *e, const ck_id *row)
-{
-    sparql_value v;
-    eval_expr(ctx, e, row, &v);
-    int b = sparql_value_ebv(&v);
-    sparql_value_clear(&v);
-    return b;
-}
-
 static const enum sparql_call binary_calls[] = {
     [SPARQL_EXPR_EQ] = SPARQL_CALL_OP_EQ,   [SPARQL_EXPR_NE] = SPARQL_CALL_OP_NE,
     [SPARQL_EXPR_LT] = SPARQL_CALL_OP_LT,   [SPARQL_EXPR_GT] = SPARQL_CALL_OP_GT,
@@ -120,6 +155,96 @@ static const enum sparql_call binary_calls[] = {
     [SPARQL_EXPR_UMINUS] = SPARQL_CALL_OP_MINUS,
 };
 
+static bool is_comparison(const sparql_expr *e)
+{
+    return e->n_args == 2 && (e->kind == SPARQL_EXPR_EQ || e->kind == SPARQL_EXPR_NE ||
+                              e->kind == SPARQL_EXPR_LT || e->kind == SPARQL_EXPR_GT ||
+                              e->kind == SPARQL_EXPR_LE || e->kind == SPARQL_EXPR_GE);
+}
+
+/* A comparison on the operands' parsed values (sparql_value_compare
+ * needs no text of numbers, booleans and dateTimes): 1, 0, -1 (error). */
+static int compare(eval_ctx *ctx, const sparql_expr *e, const ck_id *row)
+{
+    sparql_value sa, sb;
+    const sparql_value *a = eval_expr_value(ctx, e->args[0], row, &sa);
+    const sparql_value *b = eval_expr_value(ctx, e->args[1], row, &sb);
+    int r = sparql_compare_op(binary_calls[e->kind], a, b);
+    sparql_value_clear(&sa);
+    sparql_value_clear(&sb);
+    return r;
+}
+
+/* The logical operators work on EBVs, so FILTER(?t >= a && ?t < b) builds
+ * no value at all. */
+int eval_ebv(eval_ctx *ctx, const sparql_expr *e, const ck_id *row)
+{
+    switch (e->kind) {
+    case SPARQL_EXPR_OR:
+    case SPARQL_EXPR_AND: {
+        /* §17.2: an error on one side is masked by true (||) or false (&&) */
+        int decisive = e->kind == SPARQL_EXPR_OR;
+        int a = eval_ebv(ctx, e->args[0], row);
+        if (a == decisive)
+            return decisive;
+        int b = eval_ebv(ctx, e->args[1], row);
+        if (b == decisive)
+            return decisive;
+        return a < 0 || b < 0 ? -1 : !decisive;
+    }
+    case SPARQL_EXPR_NOT:
+        if (e->n_args == 1) {
+            int a = eval_ebv(ctx, e->args[0], row);
+            return a < 0 ? -1 : !a;
+        }
+        break;
+    default:
+        if (is_comparison(e))
+            return compare(ctx, e, row);
+        break;
+    }
+    sparql_value scratch;
+    int b = sparql_value_ebv(eval_expr_value(ctx, e, row, &scratch));
+    sparql_value_clear(&scratch);
+    return b;
+}
+
+const sparql_value *eval_expr_value(eval_ctx *ctx, const sparql_expr *e, const ck_id *row,
+                                    sparql_value *scratch)
+{
+    memset(scratch, 0, sizeof *scratch);
+    switch (e->kind) {
+    case SPARQL_EXPR_TERM: {
+        const sparql_value *c = constant(ctx, e);
+        if (c)
+            return c;
+        break;
+    }
+    case SPARQL_EXPR_VAR:
+        if (e->var >= 0 && sparql_value_from_inline(row[e->var], scratch))
+            return scratch;
+        break;
+    case SPARQL_EXPR_BUILTIN:
+        if (e->builtin == SPARQL_FN_IF && e->n_args == 3) {
+            int c = eval_ebv(ctx, e->args[0], row);
+            if (c < 0)
+                return scratch; /* error */
+            return eval_expr_value(ctx, e->args[c ? 1 : 2], row, scratch);
+        }
+        break;
+    default:
+        if (is_comparison(e)) {
+            int r = compare(ctx, e, row);
+            if (r >= 0)
+                sparql_value_set_bool(scratch, r == 1);
+            return scratch;
+        }
+        break;
+    }
+    eval_expr(ctx, e, row, scratch);
+    return scratch;
+}
+
 void eval_expr(eval_ctx *ctx, const sparql_expr *e, const ck_id *row, sparql_value *out)
 {
     memset(out, 0, sizeof *out);
@@ -127,27 +252,18 @@ void eval_expr(eval_ctx *ctx, const sparql_expr *e, const ck_id *row, sparql_val
     case SPARQL_EXPR_VAR:
         eval_slot_value(ctx, row, e->var, out);
         return;
-    case SPARQL_EXPR_TERM:
-        if (!sparql_value_from_term(out, &e->term))
+    case SPARQL_EXPR_TERM: {
+        const sparql_value *c = constant(ctx, e);
+        if (!c || !sparql_value_copy(out, c))
             ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory");
         return;
+    }
     case SPARQL_EXPR_OR:
     case SPARQL_EXPR_AND: {
-        /* §17.2: an error on one side is masked by true (||) or false (&&) */
-        bool is_or = e->kind == SPARQL_EXPR_OR;
-        int a = ebv_of(ctx, e->args[0], row);
-        if (a == (is_or ? 1 : 0)) {
-            set_bool(out, is_or);
-            return;
-        }
-        int b = ebv_of(ctx, e->args[1], row);
-        if (b == (is_or ? 1 : 0))
-            set_bool(out, is_or);
-        else if (a < 0 || b < 0)
-            return; /* error */
-        else
-            set_bool(out, !is_or);
-        return;
+        int b = eval_ebv(ctx, e, row);
+        if (b >= 0)
+            set_bool(out, b == 1);
+        return; /* else error */
     }
     case SPARQL_EXPR_IN:
     case SPARQL_EXPR_NOT_IN: {
@@ -193,7 +309,7 @@ void eval_expr(eval_ctx *ctx, const sparql_expr *e, const ck_id *row, sparql_val
                               e->args[0]->var >= 0 && row[e->args[0]->var] != 0);
             return;
         case SPARQL_FN_IF: {
-            int c = ebv_of(ctx, e->args[0], row);
+            int c = eval_ebv(ctx, e->args[0], row);
             if (c >= 0)
                 eval_expr(ctx, e->args[c ? 1 : 2], row, out);
             return;
@@ -227,6 +343,12 @@ void eval_expr(eval_ctx *ctx, const sparql_expr *e, const ck_id *row, sparql_val
         return; /* an unknown function leaves an error value */
     }
     default:
+        if (is_comparison(e) || (e->kind == SPARQL_EXPR_NOT && e->n_args == 1)) {
+            int b = eval_ebv(ctx, e, row);
+            if (b >= 0)
+                set_bool(out, b == 1);
+            return; /* else error */
+        }
         if ((size_t)e->kind < sizeof binary_calls / sizeof *binary_calls)
             call(ctx, binary_calls[e->kind], e, row, out);
         return;
@@ -236,7 +358,7 @@ void eval_expr(eval_ctx *ctx, const sparql_expr *e, const ck_id *row, sparql_val
 bool eval_filter(eval_ctx *ctx, sparql_expr *const *exprs, size_t n, const ck_id *row)
 {
     for (size_t i = 0; i < n; i++)
-        if (ebv_of(ctx, exprs[i], row) != 1)
+        if (eval_ebv(ctx, exprs[i], row) != 1)
             return false;
     return true;
 }

@@ -11,8 +11,8 @@
  * numeric: arithmetic on it is a type error.
  *
  * Ownership: a value owns one heap block (`owned`) that holds every string
- * it points to, except the datatype IRIs of the built-in types, which point
- * to static constants. sparql_value_clear frees it and leaves ERROR;
+ * it points to, except the datatype IRIs of the built-in types and the
+ * text of booleans, which point to static constants. sparql_value_clear frees it and leaves ERROR;
  * values are copied with sparql_value_copy, never by assignment (a plain
  * struct copy is a move: clear only one of the two). A zeroed value is a
  * valid ERROR value. Allocation failure turns a result into ERROR.
@@ -114,6 +114,18 @@ bool sparql_value_from_term(sparql_value *out, const ck_term *term);
  * False for ERROR. */
 bool sparql_value_as_term(const sparql_value *v, ck_term *term);
 
+/* The value of an inline number, boolean or dateTime id (core/term.h)
+ * read from its payload, WITHOUT its text: lex is NULL. Such a value is
+ * only for readers of the parsed value: sparql_value_compare,
+ * sparql_value_ebv, sparql_value_order_values, sparql_value_to_double and
+ * sum-like code; sparql_value_copy copies it, sparql_value_as_term refuses
+ * it. False (out ERROR) for other ids, and for the rare inline forms whose
+ * value the text must give: fields XSD forbids (30 February), 24:00:00,
+ * doubles beyond the exact range of one IEEE operation. */
+bool sparql_value_from_inline(ck_id id, sparql_value *out);
+/* False only for a literal without text (sparql_value_from_inline). */
+bool sparql_value_has_text(const sparql_value *v);
+
 /* ---- tests and comparison ----------------------------------------------- */
 
 static inline bool sparql_value_is_error(const sparql_value *v) { return v->kind == SPARQL_VALUE_ERROR; }
@@ -149,6 +161,11 @@ sparql_cmp sparql_value_compare(const sparql_value *a, const sparql_value *b, bo
  * deterministic tie-break (type, datatype IRI, lexical form, language)
  * otherwise. Returns <0, 0 (same term) or >0. */
 int sparql_value_order(const sparql_value *a, const sparql_value *b);
+
+/* sparql_value_order up to its tie-break between different terms of equal
+ * value (1 and 1.0): 0 for those. Reads no text of numbers, booleans and
+ * dateTimes, so it takes values without text. */
+int sparql_value_order_values(const sparql_value *a, const sparql_value *b);
 
 /* Numeric value as double (for SUBSTR's arguments, ...). v must be numeric. */
 double sparql_value_to_double(const sparql_value *v);
