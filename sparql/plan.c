@@ -779,113 +779,138 @@ static bool sum_value(const numeric_sum *s, sparql_value *out)
     }
 }
 
-/* Computes one aggregate over rows order[from..to). */
-static void aggregate(group_op *gop, const sparql_aggregate *a, size_t from, size_t to,
-                      sparql_value *out)
+/* One aggregate's running state over a group's rows. */
+typedef struct {
+    const sparql_aggregate *a;
+    uint64_t count;
+    bool error;
+    sparql_value acc;    /* MIN, MAX, SAMPLE */
+    ck_id *seen;         /* DISTINCT: ids of the values taken */
+    size_t nseen;
+    char *concat;        /* GROUP_CONCAT */
+    size_t clen;
+    numeric_sum sum;     /* SUM, AVG */
+} agg_state;
+
+/* Adds row (order[r] of the group starting at order[from]) to s. */
+static void aggregate_add(group_op *gop, agg_state *s, const ck_id *row, size_t from, size_t r)
 {
+    const sparql_aggregate *a = s->a;
     eval_ctx *ev = &gop->pl->eval;
     int w = gop->base.ctx->width;
-    memset(out, 0, sizeof *out);
-    uint64_t count = 0;
-    bool error = false;
-    sparql_value acc = {0};
-    ck_id *seen = a->distinct ? calloc(to - from + 1, sizeof(ck_id)) : NULL;
-    size_t nseen = 0;
-    char *concat = NULL;
-    size_t clen = 0;
-    numeric_sum sum = {0};
-    for (size_t r = from; r < to; r++) {
-        const ck_id *row = gop->rows.rows + gop->order[r] * (size_t)w;
-        if (!a->expr) { /* COUNT(*) */
-            if (a->distinct) {
-                /* distinct whole solutions: compare with earlier rows */
-                bool dup = false;
-                for (size_t q = from; q < r && !dup; q++)
-                    dup = memcmp(gop->rows.rows + gop->order[q] * (size_t)w, row,
-                                 (size_t)w * sizeof(ck_id)) == 0;
-                if (dup)
-                    continue;
-            }
-            count++;
-            continue;
-        }
-        if (a->kind == SPARQL_AGG_COUNT && !a->distinct && a->expr->kind == SPARQL_EXPR_VAR) {
-            count += row[a->expr->var] != 0; /* COUNT(?x) needs no value */
-            continue;
-        }
-        sparql_value v;
-        eval_expr(ev, a->expr, row, &v);
-        if (sparql_value_is_error(&v)) {
-            error = true;
-            continue;
-        }
+    if (!a->expr) { /* COUNT(*) */
         if (a->distinct) {
-            ck_id id = eval_value_id(ev, &v);
-            bool dup = false;
-            for (size_t q = 0; q < nseen && !dup; q++)
-                dup = seen[q] == id;
-            if (dup) {
-                sparql_value_clear(&v);
-                continue;
-            }
-            seen[nseen++] = id;
+            /* distinct whole solutions: compare with earlier rows */
+            for (size_t q = from; q < r; q++)
+                if (memcmp(gop->rows.rows + gop->order[q] * (size_t)w, row,
+                           (size_t)w * sizeof(ck_id)) == 0)
+                    return;
         }
-        count++;
-        switch (a->kind) {
-        case SPARQL_AGG_SUM:
-        case SPARQL_AGG_AVG:
-            sum_add(&sum, &v);
-            break;
-        case SPARQL_AGG_MIN:
-        case SPARQL_AGG_MAX:
-            if (count == 1 || (a->kind == SPARQL_AGG_MIN ? sparql_value_order(&v, &acc) < 0
-                                                          : sparql_value_order(&v, &acc) > 0)) {
-                sparql_value_clear(&acc);
-                sparql_value_copy(&acc, &v);
-            }
-            break;
-        case SPARQL_AGG_SAMPLE:
-            if (count == 1)
-                sparql_value_copy(&acc, &v);
-            break;
-        case SPARQL_AGG_GROUP_CONCAT: {
-            const char *sep = a->separator ? a->separator : " ";
-            size_t add = v.lex_len + (count > 1 ? strlen(sep) : 0);
-            char *nc = realloc(concat, clen + add + 1);
-            if (nc) {
-                concat = nc;
-                if (count > 1) {
-                    memcpy(concat + clen, sep, strlen(sep));
-                    clen += strlen(sep);
-                }
-                memcpy(concat + clen, v.lex, v.lex_len);
-                clen += v.lex_len;
-                concat[clen] = 0;
-            }
-            break;
-        }
-        default:
-            break;
-        }
-        sparql_value_clear(&v);
+        s->count++;
+        return;
     }
-    free(seen);
+    if (a->kind == SPARQL_AGG_COUNT && !a->distinct && a->expr->kind == SPARQL_EXPR_VAR) {
+        s->count += row[a->expr->var] != 0; /* COUNT(?x) needs no value */
+        return;
+    }
+    if (!a->distinct && (a->kind == SPARQL_AGG_SUM || a->kind == SPARQL_AGG_AVG ||
+                         a->kind == SPARQL_AGG_COUNT)) {
+        /* these read the value only, not its text: inline numbers are
+         * added without rendering and parsing them */
+        sparql_value scratch;
+        const sparql_value *v = eval_expr_value(ev, a->expr, row, &scratch);
+        if (sparql_value_is_error(v)) {
+            s->error = true;
+        } else {
+            s->count++;
+            if (a->kind != SPARQL_AGG_COUNT)
+                sum_add(&s->sum, v);
+        }
+        sparql_value_clear(&scratch);
+        return;
+    }
+    sparql_value v;
+    eval_expr(ev, a->expr, row, &v);
+    if (sparql_value_is_error(&v)) {
+        s->error = true;
+        return;
+    }
+    if (a->distinct) {
+        ck_id id = eval_value_id(ev, &v);
+        for (size_t q = 0; q < s->nseen; q++)
+            if (s->seen[q] == id) {
+                sparql_value_clear(&v);
+                return;
+            }
+        s->seen[s->nseen++] = id;
+    }
+    s->count++;
+    switch (a->kind) {
+    case SPARQL_AGG_SUM:
+    case SPARQL_AGG_AVG:
+        sum_add(&s->sum, &v);
+        break;
+    case SPARQL_AGG_MIN:
+    case SPARQL_AGG_MAX:
+        if (s->count == 1 || (a->kind == SPARQL_AGG_MIN ? sparql_value_order(&v, &s->acc) < 0
+                                                       : sparql_value_order(&v, &s->acc) > 0)) {
+            sparql_value_clear(&s->acc);
+            s->acc = v; /* a move */
+            return;
+        }
+        break;
+    case SPARQL_AGG_SAMPLE:
+        if (s->count == 1) {
+            s->acc = v;
+            return;
+        }
+        break;
+    case SPARQL_AGG_GROUP_CONCAT: {
+        const char *sep = a->separator ? a->separator : " ";
+        size_t add = v.lex_len + (s->count > 1 ? strlen(sep) : 0);
+        char *nc = realloc(s->concat, s->clen + add + 1);
+        if (nc) {
+            s->concat = nc;
+            if (s->count > 1) {
+                memcpy(s->concat + s->clen, sep, strlen(sep));
+                s->clen += strlen(sep);
+            }
+            memcpy(s->concat + s->clen, v.lex, v.lex_len);
+            s->clen += v.lex_len;
+            s->concat[s->clen] = 0;
+        }
+        break;
+    }
+    default:
+        break;
+    }
+    sparql_value_clear(&v);
+}
+
+/* The aggregate's value into out; frees s. */
+static void aggregate_finish(group_op *gop, agg_state *s, sparql_value *out)
+{
+    const sparql_aggregate *a = s->a;
+    eval_ctx *ev = &gop->pl->eval;
+    bool error = s->error;
+    memset(out, 0, sizeof *out);
+    free(s->seen);
     if (a->kind == SPARQL_AGG_SUM || a->kind == SPARQL_AGG_AVG)
-        error |= !sum_value(&sum, &acc);
+        error |= !sum_value(&s->sum, &s->acc);
     switch (a->kind) {
     case SPARQL_AGG_COUNT:
-        sparql_value_set_int(out, (int64_t)count);
+        sparql_value_set_int(out, (int64_t)s->count);
         break;
     case SPARQL_AGG_SUM:
         if (!error)
-            *out = acc, acc = (sparql_value){0};
+            *out = s->acc, s->acc = (sparql_value){0};
         break;
     case SPARQL_AGG_AVG:
-        if (!error && count == 0) {
+        if (!error && s->count == 0) {
             sparql_value_set_int(out, 0);
         } else if (!error) {
-            sparql_value args[2] = {acc, {0}};
-            sparql_value_set_int(&args[1], (int64_t)count);
+            sparql_value args[2] = {s->acc, {0}};
+            sparql_value_set_int(&args[1], (int64_t)s->count);
             sparql_function_call(SPARQL_CALL_OP_DIV, args, 2, out, &ev->functions);
             sparql_value_clear(&args[1]);
         }
@@ -893,18 +918,18 @@ static void aggregate(group_op *gop, const sparql_aggregate *a, size_t from, siz
     case SPARQL_AGG_MIN:
     case SPARQL_AGG_MAX:
     case SPARQL_AGG_SAMPLE:
-        if (count)
-            *out = acc, acc = (sparql_value){0};
+        if (s->count)
+            *out = s->acc, s->acc = (sparql_value){0};
         break;
     case SPARQL_AGG_GROUP_CONCAT:
         if (!error)
-            sparql_value_set_string(out, concat ? concat : "", clen);
+            sparql_value_set_string(out, s->concat ? s->concat : "", s->clen);
         break;
     case SPARQL_AGG_CUSTOM: /* aggregate_custom */
         break;
     }
-    sparql_value_clear(&acc);
-    free(concat);
+    sparql_value_clear(&s->acc);
+    free(s->concat);
 }
 
 /* An extension aggregate (functions.h) over rows order[from..to): the
@@ -960,15 +985,45 @@ static void group_emit(group_op *gop, size_t from, size_t to, ck_id *row)
             if (p->keys[k].var >= 0)
                 row[p->keys[k].var] = key[k];
     }
+    /* All aggregates in one pass over the group's rows: they lie scattered
+     * over the buffer (input order), so each row is likely a cache miss;
+     * rows a few steps ahead are prefetched so that the misses overlap. */
+    agg_state stack[8], *states = p->n_aggregates <= 8 ? stack
+                                  : calloc(p->n_aggregates, sizeof *states);
+    if (!states) {
+        ck_error_set(&gop->base.ctx->error, CK_ERR_NOMEM, "out of memory for aggregates");
+        return;
+    }
+    memset(states, 0, p->n_aggregates * sizeof *states);
+    bool ok = true;
+    for (size_t a = 0; a < p->n_aggregates; a++) {
+        states[a].a = &p->aggregates[a];
+        if (states[a].a->distinct && states[a].a->expr &&
+            states[a].a->kind != SPARQL_AGG_CUSTOM &&
+            !(states[a].seen = calloc(to - from + 1, sizeof(ck_id))))
+            ok = false;
+    }
+    if (!ok)
+        ck_error_set(&gop->base.ctx->error, CK_ERR_NOMEM, "out of memory for aggregates");
+    for (size_t r = from; ok && r < to; r++) {
+        if (r + 16 < to)
+            __builtin_prefetch(gop->rows.rows + gop->order[r + 16] * (size_t)w);
+        const ck_id *in = gop->rows.rows + gop->order[r] * (size_t)w;
+        for (size_t a = 0; a < p->n_aggregates; a++)
+            if (states[a].a->kind != SPARQL_AGG_CUSTOM)
+                aggregate_add(gop, &states[a], in, from, r);
+    }
     for (size_t a = 0; a < p->n_aggregates; a++) {
         sparql_value v;
         if (p->aggregates[a].kind == SPARQL_AGG_CUSTOM)
             aggregate_custom(gop, &p->aggregates[a], from, to, &v);
         else
-            aggregate(gop, &p->aggregates[a], from, to, &v);
+            aggregate_finish(gop, &states[a], &v);
         row[p->aggregates[a].var] = eval_value_id(&gop->pl->eval, &v);
         sparql_value_clear(&v);
     }
+    if (states != stack)
+        free(states);
 }
 
 static bool group_next(exec_op *op, ck_id *row)
