@@ -571,29 +571,81 @@ typedef struct {
     bool *have;
     size_t pos;
     bool sorted;
+    struct order_term {   /* terms of dictionary ids read by variable keys */
+        ck_id id;
+        sparql_value value;
+    } *terms;             /* ORDER_TERMS, direct-mapped; NULL until needed */
 } order_op;
+
+#define ORDER_TERMS 256
+
+/* The value of a dictionary id: the same few terms (sensors, districts)
+ * are compared again and again, and each resolution is a B-tree search. */
+static void order_term(order_op *o, ck_id id, sparql_value *out)
+{
+    if (!o->terms && !(o->terms = calloc(ORDER_TERMS, sizeof *o->terms))) {
+        eval_slot_value(&o->pl->eval, &id, 0, out);
+        return;
+    }
+    struct order_term *t = &o->terms[(id >> 4) * 0x9E3779B97F4A7C15ull >> 56];
+    if (t->id != id) {
+        sparql_value_clear(&t->value);
+        eval_slot_value(&o->pl->eval, &id, 0, &t->value);
+        t->id = sparql_value_is_error(&t->value) ? 0 : id;
+    }
+    if (!sparql_value_copy(out, &t->value))
+        ck_error_set(&o->pl->eval.error, CK_ERR_NOMEM, "out of memory");
+}
 
 static const sparql_value *order_key(order_op *o, size_t row, size_t k)
 {
     size_t at = row * o->nkeys + k;
     if (!o->have[at]) {
-        eval_expr(&o->pl->eval, o->keys[k].expr,
-                  o->rows.rows + row * (size_t)o->base.ctx->width, &o->values[at]);
+        const ck_id *r = o->rows.rows + row * (size_t)o->base.ctx->width;
+        const sparql_expr *e = o->keys[k].expr;
+        if (e->kind == SPARQL_EXPR_VAR && e->var >= 0 && ck_id_in_dictionary(r[e->var]))
+            order_term(o, r[e->var], &o->values[at]);
+        else
+            eval_expr(&o->pl->eval, e, r, &o->values[at]);
         o->have[at] = true;
     }
     return &o->values[at];
+}
+
+/* The order of two rows on a variable key from the ids alone where they
+ * tell it (sparql_inline_order), without evaluating the key. */
+static bool order_by_ids(const sparql_expr *e, const ck_id *ri, const ck_id *rj, int *c)
+{
+    return e->kind == SPARQL_EXPR_VAR && e->var >= 0 &&
+           sparql_inline_order(ri[e->var], rj[e->var], c);
 }
 
 static int order_cmp(const void *a, const void *b, void *arg)
 {
     order_op *o = arg;
     size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    int w = o->base.ctx->width;
     for (size_t k = 0; k < o->nkeys; k++) {
-        int c = sparql_value_order(order_key(o, i, k), order_key(o, j, k));
+        int c;
+        if (!order_by_ids(o->keys[k].expr, o->rows.rows + i * (size_t)w,
+                          o->rows.rows + j * (size_t)w, &c))
+            c = sparql_value_order(order_key(o, i, k), order_key(o, j, k));
         if (c)
             return o->keys[k].descending ? -c : c;
     }
     return i < j ? -1 : i > j; /* stable */
+}
+
+/* A row that left the top k is not compared again: its values go. */
+static void order_forget(order_op *o, size_t row)
+{
+    for (size_t k = 0; k < o->nkeys; k++) {
+        size_t at = row * o->nkeys + k;
+        if (o->have[at]) {
+            sparql_value_clear(&o->values[at]);
+            o->have[at] = false;
+        }
+    }
 }
 
 /* The heap of the top-k selection: the row that sorts last on top. */
@@ -622,11 +674,15 @@ static void order_rows(order_op *o)
     if (k < n) {
         for (size_t i = k / 2; i-- > 0;)
             heap_sift_down(o, o->order, k, i);
-        for (size_t i = k; i < n && exec_check(o->base.ctx); i++)
+        for (size_t i = k; i < n && exec_check(o->base.ctx); i++) {
             if (order_cmp(&i, &o->order[0], o) < 0) {
+                order_forget(o, o->order[0]);
                 o->order[0] = i;
                 heap_sift_down(o, o->order, k, 0);
+            } else {
+                order_forget(o, i);
             }
+        }
     }
     qsort_r(o->order, k, sizeof *o->order, order_cmp, o);
     o->nout = k;
@@ -665,9 +721,14 @@ static void order_destroy(exec_op *op)
 {
     order_op *o = (order_op *)op;
     exec_free(o->input);
-    if (o->values)
+    if (o->values && o->have)
         for (size_t i = 0; i < o->rows.n * o->nkeys; i++)
-            sparql_value_clear(&o->values[i]);
+            if (o->have[i]) /* (the rest was never touched: no page faults) */
+                sparql_value_clear(&o->values[i]);
+    if (o->terms)
+        for (size_t i = 0; i < ORDER_TERMS; i++)
+            sparql_value_clear(&o->terms[i].value);
+    free(o->terms);
     free(o->values);
     free(o->have);
     free(o->order);

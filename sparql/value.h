@@ -167,6 +167,11 @@ int sparql_value_order(const sparql_value *a, const sparql_value *b);
  * dateTimes, so it takes values without text. */
 int sparql_value_order_values(const sparql_value *a, const sparql_value *b);
 
+/* The ORDER BY order (sparql_value_order) of two ids where their inline
+ * payloads tell it: the same id, two inline numbers, booleans or dateTimes
+ * of different values. False when the terms must be read. */
+bool sparql_inline_order(ck_id x, ck_id y, int *c);
+
 /* Numeric value as double (for SUBSTR's arguments, ...). v must be numeric. */
 double sparql_value_to_double(const sparql_value *v);
 
