@@ -84,7 +84,7 @@ static const sparql_value *constant(eval_ctx *ctx, const sparql_expr *e)
 
 void eval_slot_value(eval_ctx *ctx, const ck_id *row, int slot, sparql_value *out)
 {
-    memset(out, 0, sizeof *out);
+    sparql_value_init(out);
     if (slot < 0 || !row[slot])
         return;
     ck_term t;
@@ -95,7 +95,9 @@ void eval_slot_value(eval_ctx *ctx, const ck_id *row, int slot, sparql_value *ou
             ctx->error = err;
         return;
     }
-    if (!sparql_value_from_term(out, &t) && !ctx->error.code)
+    bool ok = ck_id_in_dictionary(row[slot]) ? sparql_value_from_term(out, &t)
+                                             : sparql_value_from_inline_term(out, row[slot], &t);
+    if (!ok && !ctx->error.code)
         ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory");
 }
 
@@ -113,11 +115,21 @@ ck_id eval_value_id(eval_ctx *ctx, const sparql_value *v)
 
 static void set_bool(sparql_value *out, bool b) { sparql_value_set_bool(out, b); }
 
-/* Evaluates all arguments eagerly into vals (caller clears). */
+/* Evaluates all arguments eagerly into vals (caller clears). A constant
+ * is lent, not copied: the value owns nothing (owned NULL) and borrows the
+ * constant's text, which lives as long as ctx. */
 static void eval_args(eval_ctx *ctx, const sparql_expr *e, const ck_id *row, sparql_value *vals)
 {
-    for (size_t i = 0; i < e->n_args; i++)
-        eval_expr(ctx, e->args[i], row, &vals[i]);
+    for (size_t i = 0; i < e->n_args; i++) {
+        const sparql_value *c = e->args[i]->kind == SPARQL_EXPR_TERM ? constant(ctx, e->args[i])
+                                                                     : NULL;
+        if (c) {
+            vals[i] = *c;
+            vals[i].owned = NULL;
+        } else {
+            eval_expr(ctx, e->args[i], row, &vals[i]);
+        }
+    }
 }
 
 static void clear_all(sparql_value *vals, size_t n)
@@ -155,6 +167,15 @@ static const enum sparql_call binary_calls[] = {
     [SPARQL_EXPR_UMINUS] = SPARQL_CALL_OP_MINUS,
 };
 
+/* Frees what a scratch value owns before it goes out of scope; values read
+ * from inline ids and lent constants own nothing, so this is usually no
+ * call at all. */
+static inline void release(sparql_value *v)
+{
+    if (v->owned)
+        sparql_value_clear(v);
+}
+
 static bool is_comparison(const sparql_expr *e)
 {
     return e->n_args == 2 && (e->kind == SPARQL_EXPR_EQ || e->kind == SPARQL_EXPR_NE ||
@@ -170,8 +191,8 @@ static int compare(eval_ctx *ctx, const sparql_expr *e, const ck_id *row)
     const sparql_value *a = eval_expr_value(ctx, e->args[0], row, &sa);
     const sparql_value *b = eval_expr_value(ctx, e->args[1], row, &sb);
     int r = sparql_compare_op(binary_calls[e->kind], a, b);
-    sparql_value_clear(&sa);
-    sparql_value_clear(&sb);
+    release(&sa);
+    release(&sb);
     return r;
 }
 
@@ -205,14 +226,14 @@ int eval_ebv(eval_ctx *ctx, const sparql_expr *e, const ck_id *row)
     }
     sparql_value scratch;
     int b = sparql_value_ebv(eval_expr_value(ctx, e, row, &scratch));
-    sparql_value_clear(&scratch);
+    release(&scratch);
     return b;
 }
 
 const sparql_value *eval_expr_value(eval_ctx *ctx, const sparql_expr *e, const ck_id *row,
                                     sparql_value *scratch)
 {
-    memset(scratch, 0, sizeof *scratch);
+    sparql_value_init(scratch);
     switch (e->kind) {
     case SPARQL_EXPR_TERM: {
         const sparql_value *c = constant(ctx, e);
@@ -247,7 +268,7 @@ const sparql_value *eval_expr_value(eval_ctx *ctx, const sparql_expr *e, const c
 
 void eval_expr(eval_ctx *ctx, const sparql_expr *e, const ck_id *row, sparql_value *out)
 {
-    memset(out, 0, sizeof *out);
+    sparql_value_init(out);
     switch (e->kind) {
     case SPARQL_EXPR_VAR:
         eval_slot_value(ctx, row, e->var, out);

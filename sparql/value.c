@@ -63,13 +63,11 @@ static const datatype_info *datatype_at(const char *iri)
     return NULL;
 }
 
-/* The built-in entry of a computed type. */
+/* The built-in entry of a computed type (the table's first entries are in
+ * sparql_type order from SPARQL_TYPE_STRING on). */
 static const datatype_info *datatype_at_type(sparql_type type)
 {
-    for (size_t i = 0; i < DATATYPES_BUILT_IN; i++)
-        if (datatypes[i].type == type)
-            return &datatypes[i];
-    return NULL;
+    return &datatypes[type - SPARQL_TYPE_STRING];
 }
 
 /* Called for every literal a query reads and every value it computes: by
@@ -251,8 +249,9 @@ size_t sparql_format_double(double d, bool is_float, char *buf)
 
 void sparql_value_clear(sparql_value *v)
 {
-    free(v->owned);
-    memset(v, 0, sizeof *v);
+    if (v->owned)
+        free(v->owned);
+    sparql_value_init(v);
 }
 
 /* Copies lex (and lang, and a non-static datatype) into one block. */
@@ -260,7 +259,7 @@ static bool set_strings(sparql_value *out, sparql_value_kind kind, const char *l
                         const char *datatype, bool copy_datatype, const char *lang, size_t lang_len)
 {
     size_t dt_len = copy_datatype ? strlen(datatype) : 0;
-    memset(out, 0, sizeof *out);
+    sparql_value_init(out);
     char *block = malloc(len + 1 + (lang ? lang_len + 1 : 0) + (copy_datatype ? dt_len + 1 : 0));
     if (!block)
         return false;
@@ -381,7 +380,7 @@ bool sparql_value_set_string(sparql_value *out, const char *s, size_t len)
  * constant, so it needs no heap block and no parsing. */
 bool sparql_value_set_bool(sparql_value *out, bool b)
 {
-    memset(out, 0, sizeof *out);
+    sparql_value_init(out);
     out->kind = SPARQL_VALUE_LITERAL;
     out->type = SPARQL_TYPE_BOOLEAN;
     out->valid = true;
@@ -564,33 +563,32 @@ static bool decode_datetime(ck_id id, sparql_value *out)
     unsigned offset = p & 127, zone = p >> 7 & 3, frac = p >> 9 & 2047, sec = p >> 20 & 63,
              min = p >> 26 & 63, hour = p >> 32 & 31, day = p >> 37 & 31, month = p >> 42 & 15,
              year = (unsigned)(p >> 46 & 16383);
-    static const int month_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (year > 9999 || month < 1 || month > 12 || day < 1 || hour > 23 || min > 59 ||
-        sec > 59 || zone == 3 || frac > 1110)
+    static const unsigned char month_days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (year > 9999 || month < 1 || month > 12 || day < 1 || day > month_days[month - 1] ||
+        hour > 23 || min > 59 || sec > 59 || zone == 3 || frac > 1110)
         return false;
-    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    if ((int)day > month_days[month - 1] + (month == 2 && leap))
+    if (month == 2 && day == 29 && !((year % 4 == 0 && year % 100 != 0) || year % 400 == 0))
         return false;
     sparql_datetime *dt = &out->v.dt;
-    memset(dt, 0, sizeof *dt);
     dt->kind = SPARQL_DT_DATETIME;
     dt->year = year;
     dt->month = (int)month;
     dt->day = (int)day;
     dt->hour = (int)hour;
     dt->minute = (int)min;
-    /* fraction: 0 none, 1 + d, 11 + dd or 111 + ddd */
-    int64_t f = 0, unit = 1;
-    if (frac >= 111)
-        f = frac - 111, unit = 1000;
-    else if (frac >= 11)
-        f = frac - 11, unit = 100;
-    else if (frac >= 1)
-        f = frac - 1, unit = 10;
-    sparql_decimal second = {(sparql_int128)sec * unit + f, unit == 1000 ? 3 : unit == 100 ? 2 : unit == 10};
-    while (second.scale > 0 && second.m % 10 == 0)
-        second.m /= 10, second.scale--;
-    dt->second = second;
+    /* fraction: 0 none, 1 + d, 11 + dd or 111 + ddd; as parsed, without
+     * trailing zeros */
+    int64_t m = sec;
+    int scale = 0;
+    if (frac) {
+        unsigned f = frac >= 111 ? frac - 111 : frac >= 11 ? frac - 11 : frac - 1;
+        scale = frac >= 111 ? 3 : frac >= 11 ? 2 : 1;
+        m = m * (scale == 3 ? 1000 : scale == 2 ? 100 : 10) + f;
+        while (scale > 0 && m % 10 == 0)
+            m /= 10, scale--;
+    }
+    dt->second.m = m;
+    dt->second.scale = scale;
     dt->has_tz = zone != 0;
     dt->tz_minutes = zone == 2 ? ((int)offset - 56) * 15 : 0;
     out->type = SPARQL_TYPE_DATETIME;
@@ -599,7 +597,7 @@ static bool decode_datetime(ck_id id, sparql_value *out)
 
 bool sparql_value_from_inline(ck_id id, sparql_value *out)
 {
-    memset(out, 0, sizeof *out);
+    sparql_value_init(out);
     out->kind = SPARQL_VALUE_LITERAL;
     out->valid = true;
     bool ok;
@@ -628,7 +626,7 @@ bool sparql_value_from_inline(ck_id id, sparql_value *out)
         ok = false;
     }
     if (!ok) {
-        memset(out, 0, sizeof *out);
+        sparql_value_init(out);
         return false;
     }
     out->datatype = datatype_at_type(out->type)->iri;
@@ -678,6 +676,20 @@ bool sparql_inline_order(ck_id x, ck_id y, int *c)
         return false;
     *c = sparql_value_order_values(&a, &b);
     return *c != 0; /* equal values of different terms: the tie-break reads text */
+}
+
+bool sparql_value_from_inline_term(sparql_value *out, ck_id id, const ck_term *t)
+{
+    sparql_value parsed;
+    if (!sparql_value_from_inline(id, &parsed))
+        return sparql_value_from_term(out, t);
+    if (!set_strings(out, SPARQL_VALUE_LITERAL, t->value, t->value_len, parsed.datatype, false,
+                     NULL, 0))
+        return false;
+    out->type = parsed.type;
+    out->valid = true;
+    out->v = parsed.v;
+    return true;
 }
 
 bool sparql_value_has_text(const sparql_value *v)

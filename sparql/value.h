@@ -82,6 +82,22 @@ typedef struct {
 /* ---- life cycle --------------------------------------------------------- */
 
 void sparql_value_clear(sparql_value *v);
+
+/* Makes v an ERROR value that owns nothing. Like zeroing it, except the
+ * parsed value (most of the struct), which is never read unless valid is
+ * set: this runs for every value of every row. */
+static inline void sparql_value_init(sparql_value *v)
+{
+    v->kind = SPARQL_VALUE_ERROR;
+    v->type = SPARQL_TYPE_NONE;
+    v->valid = false;
+    v->lex = NULL;
+    v->lex_len = 0;
+    v->datatype = NULL;
+    v->lang = NULL;
+    v->lang_len = 0;
+    v->owned = NULL;
+}
 /* Deep copy; *dst must not own anything yet. False (dst ERROR) on OOM. */
 bool sparql_value_copy(sparql_value *dst, const sparql_value *src);
 
@@ -123,6 +139,9 @@ bool sparql_value_as_term(const sparql_value *v, ck_term *term);
  * value the text must give: fields XSD forbids (30 February), 24:00:00,
  * doubles beyond the exact range of one IEEE operation. */
 bool sparql_value_from_inline(ck_id id, sparql_value *out);
+/* sparql_value_from_term for t, the term of inline id (ck_term_from_inline),
+ * with the parsed value read from the id instead of the text. */
+bool sparql_value_from_inline_term(sparql_value *out, ck_id id, const ck_term *t);
 /* False only for a literal without text (sparql_value_from_inline). */
 bool sparql_value_has_text(const sparql_value *v);
 

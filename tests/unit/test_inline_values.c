@@ -78,8 +78,18 @@ static int check_literal(const char *lex, const char *datatype, ck_id *id_out)
         return 0;
     if (id_out)
         *id_out = id;
-    sparql_value slow, fast;
+    sparql_value slow, fast, with_text;
     slow_value(id, &slow);
+    /* the same value, text and all, when the text comes with the id */
+    ck_term text;
+    char buf[32];
+    assert_true(ck_term_from_inline(id, &text, buf));
+    assert_true(sparql_value_from_inline_term(&with_text, id, &text));
+    if (!same_parsed_value(&slow, &with_text) && slow.valid)
+        fail_msg("\"%s\"^^<%s>: the value with text differs", lex, datatype);
+    assert_int_equal(with_text.valid, slow.valid);
+    assert_true(sparql_value_same_term(&slow, &with_text));
+    sparql_value_clear(&with_text);
     bool decoded = sparql_value_from_inline(id, &fast);
     if (decoded) {
         if (!slow.valid || !same_parsed_value(&slow, &fast))
