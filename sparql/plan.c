@@ -574,27 +574,40 @@ typedef struct {
     struct order_term {   /* terms of dictionary ids read by variable keys */
         ck_id id;
         sparql_value value;
-    } *terms;             /* ORDER_TERMS, direct-mapped; NULL until needed */
+    } *terms;             /* ORDER_TERMS, open addressing; NULL until needed */
+    size_t n_terms;
 } order_op;
 
-#define ORDER_TERMS 256
+#define ORDER_TERMS 1024
 
 /* The value of a dictionary id: the same few terms (sensors, districts)
- * are compared again and again, and each resolution is a B-tree search. */
+ * are compared again and again, and each resolution is a B-tree search.
+ * The first ORDER_TERMS / 2 ids seen are remembered (never replaced), and
+ * a term is kept from its second sighting on, so that keys that are all
+ * different (labels) cost no copies. */
 static void order_term(order_op *o, ck_id id, sparql_value *out)
 {
     if (!o->terms && !(o->terms = calloc(ORDER_TERMS, sizeof *o->terms))) {
         eval_slot_value(&o->pl->eval, &id, 0, out);
         return;
     }
-    struct order_term *t = &o->terms[(id >> 4) * 0x9E3779B97F4A7C15ull >> 56];
+    size_t i = (id >> 4) * 0x9E3779B97F4A7C15ull >> 54; /* 10 bits: ORDER_TERMS */
+    while (o->terms[i].id && o->terms[i].id != id)
+        i = (i + 1) & (ORDER_TERMS - 1);
+    struct order_term *t = &o->terms[i];
     if (t->id != id) {
-        sparql_value_clear(&t->value);
-        eval_slot_value(&o->pl->eval, &id, 0, &t->value);
-        t->id = sparql_value_is_error(&t->value) ? 0 : id;
+        if (o->n_terms < ORDER_TERMS / 2) {
+            t->id = id;
+            o->n_terms++;
+        }
+        eval_slot_value(&o->pl->eval, &id, 0, out);
+        return;
     }
-    if (!sparql_value_copy(out, &t->value))
-        ck_error_set(&o->pl->eval.error, CK_ERR_NOMEM, "out of memory");
+    if (sparql_value_is_error(&t->value))
+        eval_slot_value(&o->pl->eval, &id, 0, &t->value);
+    /* lent, not copied: entries stay until order_destroy */
+    *out = t->value;
+    out->owned = NULL;
 }
 
 static const sparql_value *order_key(order_op *o, size_t row, size_t k)
