@@ -314,10 +314,60 @@ static void test_queries(void **state)
     }
 }
 
+static int by_string(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* ORDER BY on IRIs with more distinct terms than ORDER BY remembers
+ * (512) and each seen many times: full sort and top-k against qsort. */
+static void test_order_many_iris(void **state)
+{
+    fixture *f = *state;
+    enum { ROWS = 3000, TERMS = 700 };
+    size_t cap = ROWS * 64 + 64;
+    char *text = malloc(cap), *p = text;
+    p += sprintf(p, "INSERT DATA {\n");
+    char **expected = malloc(ROWS * sizeof *expected);
+    for (int i = 0; i < ROWS; i++) {
+        int z = (i * 7919) % TERMS; /* scattered, each about 4 times */
+        p += sprintf(p, "<http://ex.org/p%04d> <http://ex.org/q> <http://ex.org/z%03d> .\n", i, z);
+        assert_true(asprintf(&expected[i], "http://ex.org/z%03d,http://ex.org/p%04d\n", z, i) > 0);
+    }
+    strcpy(p, "}");
+    ck_txn *txn;
+    ck_error err = {0};
+    assert_int_equal(ck_txn_begin_write(f->store, &txn, &err), CK_OK);
+    assert_int_equal(sparql_update_run(txn, text, NULL, NULL, &err), CK_OK);
+    assert_int_equal(ck_txn_commit(txn, &err), CK_OK);
+    free(text);
+    qsort(expected, ROWS, sizeof *expected, by_string);
+    const char *queries[] = {"SELECT ?z ?p WHERE { ?p ex:q ?z } ORDER BY ?z ?p",
+                             "SELECT ?z ?p WHERE { ?p ex:q ?z } ORDER BY ?z ?p LIMIT 25",
+                             "SELECT ?z ?p WHERE { ?p ex:q ?z } ORDER BY DESC(?z) DESC(?p) LIMIT 25"};
+    for (int q = 0; q < 3; q++) {
+        char *got = run_csv(f->store, queries[q]);
+        size_t n = q == 0 ? ROWS : 25, at = strlen("z,p\n");
+        assert_memory_equal(got, "z,p\n", at);
+        for (size_t i = 0; i < n; i++) {
+            const char *want = expected[q == 2 ? ROWS - 1 - i : i];
+            if (strncmp(got + at, want, strlen(want)) != 0)
+                fail_msg("%s: row %zu is not %s", queries[q], i, want);
+            at += strlen(want);
+        }
+        assert_int_equal(got[at], '\0');
+        free(got);
+    }
+    for (int i = 0; i < ROWS; i++)
+        free(expected[i]);
+    free(expected);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_queries, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_order_many_iris, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
