@@ -100,6 +100,9 @@ static const char *const data_triples[] = {
     "ex:k3 ex:g ex:b1 ; ex:b \"yes\"^^xsd:boolean .",
     "ex:k4 ex:g ex:b1 ; ex:b true .",
     "ex:k9 ex:g ex:b2 ; ex:b true . ex:k8 ex:g ex:b2 ; ex:b \"x\"^^ex:dt .",
+    /* a sum beyond the 128-bit mantissa: an error, never a wrong number */
+    "ex:j1 ex:g ex:g9 ; ex:n 150000000000000000000000000000000000000 .",
+    "ex:j2 ex:g ex:g9 ; ex:n 150000000000000000000000000000000000000 . ex:j3 ex:g ex:g9 ; ex:n 1 .",
     "ex:r00 ex:time \"2024-03-01T10:00:00Z\"^^xsd:dateTime ; ex:sensor ex:s3 .",
     "ex:r01 ex:time \"2024-03-01T10:00:00Z\"^^xsd:dateTime ; ex:sensor ex:s1 .",
     "ex:r02 ex:time \"2024-03-01T10:00:00Z\"^^xsd:dateTime ; ex:sensor ex:s2 .",
@@ -167,7 +170,7 @@ static const struct {
      "http://ex.org/e10\n"
      "http://ex.org/e11\n"
      "http://ex.org/e12\n"},
-    {"SUM, AVG, MIN, MAX: integer sums beyond 64 bits, integer + decimal, integer + double, an invalid integer, exact decimals of 0.1, decimals of 27 digits, floats, a dictionary integer below -2^63",
+    {"SUM, AVG, MIN, MAX: integer sums beyond 64 bits, integer + decimal, integer + double, an invalid integer, exact decimals of 0.1, decimals of 27 digits, floats, a dictionary integer below -2^63, a sum beyond 128 bits",
      "SELECT ?g (SUM(?v) AS ?s) (AVG(?v) AS ?a) (COUNT(?v) AS ?n) (MIN(?v) AS ?min) (MAX(?v) AS ?max) WHERE { ?x ex:g ?g ; ex:n ?v } GROUP BY ?g ORDER BY ?g",
      "g,s,a,n,min,max\n"
      "http://ex.org/g1,23058430092136939480,576460752303423487.0,40,576460752303423487,576460752303423487\n"
@@ -177,7 +180,8 @@ static const struct {
      "http://ex.org/g5,0.3,0.1,3,0.1,0.1\n"
      "http://ex.org/g6,1.623456789012345678901234567,0.811728394506172839450617283,2,0.123456789012345678901234567,1.5\n"
      "http://ex.org/g7,3.0E-1,1.5E-1,2,0.1,0.2\n"
-     "http://ex.org/g8,-10376293541461622782,-3458764513820540927.3333333333333333333,3,-9223372036854775808,-576460752303423487\n"},
+     "http://ex.org/g8,-10376293541461622782,-3458764513820540927.3333333333333333333,3,-9223372036854775808,-576460752303423487\n"
+     "http://ex.org/g9,,,3,1,150000000000000000000000000000000000000\n"},
     {"SUM(IF(boolean, ...)) with non-canonical and invalid booleans, a mixed decimal/double branch, HAVING",
      "SELECT ?g (SUM(IF(?b, 1, 0)) AS ?yes) (COUNT(?b) AS ?n) (SUM(IF(?b, 1.5, \"2.5\"^^<http://www.w3.org/2001/XMLSchema#double>)) AS ?mixed) WHERE { ?x ex:g ?g ; ex:b ?b } GROUP BY ?g HAVING (3 * SUM(IF(?b, 1, 0)) > COUNT(?b)) ORDER BY ?g",
      "g,yes,n,mixed\n"
