@@ -52,15 +52,15 @@ static size_t constant_slot(const eval_constant *table, size_t cap, const sparql
     return i;
 }
 
-/* The value of a constant term, parsed at its first use: rows compare
- * against "2024-01-01T00:00:00Z"^^xsd:dateTime without parsing it each
- * time. NULL when out of memory. */
-static const sparql_value *constant(eval_ctx *ctx, const sparql_expr *e)
+/* A constant term, parsed at its first use: rows compare against
+ * "2024-01-01T00:00:00Z"^^xsd:dateTime without parsing it each time.
+ * NULL when out of memory. */
+static const eval_constant *constant_entry(eval_ctx *ctx, const sparql_expr *e)
 {
     if (ctx->constants_cap) {
         size_t i = constant_slot(ctx->constants, ctx->constants_cap, e);
         if (ctx->constants[i].expr)
-            return &ctx->constants[i].value;
+            return &ctx->constants[i];
     }
     if (2 * (ctx->n_constants + 1) > ctx->constants_cap) {
         size_t cap = ctx->constants_cap ? 2 * ctx->constants_cap : 16;
@@ -77,9 +77,31 @@ static const sparql_value *constant(eval_ctx *ctx, const sparql_expr *e)
     eval_constant *c = &ctx->constants[constant_slot(ctx->constants, ctx->constants_cap, e)];
     if (!sparql_value_from_term(&c->value, &e->term))
         return NULL;
+    ck_term t = e->term;
+    ck_term_normalize(&t);
+    if (!ck_term_try_inline(&t, &c->inline_id))
+        c->inline_id = 0;
     c->expr = e;
     ctx->n_constants++;
-    return &c->value;
+    return c;
+}
+
+static const sparql_value *constant(eval_ctx *ctx, const sparql_expr *e)
+{
+    const eval_constant *c = constant_entry(ctx, e);
+    return c ? &c->value : NULL;
+}
+
+/* The inline id of a variable or constant operand, or 0. */
+static ck_id operand_id(eval_ctx *ctx, const sparql_expr *e, const ck_id *row)
+{
+    if (e->kind == SPARQL_EXPR_VAR)
+        return e->var >= 0 ? row[e->var] : 0;
+    if (e->kind == SPARQL_EXPR_TERM) {
+        const eval_constant *c = constant_entry(ctx, e);
+        return c ? c->inline_id : 0;
+    }
+    return 0;
 }
 
 void eval_slot_value(eval_ctx *ctx, const ck_id *row, int slot, sparql_value *out)
@@ -187,6 +209,19 @@ static bool is_comparison(const sparql_expr *e)
  * needs no text of numbers, booleans and dateTimes): 1, 0, -1 (error). */
 static int compare(eval_ctx *ctx, const sparql_expr *e, const ck_id *row)
 {
+    /* two integers, or dateTimes in one timezone: from the ids alone */
+    ck_id x = operand_id(ctx, e->args[0], row), y = x ? operand_id(ctx, e->args[1], row) : 0;
+    int c;
+    if (y && sparql_inline_compare(x, y, &c)) {
+        switch (e->kind) {
+        case SPARQL_EXPR_EQ: return c == 0;
+        case SPARQL_EXPR_NE: return c != 0;
+        case SPARQL_EXPR_LT: return c < 0;
+        case SPARQL_EXPR_GT: return c > 0;
+        case SPARQL_EXPR_LE: return c <= 0;
+        default: return c >= 0;
+        }
+    }
     sparql_value sa, sb;
     const sparql_value *a = eval_expr_value(ctx, e->args[0], row, &sa);
     const sparql_value *b = eval_expr_value(ctx, e->args[1], row, &sb);

@@ -19,6 +19,7 @@
 typedef struct {
     const sparql_expr *expr;
     sparql_value value;
+    ck_id inline_id;    /* the constant as an inline id, or 0 */
 } eval_constant;
 
 typedef struct {

@@ -649,28 +649,43 @@ static bool datetime_plainly_valid(uint64_t p)
            sec < 60;
 }
 
+bool sparql_inline_compare(ck_id x, ck_id y, int *c)
+{
+    enum ck_tag tx = ck_id_tag(x), ty = ck_id_tag(y);
+    if (tx != ty)
+        return false;
+    uint64_t px = ck_id_payload(x), py = ck_id_payload(y);
+    switch (tx) {
+    case CK_TAG_INT: {
+        int64_t a = (int64_t)(px << 4) >> 4, b = (int64_t)(py << 4) >> 4;
+        *c = (a > b) - (a < b);
+        return true;
+    }
+    case CK_TAG_BOOL:
+        *c = (px > py) - (px < py);
+        return true;
+    case CK_TAG_DATETIME:
+        /* one timezone (or none for both) and fractions of as many digits:
+         * the payload's fields, from the year down, are the order */
+        if ((px & 511) != (py & 511) || (px >> 7 & 3) == 3 ||
+            fraction_digits(px) != fraction_digits(py) || !datetime_plainly_valid(px) ||
+            !datetime_plainly_valid(py))
+            return false;
+        *c = (px > py) - (px < py);
+        return true;
+    default:
+        return false;
+    }
+}
+
 bool sparql_inline_order(ck_id x, ck_id y, int *c)
 {
     if (x == y) {
         *c = 0;
         return true;
     }
-    enum ck_tag tx = ck_id_tag(x), ty = ck_id_tag(y);
-    uint64_t px = ck_id_payload(x), py = ck_id_payload(y);
-    if (tx == ty && tx == CK_TAG_INT) {
-        int64_t a = (int64_t)(px << 4) >> 4, b = (int64_t)(py << 4) >> 4;
-        *c = a < b ? -1 : 1;
-        return true;
-    }
-    /* dateTimes in one timezone with fractions of as many digits: the
-     * payload's fields, from the year down, are the order (the common case
-     * of ORDER BY ?time, decided without decoding) */
-    if (tx == ty && tx == CK_TAG_DATETIME && (px & 511) == (py & 511) &&
-        (px >> 7 & 3) != 3 && fraction_digits(px) == fraction_digits(py) &&
-        datetime_plainly_valid(px) && datetime_plainly_valid(py)) {
-        *c = px < py ? -1 : 1;
-        return true;
-    }
+    if (sparql_inline_compare(x, y, c))
+        return true; /* (different ids of these kinds: different values) */
     sparql_value a, b;
     if (!sparql_value_from_inline(x, &a) || !sparql_value_from_inline(y, &b))
         return false;

@@ -186,6 +186,12 @@ int sparql_value_order(const sparql_value *a, const sparql_value *b);
  * dateTimes, so it takes values without text. */
 int sparql_value_order_values(const sparql_value *a, const sparql_value *b);
 
+/* The comparison of two inline ids by value (-1, 0, 1 as
+ * sparql_value_compare) where their payloads tell it without decoding: two
+ * integers, two booleans, two valid dateTimes in one timezone (or both
+ * without) with fractions of as many digits. False otherwise. */
+bool sparql_inline_compare(ck_id x, ck_id y, int *c);
+
 /* The ORDER BY order (sparql_value_order) of two ids where their inline
  * payloads tell it: the same id, two inline numbers, booleans or dateTimes
  * of different values. False when the terms must be read. */

@@ -256,7 +256,8 @@ static void test_random_literals(void **state)
 
 static int sign(int c) { return c < 0 ? -1 : c > 0; }
 
-/* sparql_inline_order agrees with the ORDER BY order of the full values,
+/* sparql_inline_compare agrees with the operators' comparison and
+ * sparql_inline_order with the ORDER BY order of the full values,
  * including mixed types, equal values of different terms (which it must
  * leave to the text) and dateTimes with and without timezones. */
 static void test_inline_order(void **state)
@@ -297,10 +298,27 @@ static void test_inline_order(void **state)
         if (ck_term_try_inline(&t, &ids[n]))
             n++;
     }
-    int decided = 0;
+    int decided = 0, compared = 0;
     for (size_t i = 0; i < N; i++)
         for (size_t j = 0; j < N; j++) {
             int c;
+            if (sparql_inline_compare(ids[i], ids[j], &c)) {
+                /* the operators' comparison, never an error or unordered */
+                compared++;
+                sparql_value a, b;
+                slow_value(ids[i], &a);
+                slow_value(ids[j], &b);
+                sparql_cmp want = sparql_value_compare(&a, &b, true);
+                if (want == SPARQL_CMP_ERROR || want == SPARQL_CMP_NE || c != (int)want) {
+                    char ta[32], tb[32];
+                    ck_term x, y;
+                    ck_term_from_inline(ids[i], &x, ta);
+                    ck_term_from_inline(ids[j], &y, tb);
+                    fail_msg("comparison of %s and %s: %d, expected %d", ta, tb, c, (int)want);
+                }
+                sparql_value_clear(&a);
+                sparql_value_clear(&b);
+            }
             if (!sparql_inline_order(ids[i], ids[j], &c))
                 continue;
             decided++;
@@ -319,6 +337,7 @@ static void test_inline_order(void **state)
             sparql_value_clear(&b);
         }
     assert_true(decided > N * N / 2);
+    assert_true(compared > N * N / 10);
 }
 
 /* A value without text compares by value, and is never taken for the
