@@ -4,7 +4,9 @@
  * whose values mix inline ids with dictionary literals that must take the
  * slow path: non-canonical and invalid forms, more digits than an inline
  * id holds, dateTimes with and without timezones. The expected results are
- * those of the build before the fast paths (checked by hand).
+ * those of the build before the fast paths (checked by hand), except MAX of
+ * groups g10 and g11, which it got wrong (decimal.c's rescale_up spoilt
+ * its operand when alignment overflowed).
  */
 #define _GNU_SOURCE
 #include <setjmp.h>
@@ -103,6 +105,13 @@ static const char *const data_triples[] = {
     /* a sum beyond the 128-bit mantissa: an error, never a wrong number */
     "ex:j1 ex:g ex:g9 ; ex:n 150000000000000000000000000000000000000 .",
     "ex:j2 ex:g ex:g9 ; ex:n 150000000000000000000000000000000000000 . ex:j3 ex:g ex:g9 ; ex:n 1 .",
+    /* scales that do not align within 128 bits; a sum that fits only once
+     * the trailing zeros of its aligned form are dropped */
+    "ex:m1 ex:g ex:g10 ; ex:n 1.25 . ex:m2 ex:g ex:g10 ; ex:n 3 . ex:m3 ex:g ex:g10 ; ex:n 0.000001 .",
+    "ex:m4 ex:g ex:g10 ; ex:n -2.5 . ex:m5 ex:g ex:g10 ; ex:n 12345678901234567890.5 .",
+    "ex:m6 ex:g ex:g10 ; ex:n 0.00000000000000000000000001 .",
+    "ex:n1 ex:g ex:g11 ; ex:n 90000000000000000000000000000000000000 . ex:n2 ex:g ex:g11 ; ex:n 0.5 .",
+    "ex:n3 ex:g ex:g11 ; ex:n -90000000000000000000000000000000000000 .",
     "ex:r00 ex:time \"2024-03-01T10:00:00Z\"^^xsd:dateTime ; ex:sensor ex:s3 .",
     "ex:r01 ex:time \"2024-03-01T10:00:00Z\"^^xsd:dateTime ; ex:sensor ex:s1 .",
     "ex:r02 ex:time \"2024-03-01T10:00:00Z\"^^xsd:dateTime ; ex:sensor ex:s2 .",
@@ -174,6 +183,8 @@ static const struct {
      "SELECT ?g (SUM(?v) AS ?s) (AVG(?v) AS ?a) (COUNT(?v) AS ?n) (MIN(?v) AS ?min) (MAX(?v) AS ?max) WHERE { ?x ex:g ?g ; ex:n ?v } GROUP BY ?g ORDER BY ?g",
      "g,s,a,n,min,max\n"
      "http://ex.org/g1,23058430092136939480,576460752303423487.0,40,576460752303423487,576460752303423487\n"
+     "http://ex.org/g10,,,6,-2.5,12345678901234567890.5\n"
+     "http://ex.org/g11,0.5,0.16666666666666666666,3,-90000000000000000000000000000000000000,90000000000000000000000000000000000000\n"
      "http://ex.org/g2,3.5,1.75,2,1,2.5\n"
      "http://ex.org/g3,3.5E0,1.75E0,2,1,2.5\n"
      "http://ex.org/g4,,,2,1,abc\n"
