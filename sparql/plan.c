@@ -819,6 +819,31 @@ typedef struct {
     bool failed;         /* a non-numeric value, or a decimal overflow */
 } numeric_sum;
 
+/* acc + x, exact, as sparql_decimal_add gives it but without normalizing
+ * (dropping trailing zeros costs 128-bit divisions; the sum's text is
+ * normalized anyway): the scales are aligned upward. Where that overflows,
+ * sparql_decimal_add decides (the sum may fit once zeros are dropped). */
+static bool add_decimal(sparql_decimal *acc, sparql_decimal x)
+{
+    static const int64_t p10[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
+                                  100000000, 1000000000, 10000000000, 100000000000,
+                                  1000000000000, 10000000000000, 100000000000000,
+                                  1000000000000000, 10000000000000000, 100000000000000000,
+                                  1000000000000000000};
+    sparql_decimal a = *acc, b = x;
+    int d = a.scale - b.scale;
+    bool aligned = d == 0 ||
+                   (d > 0 && d <= 18 && !__builtin_mul_overflow(b.m, (sparql_int128)p10[d], &b.m)) ||
+                   (d < 0 && d >= -18 && !__builtin_mul_overflow(a.m, (sparql_int128)p10[-d], &a.m));
+    sparql_int128 sum;
+    if (aligned && !__builtin_add_overflow(a.m, b.m, &sum)) {
+        acc->m = sum;
+        acc->scale = d >= 0 ? a.scale : b.scale;
+        return true;
+    }
+    return sparql_decimal_add(*acc, x, acc);
+}
+
 static void sum_add(numeric_sum *s, const sparql_value *v)
 {
     if (s->failed || !sparql_value_is_numeric(v)) {
@@ -832,7 +857,7 @@ static void sum_add(numeric_sum *s, const sparql_value *v)
     if (rank > s->rank)
         s->rank = rank;
     if (s->rank <= 1) {
-        s->failed = !sparql_decimal_add(s->dec, v->v.dec, &s->dec);
+        s->failed = !add_decimal(&s->dec, v->v.dec);
     } else {
         double x = s->d + sparql_value_to_double(v);
         s->d = s->rank == 2 ? (double)(float)x : x;
