@@ -567,8 +567,10 @@ typedef struct {
     row_buffer rows;
     size_t *order;
     size_t nout;          /* rows of order to return */
-    sparql_value *values; /* n rows x nkeys, valid where have[] is set */
+    sparql_value *values; /* n rows x nkeys, valid where have[] is set, then
+                             the candidate's keys (see order_rows) */
     bool *have;
+    size_t candidate;     /* top k: the row whose keys are in the last slot */
     size_t pos;
     bool sorted;
     struct order_term {   /* terms of dictionary ids read by variable keys */
@@ -612,7 +614,7 @@ static void order_term(order_op *o, ck_id id, sparql_value *out)
 
 static const sparql_value *order_key(order_op *o, size_t row, size_t k)
 {
-    size_t at = row * o->nkeys + k;
+    size_t at = (row == o->candidate ? o->rows.n : row) * o->nkeys + k;
     if (!o->have[at]) {
         const ck_id *r = o->rows.rows + row * (size_t)o->base.ctx->width;
         const sparql_expr *e = o->keys[k].expr;
@@ -653,7 +655,7 @@ static int order_cmp(const void *a, const void *b, void *arg)
 static void order_forget(order_op *o, size_t row)
 {
     for (size_t k = 0; k < o->nkeys; k++) {
-        size_t at = row * o->nkeys + k;
+        size_t at = (row == o->candidate ? o->rows.n : row) * o->nkeys + k;
         if (o->have[at]) {
             sparql_value_clear(&o->values[at]);
             o->have[at] = false;
@@ -687,15 +689,28 @@ static void order_rows(order_op *o)
     if (k < n) {
         for (size_t i = k / 2; i-- > 0;)
             heap_sift_down(o, o->order, k, i);
+        /* Each row is compared with the heap's top with its keys in one
+         * slot at the end, so that rows that do not enter (most) leave no
+         * values behind and touch no page of the row-indexed values. */
         for (size_t i = k; i < n && exec_check(o->base.ctx); i++) {
-            if (order_cmp(&i, &o->order[0], o) < 0) {
-                order_forget(o, o->order[0]);
-                o->order[0] = i;
-                heap_sift_down(o, o->order, k, 0);
-            } else {
+            o->candidate = i;
+            if (order_cmp(&i, &o->order[0], o) >= 0) {
                 order_forget(o, i);
+                continue;
             }
+            for (size_t key = 0; key < o->nkeys; key++) { /* into row i's own slots */
+                size_t from = n * o->nkeys + key, to = i * o->nkeys + key;
+                o->values[to] = o->values[from];
+                o->have[to] = o->have[from];
+                o->have[from] = false;
+                sparql_value_init(&o->values[from]);
+            }
+            o->candidate = SIZE_MAX;
+            order_forget(o, o->order[0]);
+            o->order[0] = i;
+            heap_sift_down(o, o->order, k, 0);
         }
+        o->candidate = SIZE_MAX;
     }
     qsort_r(o->order, k, sizeof *o->order, order_cmp, o);
     o->nout = k;
@@ -714,8 +729,9 @@ static bool order_next(exec_op *op, ck_id *row)
                           n * (sizeof *o->order + o->nkeys * (sizeof *o->values + 1))))
             return false;
         o->order = malloc((n + 1) * sizeof *o->order);
-        o->values = calloc(n * o->nkeys + 1, sizeof *o->values);
-        o->have = calloc(n * o->nkeys + 1, sizeof *o->have);
+        o->values = calloc((n + 1) * o->nkeys + 1, sizeof *o->values);
+        o->have = calloc((n + 1) * o->nkeys + 1, sizeof *o->have);
+        o->candidate = SIZE_MAX;
         if (!o->order || !o->values || !o->have) {
             ck_error_set(&op->ctx->error, CK_ERR_NOMEM, "out of memory for ORDER BY");
             return false;
@@ -735,7 +751,7 @@ static void order_destroy(exec_op *op)
     order_op *o = (order_op *)op;
     exec_free(o->input);
     if (o->values && o->have)
-        for (size_t i = 0; i < o->rows.n * o->nkeys; i++)
+        for (size_t i = 0; i < (o->rows.n + 1) * o->nkeys; i++)
             if (o->have[i]) /* (the rest was never touched: no page faults) */
                 sparql_value_clear(&o->values[i]);
     if (o->terms)
