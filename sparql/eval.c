@@ -210,7 +210,10 @@ static bool is_comparison(const sparql_expr *e)
 static int compare(eval_ctx *ctx, const sparql_expr *e, const ck_id *row)
 {
     /* two integers, or dateTimes in one timezone: from the ids alone */
-    ck_id x = operand_id(ctx, e->args[0], row), y = x ? operand_id(ctx, e->args[1], row) : 0;
+    ck_id x = operand_id(ctx, e->args[0], row), y = 0;
+    enum ck_tag tag = ck_id_tag(x);
+    if (x && (tag == CK_TAG_INT || tag == CK_TAG_BOOL || tag == CK_TAG_DATETIME))
+        y = operand_id(ctx, e->args[1], row);
     int c;
     if (y && sparql_inline_compare(x, y, &c)) {
         switch (e->kind) {
