@@ -28,8 +28,10 @@ static bool rescale_up(sparql_decimal a, int k, sparql_decimal *out)
     sparql_int128 p;
     if (k < 0 || a.scale + k > SPARQL_DECIMAL_MAX_SCALE || !pow10_i128(k, &p))
         return false;
-    if (__builtin_mul_overflow(a.m, p, &out->m))
-        return false;
+    sparql_int128 m;
+    if (__builtin_mul_overflow(a.m, p, &m))
+        return false; /* (out untouched: callers pass the operand itself) */
+    out->m = m;
     out->scale = a.scale + k;
     return true;
 }

@@ -36,11 +36,77 @@ bool eval_ctx_init(eval_ctx *ctx, const sparql_query *query, termspace *terms)
     return sparql_func_ctx_init(&ctx->functions, query ? query->base : NULL);
 }
 
-void eval_ctx_free(eval_ctx *ctx) { sparql_func_ctx_free(&ctx->functions); }
+void eval_ctx_free(eval_ctx *ctx)
+{
+    for (size_t i = 0; i < ctx->constants_cap; i++)
+        sparql_value_clear(&ctx->constants[i].value);
+    free(ctx->constants);
+    sparql_func_ctx_free(&ctx->functions);
+}
+
+static size_t constant_slot(const eval_constant *table, size_t cap, const sparql_expr *e)
+{
+    size_t i = ((uintptr_t)e >> 4) * 0x9E3779B97F4A7C15ull & (cap - 1);
+    while (table[i].expr && table[i].expr != e)
+        i = (i + 1) & (cap - 1);
+    return i;
+}
+
+/* A constant term, parsed at its first use: rows compare against
+ * "2024-01-01T00:00:00Z"^^xsd:dateTime without parsing it each time.
+ * NULL when out of memory. */
+static const eval_constant *constant_entry(eval_ctx *ctx, const sparql_expr *e)
+{
+    if (ctx->constants_cap) {
+        size_t i = constant_slot(ctx->constants, ctx->constants_cap, e);
+        if (ctx->constants[i].expr)
+            return &ctx->constants[i];
+    }
+    if (2 * (ctx->n_constants + 1) > ctx->constants_cap) {
+        size_t cap = ctx->constants_cap ? 2 * ctx->constants_cap : 16;
+        eval_constant *t = calloc(cap, sizeof *t);
+        if (!t)
+            return NULL;
+        for (size_t i = 0; i < ctx->constants_cap; i++)
+            if (ctx->constants[i].expr)
+                t[constant_slot(t, cap, ctx->constants[i].expr)] = ctx->constants[i];
+        free(ctx->constants);
+        ctx->constants = t;
+        ctx->constants_cap = cap;
+    }
+    eval_constant *c = &ctx->constants[constant_slot(ctx->constants, ctx->constants_cap, e)];
+    if (!sparql_value_from_term(&c->value, &e->term))
+        return NULL;
+    ck_term t = e->term;
+    ck_term_normalize(&t);
+    if (!ck_term_try_inline(&t, &c->inline_id))
+        c->inline_id = 0;
+    c->expr = e;
+    ctx->n_constants++;
+    return c;
+}
+
+static const sparql_value *constant(eval_ctx *ctx, const sparql_expr *e)
+{
+    const eval_constant *c = constant_entry(ctx, e);
+    return c ? &c->value : NULL;
+}
+
+/* The inline id of a variable or constant operand, or 0. */
+static ck_id operand_id(eval_ctx *ctx, const sparql_expr *e, const ck_id *row)
+{
+    if (e->kind == SPARQL_EXPR_VAR)
+        return e->var >= 0 ? row[e->var] : 0;
+    if (e->kind == SPARQL_EXPR_TERM) {
+        const eval_constant *c = constant_entry(ctx, e);
+        return c ? c->inline_id : 0;
+    }
+    return 0;
+}
 
 void eval_slot_value(eval_ctx *ctx, const ck_id *row, int slot, sparql_value *out)
 {
-    memset(out, 0, sizeof *out);
+    sparql_value_init(out);
     if (slot < 0 || !row[slot])
         return;
     ck_term t;
@@ -51,7 +117,9 @@ void eval_slot_value(eval_ctx *ctx, const ck_id *row, int slot, sparql_value *ou
             ctx->error = err;
         return;
     }
-    if (!sparql_value_from_term(out, &t) && !ctx->error.code)
+    bool ok = ck_id_in_dictionary(row[slot]) ? sparql_value_from_term(out, &t)
+                                             : sparql_value_from_inline_term(out, row[slot], &t);
+    if (!ok && !ctx->error.code)
         ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory");
 }
 
@@ -69,11 +137,21 @@ ck_id eval_value_id(eval_ctx *ctx, const sparql_value *v)
 
 static void set_bool(sparql_value *out, bool b) { sparql_value_set_bool(out, b); }
 
-/* Evaluates all arguments eagerly into vals (caller clears). */
+/* Evaluates all arguments eagerly into vals (caller clears). A constant
+ * is lent, not copied: the value owns nothing (owned NULL) and borrows the
+ * constant's text, which lives as long as ctx. */
 static void eval_args(eval_ctx *ctx, const sparql_expr *e, const ck_id *row, sparql_value *vals)
 {
-    for (size_t i = 0; i < e->n_args; i++)
-        eval_expr(ctx, e->args[i], row, &vals[i]);
+    for (size_t i = 0; i < e->n_args; i++) {
+        const sparql_value *c = e->args[i]->kind == SPARQL_EXPR_TERM ? constant(ctx, e->args[i])
+                                                                     : NULL;
+        if (c) {
+            vals[i] = *c;
+            vals[i].owned = NULL;
+        } else {
+            eval_expr(ctx, e->args[i], row, &vals[i]);
+        }
+    }
 }
 
 static void clear_all(sparql_value *vals, size_t n)
@@ -101,15 +179,6 @@ static void call(eval_ctx *ctx, enum sparql_call id, const sparql_expr *e, const
         free(vals);
 }
 
-static int ebv_of(eval_ctx *ctx, const sparql_expr *e, const ck_id *row)
-{
-    sparql_value v;
-    eval_expr(ctx, e, row, &v);
-    int b = sparql_value_ebv(&v);
-    sparql_value_clear(&v);
-    return b;
-}
-
 static const enum sparql_call binary_calls[] = {
     [SPARQL_EXPR_EQ] = SPARQL_CALL_OP_EQ,   [SPARQL_EXPR_NE] = SPARQL_CALL_OP_NE,
     [SPARQL_EXPR_LT] = SPARQL_CALL_OP_LT,   [SPARQL_EXPR_GT] = SPARQL_CALL_OP_GT,
@@ -120,34 +189,140 @@ static const enum sparql_call binary_calls[] = {
     [SPARQL_EXPR_UMINUS] = SPARQL_CALL_OP_MINUS,
 };
 
+/* Frees what a scratch value owns before it goes out of scope; values read
+ * from inline ids and lent constants own nothing, so this is usually no
+ * call at all. */
+static inline void release(sparql_value *v)
+{
+    if (v->owned)
+        sparql_value_clear(v);
+}
+
+static bool is_comparison(const sparql_expr *e)
+{
+    return e->n_args == 2 && (e->kind == SPARQL_EXPR_EQ || e->kind == SPARQL_EXPR_NE ||
+                              e->kind == SPARQL_EXPR_LT || e->kind == SPARQL_EXPR_GT ||
+                              e->kind == SPARQL_EXPR_LE || e->kind == SPARQL_EXPR_GE);
+}
+
+/* A comparison on the operands' parsed values (sparql_value_compare
+ * needs no text of numbers, booleans and dateTimes): 1, 0, -1 (error). */
+static int compare(eval_ctx *ctx, const sparql_expr *e, const ck_id *row)
+{
+    /* two integers, or dateTimes in one timezone: from the ids alone */
+    ck_id x = operand_id(ctx, e->args[0], row), y = 0;
+    enum ck_tag tag = ck_id_tag(x);
+    if (x && (tag == CK_TAG_INT || tag == CK_TAG_BOOL || tag == CK_TAG_DATETIME))
+        y = operand_id(ctx, e->args[1], row);
+    int c;
+    if (y && sparql_inline_compare(x, y, &c)) {
+        switch (e->kind) {
+        case SPARQL_EXPR_EQ: return c == 0;
+        case SPARQL_EXPR_NE: return c != 0;
+        case SPARQL_EXPR_LT: return c < 0;
+        case SPARQL_EXPR_GT: return c > 0;
+        case SPARQL_EXPR_LE: return c <= 0;
+        default: return c >= 0;
+        }
+    }
+    sparql_value sa, sb;
+    const sparql_value *a = eval_expr_value(ctx, e->args[0], row, &sa);
+    const sparql_value *b = eval_expr_value(ctx, e->args[1], row, &sb);
+    int r = sparql_compare_op(binary_calls[e->kind], a, b);
+    release(&sa);
+    release(&sb);
+    return r;
+}
+
+/* The logical operators work on EBVs, so FILTER(?t >= a && ?t < b) builds
+ * no value at all. */
+int eval_ebv(eval_ctx *ctx, const sparql_expr *e, const ck_id *row)
+{
+    switch (e->kind) {
+    case SPARQL_EXPR_OR:
+    case SPARQL_EXPR_AND: {
+        /* §17.2: an error on one side is masked by true (||) or false (&&) */
+        int decisive = e->kind == SPARQL_EXPR_OR;
+        int a = eval_ebv(ctx, e->args[0], row);
+        if (a == decisive)
+            return decisive;
+        int b = eval_ebv(ctx, e->args[1], row);
+        if (b == decisive)
+            return decisive;
+        return a < 0 || b < 0 ? -1 : !decisive;
+    }
+    case SPARQL_EXPR_NOT:
+        if (e->n_args == 1) {
+            int a = eval_ebv(ctx, e->args[0], row);
+            return a < 0 ? -1 : !a;
+        }
+        break;
+    default:
+        if (is_comparison(e))
+            return compare(ctx, e, row);
+        break;
+    }
+    sparql_value scratch;
+    int b = sparql_value_ebv(eval_expr_value(ctx, e, row, &scratch));
+    release(&scratch);
+    return b;
+}
+
+const sparql_value *eval_expr_value(eval_ctx *ctx, const sparql_expr *e, const ck_id *row,
+                                    sparql_value *scratch)
+{
+    sparql_value_init(scratch);
+    switch (e->kind) {
+    case SPARQL_EXPR_TERM: {
+        const sparql_value *c = constant(ctx, e);
+        if (c)
+            return c;
+        break;
+    }
+    case SPARQL_EXPR_VAR:
+        if (e->var >= 0 && sparql_value_from_inline(row[e->var], scratch))
+            return scratch;
+        break;
+    case SPARQL_EXPR_BUILTIN:
+        if (e->builtin == SPARQL_FN_IF && e->n_args == 3) {
+            int c = eval_ebv(ctx, e->args[0], row);
+            if (c < 0)
+                return scratch; /* error */
+            return eval_expr_value(ctx, e->args[c ? 1 : 2], row, scratch);
+        }
+        break;
+    default:
+        if (is_comparison(e)) {
+            int r = compare(ctx, e, row);
+            if (r >= 0)
+                sparql_value_set_bool(scratch, r == 1);
+            return scratch;
+        }
+        break;
+    }
+    eval_expr(ctx, e, row, scratch);
+    return scratch;
+}
+
 void eval_expr(eval_ctx *ctx, const sparql_expr *e, const ck_id *row, sparql_value *out)
 {
-    memset(out, 0, sizeof *out);
+    sparql_value_init(out);
     switch (e->kind) {
     case SPARQL_EXPR_VAR:
         eval_slot_value(ctx, row, e->var, out);
         return;
-    case SPARQL_EXPR_TERM:
-        if (!sparql_value_from_term(out, &e->term))
+    case SPARQL_EXPR_TERM: {
+        const sparql_value *c = constant(ctx, e);
+        if (!c || !sparql_value_copy(out, c))
             ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory");
         return;
+    }
     case SPARQL_EXPR_OR:
     case SPARQL_EXPR_AND: {
-        /* §17.2: an error on one side is masked by true (||) or false (&&) */
-        bool is_or = e->kind == SPARQL_EXPR_OR;
-        int a = ebv_of(ctx, e->args[0], row);
-        if (a == (is_or ? 1 : 0)) {
-            set_bool(out, is_or);
-            return;
-        }
-        int b = ebv_of(ctx, e->args[1], row);
-        if (b == (is_or ? 1 : 0))
-            set_bool(out, is_or);
-        else if (a < 0 || b < 0)
-            return; /* error */
-        else
-            set_bool(out, !is_or);
-        return;
+        int b = eval_ebv(ctx, e, row);
+        if (b >= 0)
+            set_bool(out, b == 1);
+        return; /* else error */
     }
     case SPARQL_EXPR_IN:
     case SPARQL_EXPR_NOT_IN: {
@@ -193,7 +368,7 @@ void eval_expr(eval_ctx *ctx, const sparql_expr *e, const ck_id *row, sparql_val
                               e->args[0]->var >= 0 && row[e->args[0]->var] != 0);
             return;
         case SPARQL_FN_IF: {
-            int c = ebv_of(ctx, e->args[0], row);
+            int c = eval_ebv(ctx, e->args[0], row);
             if (c >= 0)
                 eval_expr(ctx, e->args[c ? 1 : 2], row, out);
             return;
@@ -227,6 +402,12 @@ void eval_expr(eval_ctx *ctx, const sparql_expr *e, const ck_id *row, sparql_val
         return; /* an unknown function leaves an error value */
     }
     default:
+        if (is_comparison(e) || (e->kind == SPARQL_EXPR_NOT && e->n_args == 1)) {
+            int b = eval_ebv(ctx, e, row);
+            if (b >= 0)
+                set_bool(out, b == 1);
+            return; /* else error */
+        }
         if ((size_t)e->kind < sizeof binary_calls / sizeof *binary_calls)
             call(ctx, binary_calls[e->kind], e, row, out);
         return;
@@ -236,7 +417,7 @@ void eval_expr(eval_ctx *ctx, const sparql_expr *e, const ck_id *row, sparql_val
 bool eval_filter(eval_ctx *ctx, sparql_expr *const *exprs, size_t n, const ck_id *row)
 {
     for (size_t i = 0; i < n; i++)
-        if (ebv_of(ctx, exprs[i], row) != 1)
+        if (eval_ebv(ctx, exprs[i], row) != 1)
             return false;
     return true;
 }

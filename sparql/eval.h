@@ -15,6 +15,13 @@
 #include "termspace.h"
 #include "value.h"
 
+/* A constant of an expression, parsed once per query. */
+typedef struct {
+    const sparql_expr *expr;
+    sparql_value value;
+    ck_id inline_id;    /* the constant as an inline id, or 0 */
+} eval_constant;
+
 typedef struct {
     const sparql_query *query;
     termspace *terms;
@@ -27,6 +34,8 @@ typedef struct {
     uint64_t rows_seen; /* numbers rows for BNODE()'s per-solution scope */
     struct exec_ctx *limits; /* the query's time limit, checked before each call */
     ck_error error;     /* first hard error (out of memory, store failure) */
+    eval_constant *constants; /* open addressing by expression address */
+    size_t n_constants, constants_cap;
 } eval_ctx;
 
 bool eval_ctx_init(eval_ctx *ctx, const sparql_query *query, termspace *terms);
@@ -34,6 +43,18 @@ void eval_ctx_free(eval_ctx *ctx);
 
 /* Evaluates e on row into out (cleared first; free with sparql_value_clear). */
 void eval_expr(eval_ctx *ctx, const sparql_expr *e, const ck_id *row, sparql_value *out);
+
+/* The value of e for a reader of its parsed value only (comparison, EBV,
+ * SUM, AVG, COUNT), without building text where it can: a constant is
+ * parsed once per query, an inline number, boolean or dateTime is read from
+ * its id without text (sparql_value_from_inline), IF picks its branch by
+ * EBV. Returns a value owned by ctx, or scratch, which the caller clears
+ * either way (scratch is set to ERROR when not used). */
+const sparql_value *eval_expr_value(eval_ctx *ctx, const sparql_expr *e, const ck_id *row,
+                                    sparql_value *scratch);
+
+/* Effective boolean value of e on row: 1 true, 0 false, -1 error. */
+int eval_ebv(eval_ctx *ctx, const sparql_expr *e, const ck_id *row);
 
 /* True when every expression's effective boolean value is true. */
 bool eval_filter(eval_ctx *ctx, sparql_expr *const *exprs, size_t n, const ck_id *row);

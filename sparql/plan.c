@@ -689,37 +689,104 @@ typedef struct {
     row_buffer rows;
     size_t *order;
     size_t nout;          /* rows of order to return */
-    sparql_value *values; /* n rows x nkeys, valid where have[] is set */
+    sparql_value *values; /* n rows x nkeys, valid where have[] is set, then
+                             the candidate's keys (see order_rows) */
     bool *have;
+    size_t candidate;     /* top k: the row whose keys are in the last slot */
     size_t pos;
     bool sorted;
     size_t sorted_keys;   /* the input comes sorted by the first sorted_keys keys */
     bool lazy;            /* sorted by the first key, ties when reached */
     size_t *rank;         /* lazy: each row's rank by the first key */
     size_t tie_end;       /* lazy: end of the rows tied with order[pos - 1] */
+    struct order_term {   /* terms of dictionary ids read by variable keys */
+        ck_id id;
+        sparql_value value;
+    } *terms;             /* ORDER_TERMS, open addressing; NULL until needed */
+    size_t n_terms;
 } order_op;
+
+#define ORDER_TERMS 1024
+
+/* The value of a dictionary id: the same few terms (sensors, districts)
+ * are compared again and again, and each resolution is a B-tree search.
+ * The first ORDER_TERMS / 2 ids seen are remembered (never replaced), and
+ * a term is kept from its second sighting on, so that keys that are all
+ * different (labels) cost no copies. */
+static void order_term(order_op *o, ck_id id, sparql_value *out)
+{
+    if (!o->terms && !(o->terms = calloc(ORDER_TERMS, sizeof *o->terms))) {
+        eval_slot_value(&o->pl->eval, &id, 0, out);
+        return;
+    }
+    size_t i = (id >> 4) * 0x9E3779B97F4A7C15ull >> 54; /* 10 bits: ORDER_TERMS */
+    while (o->terms[i].id && o->terms[i].id != id)
+        i = (i + 1) & (ORDER_TERMS - 1);
+    struct order_term *t = &o->terms[i];
+    if (t->id != id) {
+        if (o->n_terms < ORDER_TERMS / 2) {
+            t->id = id;
+            o->n_terms++;
+        }
+        eval_slot_value(&o->pl->eval, &id, 0, out);
+        return;
+    }
+    if (sparql_value_is_error(&t->value))
+        eval_slot_value(&o->pl->eval, &id, 0, &t->value);
+    /* lent, not copied: entries stay until order_destroy */
+    *out = t->value;
+    out->owned = NULL;
+}
 
 static const sparql_value *order_key(order_op *o, size_t row, size_t k)
 {
-    size_t at = row * o->nkeys + k;
+    size_t at = (row == o->candidate ? o->rows.n : row) * o->nkeys + k;
     if (!o->have[at]) {
-        eval_expr(&o->pl->eval, o->keys[k].expr,
-                  o->rows.rows + row * (size_t)o->base.ctx->width, &o->values[at]);
+        const ck_id *r = o->rows.rows + row * (size_t)o->base.ctx->width;
+        const sparql_expr *e = o->keys[k].expr;
+        if (e->kind == SPARQL_EXPR_VAR && e->var >= 0 && ck_id_in_dictionary(r[e->var]))
+            order_term(o, r[e->var], &o->values[at]);
+        else
+            eval_expr(&o->pl->eval, e, r, &o->values[at]);
         o->have[at] = true;
     }
     return &o->values[at];
+}
+
+/* The order of two rows on a variable key from the ids alone where they
+ * tell it (sparql_inline_order), without evaluating the key. */
+static bool order_by_ids(const sparql_expr *e, const ck_id *ri, const ck_id *rj, int *c)
+{
+    return e->kind == SPARQL_EXPR_VAR && e->var >= 0 &&
+           sparql_inline_order(ri[e->var], rj[e->var], c);
 }
 
 static int order_cmp(const void *a, const void *b, void *arg)
 {
     order_op *o = arg;
     size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    int w = o->base.ctx->width;
     for (size_t k = 0; k < o->nkeys; k++) {
-        int c = sparql_value_order(order_key(o, i, k), order_key(o, j, k));
+        int c;
+        if (!order_by_ids(o->keys[k].expr, o->rows.rows + i * (size_t)w,
+                          o->rows.rows + j * (size_t)w, &c))
+            c = sparql_value_order(order_key(o, i, k), order_key(o, j, k));
         if (c)
             return o->keys[k].descending ? -c : c;
     }
     return i < j ? -1 : i > j; /* stable */
+}
+
+/* A row that left the top k is not compared again: its values go. */
+static void order_forget(order_op *o, size_t row)
+{
+    for (size_t k = 0; k < o->nkeys; k++) {
+        size_t at = (row == o->candidate ? o->rows.n : row) * o->nkeys + k;
+        if (o->have[at]) {
+            sparql_value_clear(&o->values[at]);
+            o->have[at] = false;
+        }
+    }
 }
 
 /* The heap of the top-k selection: the row that sorts last on top. */
@@ -748,11 +815,28 @@ static void order_rows(order_op *o)
     if (k < n) {
         for (size_t i = k / 2; i-- > 0;)
             heap_sift_down(o, o->order, k, i);
-        for (size_t i = k; i < n && exec_check(o->base.ctx); i++)
-            if (order_cmp(&i, &o->order[0], o) < 0) {
-                o->order[0] = i;
-                heap_sift_down(o, o->order, k, 0);
+        /* Each row is compared with the heap's top with its keys in one
+         * slot at the end, so that rows that do not enter (most) leave no
+         * values behind and touch no page of the row-indexed values. */
+        for (size_t i = k; i < n && exec_check(o->base.ctx); i++) {
+            o->candidate = i;
+            if (order_cmp(&i, &o->order[0], o) >= 0) {
+                order_forget(o, i);
+                continue;
             }
+            for (size_t key = 0; key < o->nkeys; key++) { /* into row i's own slots */
+                size_t from = n * o->nkeys + key, to = i * o->nkeys + key;
+                o->values[to] = o->values[from];
+                o->have[to] = o->have[from];
+                o->have[from] = false;
+                sparql_value_init(&o->values[from]);
+            }
+            o->candidate = SIZE_MAX;
+            order_forget(o, o->order[0]);
+            o->order[0] = i;
+            heap_sift_down(o, o->order, k, 0);
+        }
+        o->candidate = SIZE_MAX;
     }
     qsort_r(o->order, k, sizeof *o->order, order_cmp, o);
     o->nout = k;
@@ -914,8 +998,9 @@ static bool order_next(exec_op *op, ck_id *row)
                           n * (sizeof *o->order + o->nkeys * (sizeof *o->values + 1))))
             return false;
         o->order = malloc((n + 1) * sizeof *o->order);
-        o->values = calloc(n * o->nkeys + 1, sizeof *o->values);
-        o->have = calloc(n * o->nkeys + 1, sizeof *o->have);
+        o->values = calloc((n + 1) * o->nkeys + 1, sizeof *o->values);
+        o->have = calloc((n + 1) * o->nkeys + 1, sizeof *o->have);
+        o->candidate = SIZE_MAX;
         if (!o->order || !o->values || !o->have) {
             ck_error_set(&op->ctx->error, CK_ERR_NOMEM, "out of memory for ORDER BY");
             return false;
@@ -939,10 +1024,14 @@ static void order_destroy(exec_op *op)
 {
     order_op *o = (order_op *)op;
     exec_free(o->input);
-    if (o->values && o->have) /* only those computed: the rest were never touched */
-        for (size_t i = 0; i < o->rows.n * o->nkeys; i++)
-            if (o->have[i])
+    if (o->values && o->have)
+        for (size_t i = 0; i < (o->rows.n + 1) * o->nkeys; i++)
+            if (o->have[i]) /* (the rest was never touched: no page faults) */
                 sparql_value_clear(&o->values[i]);
+    if (o->terms)
+        for (size_t i = 0; i < ORDER_TERMS; i++)
+            sparql_value_clear(&o->terms[i].value);
+    free(o->terms);
     free(o->values);
     free(o->have);
     free(o->order);
@@ -1049,6 +1138,31 @@ typedef struct {
     bool failed;         /* a non-numeric value, or a decimal overflow */
 } numeric_sum;
 
+/* acc + x, exact, as sparql_decimal_add gives it but without normalizing
+ * (dropping trailing zeros costs 128-bit divisions; the sum's text is
+ * normalized anyway): the scales are aligned upward. Where that overflows,
+ * sparql_decimal_add decides (the sum may fit once zeros are dropped). */
+static bool add_decimal(sparql_decimal *acc, sparql_decimal x)
+{
+    static const int64_t p10[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
+                                  100000000, 1000000000, 10000000000, 100000000000,
+                                  1000000000000, 10000000000000, 100000000000000,
+                                  1000000000000000, 10000000000000000, 100000000000000000,
+                                  1000000000000000000};
+    sparql_decimal a = *acc, b = x;
+    int d = a.scale - b.scale;
+    bool aligned = d == 0 ||
+                   (d > 0 && d <= 18 && !__builtin_mul_overflow(b.m, (sparql_int128)p10[d], &b.m)) ||
+                   (d < 0 && d >= -18 && !__builtin_mul_overflow(a.m, (sparql_int128)p10[-d], &a.m));
+    sparql_int128 sum;
+    if (aligned && !__builtin_add_overflow(a.m, b.m, &sum)) {
+        acc->m = sum;
+        acc->scale = d >= 0 ? a.scale : b.scale;
+        return true;
+    }
+    return sparql_decimal_add(*acc, x, acc);
+}
+
 static void sum_add(numeric_sum *s, const sparql_value *v)
 {
     if (s->failed || !sparql_value_is_numeric(v)) {
@@ -1062,7 +1176,7 @@ static void sum_add(numeric_sum *s, const sparql_value *v)
     if (rank > s->rank)
         s->rank = rank;
     if (s->rank <= 1) {
-        s->failed = !sparql_decimal_add(s->dec, v->v.dec, &s->dec);
+        s->failed = !add_decimal(&s->dec, v->v.dec);
     } else {
         double x = s->d + sparql_value_to_double(v);
         s->d = s->rank == 2 ? (double)(float)x : x;
@@ -1083,113 +1197,138 @@ static bool sum_value(const numeric_sum *s, sparql_value *out)
     }
 }
 
-/* Computes one aggregate over rows order[from..to). */
-static void aggregate(group_op *gop, const sparql_aggregate *a, size_t from, size_t to,
-                      sparql_value *out)
+/* One aggregate's running state over a group's rows. */
+typedef struct {
+    const sparql_aggregate *a;
+    uint64_t count;
+    bool error;
+    sparql_value acc;    /* MIN, MAX, SAMPLE */
+    ck_id *seen;         /* DISTINCT: ids of the values taken */
+    size_t nseen;
+    char *concat;        /* GROUP_CONCAT */
+    size_t clen;
+    numeric_sum sum;     /* SUM, AVG */
+} agg_state;
+
+/* Adds row (order[r] of the group starting at order[from]) to s. */
+static void aggregate_add(group_op *gop, agg_state *s, const ck_id *row, size_t from, size_t r)
 {
+    const sparql_aggregate *a = s->a;
     eval_ctx *ev = &gop->pl->eval;
     int w = gop->base.ctx->width;
-    memset(out, 0, sizeof *out);
-    uint64_t count = 0;
-    bool error = false;
-    sparql_value acc = {0};
-    ck_id *seen = a->distinct ? calloc(to - from + 1, sizeof(ck_id)) : NULL;
-    size_t nseen = 0;
-    char *concat = NULL;
-    size_t clen = 0;
-    numeric_sum sum = {0};
-    for (size_t r = from; r < to; r++) {
-        const ck_id *row = gop->rows.rows + gop->order[r] * (size_t)w;
-        if (!a->expr) { /* COUNT(*) */
-            if (a->distinct) {
-                /* distinct whole solutions: compare with earlier rows */
-                bool dup = false;
-                for (size_t q = from; q < r && !dup; q++)
-                    dup = memcmp(gop->rows.rows + gop->order[q] * (size_t)w, row,
-                                 (size_t)w * sizeof(ck_id)) == 0;
-                if (dup)
-                    continue;
-            }
-            count++;
-            continue;
-        }
-        if (a->kind == SPARQL_AGG_COUNT && !a->distinct && a->expr->kind == SPARQL_EXPR_VAR) {
-            count += row[a->expr->var] != 0; /* COUNT(?x) needs no value */
-            continue;
-        }
-        sparql_value v;
-        eval_expr(ev, a->expr, row, &v);
-        if (sparql_value_is_error(&v)) {
-            error = true;
-            continue;
-        }
+    if (!a->expr) { /* COUNT(*) */
         if (a->distinct) {
-            ck_id id = eval_value_id(ev, &v);
-            bool dup = false;
-            for (size_t q = 0; q < nseen && !dup; q++)
-                dup = seen[q] == id;
-            if (dup) {
-                sparql_value_clear(&v);
-                continue;
-            }
-            seen[nseen++] = id;
+            /* distinct whole solutions: compare with earlier rows */
+            for (size_t q = from; q < r; q++)
+                if (memcmp(gop->rows.rows + gop->order[q] * (size_t)w, row,
+                           (size_t)w * sizeof(ck_id)) == 0)
+                    return;
         }
-        count++;
-        switch (a->kind) {
-        case SPARQL_AGG_SUM:
-        case SPARQL_AGG_AVG:
-            sum_add(&sum, &v);
-            break;
-        case SPARQL_AGG_MIN:
-        case SPARQL_AGG_MAX:
-            if (count == 1 || (a->kind == SPARQL_AGG_MIN ? sparql_value_order(&v, &acc) < 0
-                                                          : sparql_value_order(&v, &acc) > 0)) {
-                sparql_value_clear(&acc);
-                sparql_value_copy(&acc, &v);
-            }
-            break;
-        case SPARQL_AGG_SAMPLE:
-            if (count == 1)
-                sparql_value_copy(&acc, &v);
-            break;
-        case SPARQL_AGG_GROUP_CONCAT: {
-            const char *sep = a->separator ? a->separator : " ";
-            size_t add = v.lex_len + (count > 1 ? strlen(sep) : 0);
-            char *nc = realloc(concat, clen + add + 1);
-            if (nc) {
-                concat = nc;
-                if (count > 1) {
-                    memcpy(concat + clen, sep, strlen(sep));
-                    clen += strlen(sep);
-                }
-                memcpy(concat + clen, v.lex, v.lex_len);
-                clen += v.lex_len;
-                concat[clen] = 0;
-            }
-            break;
-        }
-        default:
-            break;
-        }
-        sparql_value_clear(&v);
+        s->count++;
+        return;
     }
-    free(seen);
+    if (a->kind == SPARQL_AGG_COUNT && !a->distinct && a->expr->kind == SPARQL_EXPR_VAR) {
+        s->count += row[a->expr->var] != 0; /* COUNT(?x) needs no value */
+        return;
+    }
+    if (!a->distinct && (a->kind == SPARQL_AGG_SUM || a->kind == SPARQL_AGG_AVG ||
+                         a->kind == SPARQL_AGG_COUNT)) {
+        /* these read the value only, not its text: inline numbers are
+         * added without rendering and parsing them */
+        sparql_value scratch;
+        const sparql_value *v = eval_expr_value(ev, a->expr, row, &scratch);
+        if (sparql_value_is_error(v)) {
+            s->error = true;
+        } else {
+            s->count++;
+            if (a->kind != SPARQL_AGG_COUNT)
+                sum_add(&s->sum, v);
+        }
+        sparql_value_clear(&scratch);
+        return;
+    }
+    sparql_value v;
+    eval_expr(ev, a->expr, row, &v);
+    if (sparql_value_is_error(&v)) {
+        s->error = true;
+        return;
+    }
+    if (a->distinct) {
+        ck_id id = eval_value_id(ev, &v);
+        for (size_t q = 0; q < s->nseen; q++)
+            if (s->seen[q] == id) {
+                sparql_value_clear(&v);
+                return;
+            }
+        s->seen[s->nseen++] = id;
+    }
+    s->count++;
+    switch (a->kind) {
+    case SPARQL_AGG_SUM:
+    case SPARQL_AGG_AVG:
+        sum_add(&s->sum, &v);
+        break;
+    case SPARQL_AGG_MIN:
+    case SPARQL_AGG_MAX:
+        if (s->count == 1 || (a->kind == SPARQL_AGG_MIN ? sparql_value_order(&v, &s->acc) < 0
+                                                       : sparql_value_order(&v, &s->acc) > 0)) {
+            sparql_value_clear(&s->acc);
+            s->acc = v; /* a move */
+            return;
+        }
+        break;
+    case SPARQL_AGG_SAMPLE:
+        if (s->count == 1) {
+            s->acc = v;
+            return;
+        }
+        break;
+    case SPARQL_AGG_GROUP_CONCAT: {
+        const char *sep = a->separator ? a->separator : " ";
+        size_t add = v.lex_len + (s->count > 1 ? strlen(sep) : 0);
+        char *nc = realloc(s->concat, s->clen + add + 1);
+        if (nc) {
+            s->concat = nc;
+            if (s->count > 1) {
+                memcpy(s->concat + s->clen, sep, strlen(sep));
+                s->clen += strlen(sep);
+            }
+            memcpy(s->concat + s->clen, v.lex, v.lex_len);
+            s->clen += v.lex_len;
+            s->concat[s->clen] = 0;
+        }
+        break;
+    }
+    default:
+        break;
+    }
+    sparql_value_clear(&v);
+}
+
+/* The aggregate's value into out; frees s. */
+static void aggregate_finish(group_op *gop, agg_state *s, sparql_value *out)
+{
+    const sparql_aggregate *a = s->a;
+    eval_ctx *ev = &gop->pl->eval;
+    bool error = s->error;
+    memset(out, 0, sizeof *out);
+    free(s->seen);
     if (a->kind == SPARQL_AGG_SUM || a->kind == SPARQL_AGG_AVG)
-        error |= !sum_value(&sum, &acc);
+        error |= !sum_value(&s->sum, &s->acc);
     switch (a->kind) {
     case SPARQL_AGG_COUNT:
-        sparql_value_set_int(out, (int64_t)count);
+        sparql_value_set_int(out, (int64_t)s->count);
         break;
     case SPARQL_AGG_SUM:
         if (!error)
-            *out = acc, acc = (sparql_value){0};
+            *out = s->acc, s->acc = (sparql_value){0};
         break;
     case SPARQL_AGG_AVG:
-        if (!error && count == 0) {
+        if (!error && s->count == 0) {
             sparql_value_set_int(out, 0);
         } else if (!error) {
-            sparql_value args[2] = {acc, {0}};
-            sparql_value_set_int(&args[1], (int64_t)count);
+            sparql_value args[2] = {s->acc, {0}};
+            sparql_value_set_int(&args[1], (int64_t)s->count);
             sparql_function_call(SPARQL_CALL_OP_DIV, args, 2, out, &ev->functions);
             sparql_value_clear(&args[1]);
         }
@@ -1197,18 +1336,18 @@ static void aggregate(group_op *gop, const sparql_aggregate *a, size_t from, siz
     case SPARQL_AGG_MIN:
     case SPARQL_AGG_MAX:
     case SPARQL_AGG_SAMPLE:
-        if (count)
-            *out = acc, acc = (sparql_value){0};
+        if (s->count)
+            *out = s->acc, s->acc = (sparql_value){0};
         break;
     case SPARQL_AGG_GROUP_CONCAT:
         if (!error)
-            sparql_value_set_string(out, concat ? concat : "", clen);
+            sparql_value_set_string(out, s->concat ? s->concat : "", s->clen);
         break;
     case SPARQL_AGG_CUSTOM: /* aggregate_custom */
         break;
     }
-    sparql_value_clear(&acc);
-    free(concat);
+    sparql_value_clear(&s->acc);
+    free(s->concat);
 }
 
 /* An extension aggregate (functions.h) over rows order[from..to): the
@@ -1297,15 +1436,45 @@ static void group_emit(group_op *gop, size_t from, size_t to, ck_id *row)
             if (p->keys[k].var >= 0)
                 row[p->keys[k].var] = key[k];
     }
+    /* All aggregates in one pass over the group's rows: they lie scattered
+     * over the buffer (input order), so each row is likely a cache miss;
+     * rows a few steps ahead are prefetched so that the misses overlap. */
+    agg_state stack[8], *states = p->n_aggregates <= 8 ? stack
+                                  : calloc(p->n_aggregates, sizeof *states);
+    if (!states) {
+        ck_error_set(&gop->base.ctx->error, CK_ERR_NOMEM, "out of memory for aggregates");
+        return;
+    }
+    memset(states, 0, p->n_aggregates * sizeof *states);
+    bool ok = true;
+    for (size_t a = 0; a < p->n_aggregates; a++) {
+        states[a].a = &p->aggregates[a];
+        if (states[a].a->distinct && states[a].a->expr &&
+            states[a].a->kind != SPARQL_AGG_CUSTOM &&
+            !(states[a].seen = calloc(to - from + 1, sizeof(ck_id))))
+            ok = false;
+    }
+    if (!ok)
+        ck_error_set(&gop->base.ctx->error, CK_ERR_NOMEM, "out of memory for aggregates");
+    for (size_t r = from; ok && r < to; r++) {
+        if (r + 16 < to)
+            __builtin_prefetch(gop->rows.rows + gop->order[r + 16] * (size_t)w);
+        const ck_id *in = gop->rows.rows + gop->order[r] * (size_t)w;
+        for (size_t a = 0; a < p->n_aggregates; a++)
+            if (states[a].a->kind != SPARQL_AGG_CUSTOM)
+                aggregate_add(gop, &states[a], in, from, r);
+    }
     for (size_t a = 0; a < p->n_aggregates; a++) {
         sparql_value v;
         if (p->aggregates[a].kind == SPARQL_AGG_CUSTOM)
             aggregate_custom(gop, &p->aggregates[a], from, to, &v);
         else
-            aggregate(gop, &p->aggregates[a], from, to, &v);
+            aggregate_finish(gop, &states[a], &v);
         row[p->aggregates[a].var] = eval_value_id(&gop->pl->eval, &v);
         sparql_value_clear(&v);
     }
+    if (states != stack)
+        free(states);
 }
 
 static bool group_next(exec_op *op, ck_id *row)

@@ -63,6 +63,13 @@ static const datatype_info *datatype_at(const char *iri)
     return NULL;
 }
 
+/* The built-in entry of a computed type (the table's first entries are in
+ * sparql_type order from SPARQL_TYPE_STRING on). */
+static const datatype_info *datatype_at_type(sparql_type type)
+{
+    return &datatypes[type - SPARQL_TYPE_STRING];
+}
+
 /* Called for every literal a query reads and every value it computes: by
  * address, then the last type found by text, then the local name after
  * the XSD namespace. */
@@ -242,8 +249,9 @@ size_t sparql_format_double(double d, bool is_float, char *buf)
 
 void sparql_value_clear(sparql_value *v)
 {
-    free(v->owned);
-    memset(v, 0, sizeof *v);
+    if (v->owned)
+        free(v->owned);
+    sparql_value_init(v);
 }
 
 /* Copies lex (and lang, and a non-static datatype) into one block. */
@@ -251,7 +259,7 @@ static bool set_strings(sparql_value *out, sparql_value_kind kind, const char *l
                         const char *datatype, bool copy_datatype, const char *lang, size_t lang_len)
 {
     size_t dt_len = copy_datatype ? strlen(datatype) : 0;
-    memset(out, 0, sizeof *out);
+    sparql_value_init(out);
     char *block = malloc(len + 1 + (lang ? lang_len + 1 : 0) + (copy_datatype ? dt_len + 1 : 0));
     if (!block)
         return false;
@@ -368,9 +376,19 @@ bool sparql_value_set_string(sparql_value *out, const char *s, size_t len)
     return sparql_value_set_literal(out, s, len, NULL, NULL, 0);
 }
 
+/* Every comparison and logical operator returns a boolean: its text is a
+ * constant, so it needs no heap block and no parsing. */
 bool sparql_value_set_bool(sparql_value *out, bool b)
 {
-    return sparql_value_set_literal(out, b ? "true" : "false", b ? 4 : 5, CK_XSD_BOOLEAN, NULL, 0);
+    sparql_value_init(out);
+    out->kind = SPARQL_VALUE_LITERAL;
+    out->type = SPARQL_TYPE_BOOLEAN;
+    out->valid = true;
+    out->v.b = b;
+    out->lex = b ? "true" : "false";
+    out->lex_len = b ? 4 : 5;
+    out->datatype = datatype_at_type(SPARQL_TYPE_BOOLEAN)->iri;
+    return true;
 }
 
 bool sparql_value_set_integer(sparql_value *out, sparql_decimal i)
@@ -423,9 +441,19 @@ bool sparql_value_copy(sparql_value *dst, const sparql_value *src)
         return sparql_value_set_iri(dst, src->lex, src->lex_len);
     case SPARQL_VALUE_BLANK:
         return sparql_value_set_blank(dst, src->lex, src->lex_len);
-    case SPARQL_VALUE_LITERAL:
-        return sparql_value_set_literal(dst, src->lex, src->lex_len,
-                                        src->lang ? NULL : src->datatype, src->lang, src->lang_len);
+    case SPARQL_VALUE_LITERAL: {
+        /* the parsed value is copied, not parsed again from the text */
+        if (!src->lex) /* no text (sparql_value_from_inline): a struct copy */
+            return *dst = *src, true;
+        bool static_type = datatype_at(src->datatype) != NULL;
+        if (!set_strings(dst, SPARQL_VALUE_LITERAL, src->lex, src->lex_len, src->datatype,
+                         !static_type, src->lang, src->lang_len))
+            return false;
+        dst->type = src->type;
+        dst->valid = src->valid;
+        dst->v = src->v;
+        return true;
+    }
     default:
         memset(dst, 0, sizeof *dst);
         return true;
@@ -469,6 +497,221 @@ bool sparql_value_from_term(sparql_value *out, const ck_term *t)
     return false;
 }
 
+/* ---- inline ids without text ---------------------------------------------------
+ * The payload layouts of core/term.c (see its comments); test_value checks
+ * every decoding here against the text that ck_term_from_inline renders. */
+
+static const double exact_powers[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                      1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                      1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* m * 10^e as the nearest double when one IEEE operation gives it (m below
+ * 2^53, |e| <= 22: Clinger's fast path, the value parse_double gives). */
+static bool exact_double(uint64_t m, int e, bool negative, double *out)
+{
+    if (m >> 53 || e < -22 || e > 22)
+        return false;
+    double d = e >= 0 ? (double)m * exact_powers[e] : (double)m / exact_powers[-e];
+    *out = negative ? -d : d;
+    return true;
+}
+
+static bool decode_number(ck_id id, sparql_value *out)
+{
+    uint64_t p = ck_id_payload(id);
+    uint64_t m;
+    unsigned type, scale;
+    bool negative;
+    int exponent = 0;
+    if (ck_id_tag(id) == CK_TAG_NUMBER) {
+        type = (unsigned)(p >> 58);  /* 0 decimal, 1 double, 2 float */
+        scale = (unsigned)(p >> 53) & 31;
+        negative = p >> 52 & 1;
+        m = p & (((uint64_t)1 << 52) - 1);
+    } else {
+        type = 1 + (unsigned)(p >> 59 & 1); /* double or float */
+        scale = (unsigned)(p >> 54) & 31;
+        negative = p >> 53 & 1;
+        exponent = (int)(p >> 43 & 1023) - 512;
+        m = p & (((uint64_t)1 << 43) - 1);
+    }
+    if (type > 2)
+        return false;
+    if (type == 0) {
+        /* as sparql_decimal_parse: trailing fractional zeros dropped */
+        while (scale > 0 && m % 10 == 0)
+            m /= 10, scale--;
+        out->type = SPARQL_TYPE_DECIMAL;
+        out->v.dec.m = negative ? -(sparql_int128)m : (sparql_int128)m;
+        out->v.dec.scale = (int)scale;
+        return true;
+    }
+    if (!exact_double(m, exponent - (int)scale, negative, &out->v.d))
+        return false; /* strtod's case: read the text */
+    out->type = type == 1 ? SPARQL_TYPE_DOUBLE : SPARQL_TYPE_FLOAT;
+    if (type == 2)
+        out->v.d = (float)out->v.d;
+    return true;
+}
+
+/* Only values sparql_datetime_parse accepts the same way: a field the
+ * inline form can hold but XSD does not allow (month 13, 30 February) or
+ * 24:00:00 goes through the text. */
+static bool decode_datetime(ck_id id, sparql_value *out)
+{
+    uint64_t p = ck_id_payload(id);
+    unsigned offset = p & 127, zone = p >> 7 & 3, frac = p >> 9 & 2047, sec = p >> 20 & 63,
+             min = p >> 26 & 63, hour = p >> 32 & 31, day = p >> 37 & 31, month = p >> 42 & 15,
+             year = (unsigned)(p >> 46 & 16383);
+    static const unsigned char month_days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (year > 9999 || month < 1 || month > 12 || day < 1 || day > month_days[month - 1] ||
+        hour > 23 || min > 59 || sec > 59 || zone == 3 || frac > 1110)
+        return false;
+    if (month == 2 && day == 29 && !((year % 4 == 0 && year % 100 != 0) || year % 400 == 0))
+        return false;
+    sparql_datetime *dt = &out->v.dt;
+    dt->kind = SPARQL_DT_DATETIME;
+    dt->year = year;
+    dt->month = (int)month;
+    dt->day = (int)day;
+    dt->hour = (int)hour;
+    dt->minute = (int)min;
+    /* fraction: 0 none, 1 + d, 11 + dd or 111 + ddd; as parsed, without
+     * trailing zeros */
+    int64_t m = sec;
+    int scale = 0;
+    if (frac) {
+        unsigned f = frac >= 111 ? frac - 111 : frac >= 11 ? frac - 11 : frac - 1;
+        scale = frac >= 111 ? 3 : frac >= 11 ? 2 : 1;
+        m = m * (scale == 3 ? 1000 : scale == 2 ? 100 : 10) + f;
+        while (scale > 0 && m % 10 == 0)
+            m /= 10, scale--;
+    }
+    dt->second.m = m;
+    dt->second.scale = scale;
+    dt->has_tz = zone != 0;
+    dt->tz_minutes = zone == 2 ? ((int)offset - 56) * 15 : 0;
+    out->type = SPARQL_TYPE_DATETIME;
+    return true;
+}
+
+bool sparql_value_from_inline(ck_id id, sparql_value *out)
+{
+    sparql_value_init(out);
+    out->kind = SPARQL_VALUE_LITERAL;
+    out->valid = true;
+    bool ok;
+    switch (ck_id_tag(id)) {
+    case CK_TAG_INT: {
+        /* a 60-bit two's complement payload */
+        int64_t v = (int64_t)(ck_id_payload(id) << 4) >> 4;
+        out->type = SPARQL_TYPE_INTEGER;
+        out->v.dec = sparql_decimal_from_int(v);
+        ok = true;
+        break;
+    }
+    case CK_TAG_BOOL:
+        out->type = SPARQL_TYPE_BOOLEAN;
+        out->v.b = ck_id_payload(id) != 0;
+        ok = true;
+        break;
+    case CK_TAG_NUMBER:
+    case CK_TAG_SCIENTIFIC:
+        ok = decode_number(id, out);
+        break;
+    case CK_TAG_DATETIME:
+        ok = decode_datetime(id, out);
+        break;
+    default:
+        ok = false;
+    }
+    if (!ok) {
+        sparql_value_init(out);
+        return false;
+    }
+    out->datatype = datatype_at_type(out->type)->iri;
+    return true;
+}
+
+/* The fraction field's digit count: 0 none, 1 to 3 (see decode_datetime). */
+static unsigned fraction_digits(uint64_t p)
+{
+    unsigned frac = p >> 9 & 2047;
+    return frac == 0 ? 0 : frac < 11 ? 1 : frac < 111 ? 2 : 3;
+}
+
+/* Fields every month has, and no 24:00:00: the value is valid. */
+static bool datetime_plainly_valid(uint64_t p)
+{
+    unsigned sec = p >> 20 & 63, min = p >> 26 & 63, hour = p >> 32 & 31, day = p >> 37 & 31,
+             month = p >> 42 & 15;
+    return month >= 1 && month <= 12 && day >= 1 && day <= 28 && hour < 24 && min < 60 &&
+           sec < 60;
+}
+
+bool sparql_inline_compare(ck_id x, ck_id y, int *c)
+{
+    enum ck_tag tx = ck_id_tag(x), ty = ck_id_tag(y);
+    if (tx != ty)
+        return false;
+    uint64_t px = ck_id_payload(x), py = ck_id_payload(y);
+    switch (tx) {
+    case CK_TAG_INT: {
+        int64_t a = (int64_t)(px << 4) >> 4, b = (int64_t)(py << 4) >> 4;
+        *c = (a > b) - (a < b);
+        return true;
+    }
+    case CK_TAG_BOOL:
+        *c = (px > py) - (px < py);
+        return true;
+    case CK_TAG_DATETIME:
+        /* one timezone (or none for both) and fractions of as many digits:
+         * the payload's fields, from the year down, are the order */
+        if ((px & 511) != (py & 511) || (px >> 7 & 3) == 3 ||
+            fraction_digits(px) != fraction_digits(py) || !datetime_plainly_valid(px) ||
+            !datetime_plainly_valid(py))
+            return false;
+        *c = (px > py) - (px < py);
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool sparql_inline_order(ck_id x, ck_id y, int *c)
+{
+    if (x == y) {
+        *c = 0;
+        return true;
+    }
+    if (sparql_inline_compare(x, y, c))
+        return true; /* (different ids of these kinds: different values) */
+    sparql_value a, b;
+    if (!sparql_value_from_inline(x, &a) || !sparql_value_from_inline(y, &b))
+        return false;
+    *c = sparql_value_order_values(&a, &b);
+    return *c != 0; /* equal values of different terms: the tie-break reads text */
+}
+
+bool sparql_value_from_inline_term(sparql_value *out, ck_id id, const ck_term *t)
+{
+    sparql_value parsed;
+    if (!sparql_value_from_inline(id, &parsed))
+        return sparql_value_from_term(out, t);
+    if (!set_strings(out, SPARQL_VALUE_LITERAL, t->value, t->value_len, parsed.datatype, false,
+                     NULL, 0))
+        return false;
+    out->type = parsed.type;
+    out->valid = true;
+    out->v = parsed.v;
+    return true;
+}
+
+bool sparql_value_has_text(const sparql_value *v)
+{
+    return v->kind != SPARQL_VALUE_LITERAL || v->lex != NULL;
+}
+
 bool sparql_value_as_term(const sparql_value *v, ck_term *t)
 {
     memset(t, 0, sizeof *t);
@@ -492,6 +735,8 @@ bool sparql_value_as_term(const sparql_value *v, ck_term *t)
     default:
         return false;
     }
+    if (!v->lex)
+        return false; /* a value without text is no term */
     t->value = v->lex;
     t->value_len = v->lex_len;
     return true;
@@ -644,8 +889,9 @@ sparql_cmp sparql_value_compare(const sparql_value *a, const sparql_value *b, bo
     if (ca == 0 || cb == 0) {
         /* RDFterm-equal: unknown (or ill-typed) literals are equal only as
          * the same term; otherwise SPARQL cannot tell, which is an error. */
-        if (!want_order && sparql_value_same_term(a, b))
-            return SPARQL_CMP_EQ;
+        if (!want_order && sparql_value_has_text(a) && sparql_value_has_text(b) &&
+            sparql_value_same_term(a, b))
+            return SPARQL_CMP_EQ; /* (a value without text is valid: never this term) */
         return SPARQL_CMP_ERROR;
     }
     if (ca != cb)
@@ -727,7 +973,7 @@ static int literal_value_order(const sparql_value *a, const sparql_value *b, int
     }
 }
 
-int sparql_value_order(const sparql_value *a, const sparql_value *b)
+int sparql_value_order_values(const sparql_value *a, const sparql_value *b)
 {
     int ka = kind_rank(a->kind), kb = kind_rank(b->kind);
     if (ka != kb)
@@ -739,8 +985,13 @@ int sparql_value_order(const sparql_value *a, const sparql_value *b)
     int ga = order_group(a), gb = order_group(b);
     if (ga != gb)
         return ga < gb ? -1 : 1;
-    int c = literal_value_order(a, b, ga);
-    if (c != 0)
+    return literal_value_order(a, b, ga);
+}
+
+int sparql_value_order(const sparql_value *a, const sparql_value *b)
+{
+    int c = sparql_value_order_values(a, b);
+    if (c != 0 || a->kind != SPARQL_VALUE_LITERAL || b->kind != SPARQL_VALUE_LITERAL)
         return c;
     /* Tie-break for equal values of different terms (1 and 1.0, ...). */
     c = strcmp(a->datatype, b->datatype);

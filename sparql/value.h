@@ -11,8 +11,8 @@
  * numeric: arithmetic on it is a type error.
  *
  * Ownership: a value owns one heap block (`owned`) that holds every string
- * it points to, except the datatype IRIs of the built-in types, which point
- * to static constants. sparql_value_clear frees it and leaves ERROR;
+ * it points to, except the datatype IRIs of the built-in types and the
+ * text of booleans, which point to static constants. sparql_value_clear frees it and leaves ERROR;
  * values are copied with sparql_value_copy, never by assignment (a plain
  * struct copy is a move: clear only one of the two). A zeroed value is a
  * valid ERROR value. Allocation failure turns a result into ERROR.
@@ -82,6 +82,22 @@ typedef struct {
 /* ---- life cycle --------------------------------------------------------- */
 
 void sparql_value_clear(sparql_value *v);
+
+/* Makes v an ERROR value that owns nothing. Like zeroing it, except the
+ * parsed value (most of the struct), which is never read unless valid is
+ * set: this runs for every value of every row. */
+static inline void sparql_value_init(sparql_value *v)
+{
+    v->kind = SPARQL_VALUE_ERROR;
+    v->type = SPARQL_TYPE_NONE;
+    v->valid = false;
+    v->lex = NULL;
+    v->lex_len = 0;
+    v->datatype = NULL;
+    v->lang = NULL;
+    v->lang_len = 0;
+    v->owned = NULL;
+}
 /* Deep copy; *dst must not own anything yet. False (dst ERROR) on OOM. */
 bool sparql_value_copy(sparql_value *dst, const sparql_value *src);
 
@@ -113,6 +129,21 @@ bool sparql_value_from_term(sparql_value *out, const ck_term *term);
  * convention: datatype NULL for xsd:string and language-tagged strings.
  * False for ERROR. */
 bool sparql_value_as_term(const sparql_value *v, ck_term *term);
+
+/* The value of an inline number, boolean or dateTime id (core/term.h)
+ * read from its payload, WITHOUT its text: lex is NULL. Such a value is
+ * only for readers of the parsed value: sparql_value_compare,
+ * sparql_value_ebv, sparql_value_order_values, sparql_value_to_double and
+ * sum-like code; sparql_value_copy copies it, sparql_value_as_term refuses
+ * it. False (out ERROR) for other ids, and for the rare inline forms whose
+ * value the text must give: fields XSD forbids (30 February), 24:00:00,
+ * doubles beyond the exact range of one IEEE operation. */
+bool sparql_value_from_inline(ck_id id, sparql_value *out);
+/* sparql_value_from_term for t, the term of inline id (ck_term_from_inline),
+ * with the parsed value read from the id instead of the text. */
+bool sparql_value_from_inline_term(sparql_value *out, ck_id id, const ck_term *t);
+/* False only for a literal without text (sparql_value_from_inline). */
+bool sparql_value_has_text(const sparql_value *v);
 
 /* ---- tests and comparison ----------------------------------------------- */
 
@@ -149,6 +180,22 @@ sparql_cmp sparql_value_compare(const sparql_value *a, const sparql_value *b, bo
  * deterministic tie-break (type, datatype IRI, lexical form, language)
  * otherwise. Returns <0, 0 (same term) or >0. */
 int sparql_value_order(const sparql_value *a, const sparql_value *b);
+
+/* sparql_value_order up to its tie-break between different terms of equal
+ * value (1 and 1.0): 0 for those. Reads no text of numbers, booleans and
+ * dateTimes, so it takes values without text. */
+int sparql_value_order_values(const sparql_value *a, const sparql_value *b);
+
+/* The comparison of two inline ids by value (-1, 0, 1 as
+ * sparql_value_compare) where their payloads tell it without decoding: two
+ * integers, two booleans, two valid dateTimes in one timezone (or both
+ * without) with fractions of as many digits. False otherwise. */
+bool sparql_inline_compare(ck_id x, ck_id y, int *c);
+
+/* The ORDER BY order (sparql_value_order) of two ids where their inline
+ * payloads tell it: the same id, two inline numbers, booleans or dateTimes
+ * of different values. False when the terms must be read. */
+bool sparql_inline_order(ck_id x, ck_id y, int *c);
 
 /* Numeric value as double (for SUBSTR's arguments, ...). v must be numeric. */
 double sparql_value_to_double(const sparql_value *v);
