@@ -63,6 +63,10 @@ typedef struct {
     bool consumes_all;      /* every row will be read (under GROUP BY / ORDER BY) */
     uint64_t order_limit;   /* for the next ORDER: rows the SLICE above needs */
     const ck_id *seed_row;  /* the row an EXISTS or MINUS probe is planned for */
+    /* a restricted caller's scans with the graph unbound read only these
+     * graphs' ranges (ck_pattern.graphs): the readable named graphs for
+     * GRAPH ?g, the readable FROM graphs for the FROM set */
+    ck_graph_set readable_named, readable_from;
 } planner;
 
 static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_ctx *g,
@@ -75,8 +79,6 @@ static void note(planner *pl, exec_op *op, double estimate, const char *fmt, ...
 {
     if (!pl->options.explain || !op)
         return;
-    if (pl->options.readable)
-        estimate = -1; /* estimates count every graph: not for a restricted caller */
     if (pl->nlines == pl->cap) {
         pl->cap = pl->cap ? pl->cap * 2 : 32;
         pl->lines = realloc(pl->lines, pl->cap * sizeof *pl->lines);
@@ -110,9 +112,15 @@ static exec_slot node_slot(planner *pl, const sparql_node *n)
 /* Restricts a store pattern to the graph context (GRAPH ?g scans all graphs;
  * the caller skips the default graph's quads). False when that is one graph
  * outside readable: nothing matches, and no scan need (or may, for its
- * time) pass over the graph's quads. */
-static bool graph_pattern(const graph_ctx *g, const ck_graph_set *readable, ck_pattern *q)
+ * time) pass over the graph's quads. With the graph unbound, a restricted
+ * caller's scan reads the readable graphs' ranges only. */
+static bool graph_pattern(const planner *pl, const graph_ctx *g, ck_pattern *q)
 {
+    const ck_graph_set *readable = pl->options.readable;
+    if (readable) /* (only the default graph's context is ever a FROM set) */
+        q->graphs = g->mode == EXEC_GRAPH_NAMED ? &pl->readable_named
+                    : g->mode == EXEC_GRAPH_SET ? &pl->readable_from
+                                                : readable;
     if (g->mode == EXEC_GRAPH_DEFAULT) {
         q->g = CK_DEFAULT_GRAPH;
         q->g_bound = true;
@@ -161,7 +169,7 @@ static exec_pattern triple_pattern(planner *pl, const sparql_triple *t, const gr
 /* The store pattern of a triple's constants (variables free) in its graph
  * context; false if a constant is a term the store does not hold, or the
  * graph one the caller may not read, so nothing can match. */
-static bool constant_pattern(const exec_pattern *ep, const ck_graph_set *readable, ck_pattern *q)
+static bool constant_pattern(const planner *pl, const exec_pattern *ep, ck_pattern *q)
 {
     *q = (ck_pattern){0};
     const exec_slot *pos[3] = {&ep->s, &ep->p, &ep->o};
@@ -174,17 +182,19 @@ static bool constant_pattern(const exec_pattern *ep, const ck_graph_set *readabl
         *field[k] = pos[k]->id;
     }
     graph_ctx g = {ep->graph_mode, ep->g, ep->graph_set, ep->n_graph_set};
-    return graph_pattern(&g, readable, q);
+    return graph_pattern(pl, &g, q);
 }
 
 /* Matches of the triple with its constants only (variables free). */
 static double estimate_triple(planner *pl, const exec_pattern *ep)
 {
     ck_pattern q;
-    if (!constant_pattern(ep, pl->options.readable, &q))
+    if (!constant_pattern(pl, ep, &q))
         return 0;
-    if (ep->s.is_var && ep->o.is_var && !ep->p.is_var && !q.g_bound)
-        return (double)ck_stats_predicate_count(pl->txn, q.p); /* exact, kept per predicate */
+    /* exact, kept per predicate; but of every graph, so not for a
+     * restricted caller, whose plan must not depend on graphs it cannot read */
+    if (ep->s.is_var && ep->o.is_var && !ep->p.is_var && !q.g_bound && !q.graphs)
+        return (double)ck_stats_predicate_count(pl->txn, q.p);
     uint64_t n;
     bool exact;
     ck_error err;
@@ -206,7 +216,7 @@ static bool slot_bound(const exec_slot *s, const bool *bound)
 static double fanout_triple(planner *pl, const exec_pattern *ep, const bool *bound)
 {
     ck_pattern q;
-    if (!constant_pattern(ep, pl->options.readable, &q))
+    if (!constant_pattern(pl, ep, &q))
         return 0;
     const exec_slot *pos[3] = {&ep->s, &ep->p, &ep->o};
     ck_id *field[3] = {&q.s, &q.p, &q.o};
@@ -1095,7 +1105,7 @@ static void step(planner *pl, const graph_ctx *g, ck_id node, ck_id p, bool forw
         q.o = node;
     q.p = p;
     ck_scan *sc;
-    if (!graph_pattern(g, pl->options.readable, &q) ||
+    if (!graph_pattern(pl, g, &q) ||
         ck_scan_open(pl->txn, &q, &sc, &pl->exec.error) != CK_OK)
         return;
     ck_quad quad;
@@ -1205,7 +1215,7 @@ static void all_nodes(planner *pl, const graph_ctx *g, id_set *out)
 {
     ck_pattern q = {0};
     ck_scan *sc;
-    if (!graph_pattern(g, pl->options.readable, &q) ||
+    if (!graph_pattern(pl, g, &q) ||
         ck_scan_open(pl->txn, &q, &sc, &pl->exec.error) != CK_OK)
         return;
     ck_quad quad;
@@ -1839,8 +1849,11 @@ static exec_op *spatial_seeded_bgp(planner *pl, const sparql_pattern *p, const g
             rows[i * (size_t)w + (size_t)seed.var] = seed.ids[i];
         bound[seed.var] = true;
         exec_op *values = exec_values_new(&pl->exec, rows, seed.n);
-        note(pl, values, (double)seed.n, "spatial index: %s: %zu candidates (%llu entries read)", seed.what,
-             seed.n, (unsigned long long)seed.visited);
+        if (pl->options.readable) /* the spatial index holds every graph's geometries */
+            note(pl, values, -1, "spatial index: %s", seed.what);
+        else
+            note(pl, values, (double)seed.n, "spatial index: %s: %zu candidates (%llu entries read)",
+                 seed.what, seed.n, (unsigned long long)seed.visited);
         op = plan_bgp(pl, p->left, g, values, bound);
     }
     free(rows);
@@ -2285,7 +2298,7 @@ static void describe_node(planner *pl, ck_id id, id_set *done, graph_writer *gw)
     ck_pattern q = {.s = id};
     ck_scan *sc;
     if (ck_id_tag(id) == SPARQL_TAG_LOCAL ||
-        !graph_pattern(&pl->default_graph, pl->options.readable, &q) ||
+        !graph_pattern(pl, &pl->default_graph, &q) ||
         ck_scan_open(pl->txn, &q, &sc, &pl->exec.error) != CK_OK)
         return;
     ck_quad quad, last = {0};
@@ -2373,6 +2386,8 @@ static ck_status run_parsed(ck_txn *txn, const sparql_query *q, const sparql_pat
     pl.exec.memory_limit = pl.options.memory_limit;
     pl.exec.cancelled = pl.options.cancelled;
     pl.exec.readable = pl.options.readable;
+    if (pl.options.readable)
+        pl.readable_named = (ck_graph_set){pl.options.readable->ids, pl.options.readable->n, false};
     pl.terms = termspace_new(txn);
     if (pl.terms)
         termspace_charge_to(pl.terms, &pl.exec.memory_used);
@@ -2416,6 +2431,11 @@ static ck_status run_parsed(ck_txn *txn, const sparql_query *q, const sparql_pat
             from_ids[i] = node_id(&pl, &g);
         }
         pl.default_graph = (graph_ctx){EXEC_GRAPH_SET, {0}, from_ids, from_ids ? n_from : 0};
+        if (pl.options.readable && from_ids) {
+            ck_id *ids = calloc(n_from, sizeof *ids);
+            size_t n = ids ? ck_graph_set_filter(pl.options.readable, from_ids, n_from, ids) : 0;
+            pl.readable_from = (ck_graph_set){ids, n, false};
+        }
     } else if (n_from_named) {
         /* FROM NAMED alone: the default graph is empty */
         ck_term none = {CK_TERM_IRI, "urn:citykg:empty-default-graph", 30, NULL, 0, NULL, 0};
@@ -2476,6 +2496,7 @@ static ck_status run_parsed(ck_txn *txn, const sparql_query *q, const sparql_pat
     free(pl.lines);
     free(pl.named);
     free(from_ids);
+    free((ck_id *)pl.readable_from.ids);
     eval_ctx_free(&pl.eval);
     termspace_free(pl.terms);
     return st;
