@@ -103,12 +103,70 @@ static ck_status range_start(graph_scan *gs, size_t i, ck_txn *txn, const quad_r
     return CK_OK;
 }
 
+/* Lookups with the same predicate before the graphs without it are
+ * sought out: a scan opened for a few lookups (a path step, an EXISTS
+ * probe) would pay more for the check than it saves. */
+#define P_CHECK_AFTER 8
+
+/* The predicate a lookup at prefix binds, or 0: only where p follows
+ * another bound column (gspo with s and p, gpos with p and o), so that
+ * the graph's predicate range tells something the seek itself would not. */
+static ck_id lookup_predicate(const graph_scan *gs, const quad_row *prefix, int bound)
+{
+    if (gs->perm == PERM_GSPO && bound >= 2)
+        return prefix->c[2];
+    if (gs->perm == PERM_GPOS && bound >= 2)
+        return prefix->c[1];
+    return 0;
+}
+
+/* Marks the ranges whose graph has no quad with predicate p (gpos). */
+static ck_status check_predicate(graph_scan *gs, ck_id p, ck_error *err)
+{
+    quad_index_cursor probe;
+    ck_status st = CK_OK;
+    bool opened = false;
+    for (size_t i = 0; i < gs->n && st == CK_OK; i++) {
+        quad_row prefix = {{gs->ranges[i].g, p, 0, 0}};
+        st = opened ? quad_index_cursor_seek(&probe, &prefix, 2, err)
+                    : quad_index_cursor_open(&probe, gs->txn->mdb,
+                                             gs->txn->store->index[PERM_GPOS], &prefix, 2, err);
+        opened = true;
+        gs->seeks++;
+        if (st == CK_OK) {
+            gs->ranges[i].lacks_p = quad_index_cursor_next(&probe) == NULL;
+            if (probe.error.code)
+                st = ck_error_set(err, probe.error.code, "%s", probe.error.message);
+        }
+        gs->blocks += probe.blocks;
+        gs->rows += probe.returned;
+    }
+    if (opened)
+        quad_index_cursor_close(&probe);
+    return st;
+}
+
 ck_status graph_scan_seek(graph_scan *gs, const quad_row *prefix, int bound, ck_error *err)
 {
     fold_work(gs);
     gs->error = (ck_error){0};
     gs->heap_n = 0;
+    ck_id p = lookup_predicate(gs, prefix, bound);
+    if (p != gs->p_known) {
+        gs->p_known = p;
+        gs->p_lookups = 0;
+        gs->p_checked = false;
+    }
+    /* only in a read snapshot: a write could add the predicate to a graph */
+    if (p && !gs->txn->write && !gs->p_checked && ++gs->p_lookups == P_CHECK_AFTER) {
+        ck_status st = check_predicate(gs, p, err);
+        if (st)
+            return st;
+        gs->p_checked = true;
+    }
     for (size_t i = 0; i < gs->n; i++) {
+        if (gs->p_checked && gs->ranges[i].lacks_p)
+            continue;
         ck_status st = range_start(gs, i, NULL, prefix, bound, err);
         if (st)
             return st;
@@ -121,6 +179,7 @@ ck_status graph_scan_open(graph_scan *gs, ck_txn *txn, quad_perm perm, const ck_
 {
     memset(gs, 0, sizeof *gs);
     gs->perm = perm;
+    gs->txn = txn;
     size_t max = set->n + (set->default_graph ? 1 : 0);
     gs->ranges = calloc(max ? max : 1, sizeof *gs->ranges);
     gs->heap = calloc(max ? max : 1, sizeof *gs->heap);

@@ -27,6 +27,7 @@ typedef struct {
     bool open;
     quad_row row; /* the pending row, graph-first layout (g a b c) */
     quad_row key; /* the same in merge order (a b c g) */
+    bool lacks_p; /* the graph has no quad with predicate p_known */
 } graph_range;
 
 typedef struct {
@@ -38,6 +39,13 @@ typedef struct {
     quad_row out;            /* the row returned last (graph-first layout) */
     uint64_t seeks, blocks, rows; /* work of earlier positionings (see graph_scan_work) */
     ck_error error;
+    /* Lookups that bind the predicate (index joins: ?s p ?o for each ?s)
+     * skip the graphs without that predicate, once it has been looked up
+     * often enough to pay for finding out (one gpos seek per graph). */
+    ck_txn *txn;
+    ck_id p_known;           /* the predicate of the last lookups, 0 = none */
+    unsigned p_lookups;      /* lookups in a row with p_known */
+    bool p_checked;          /* lacks_p is set for p_known */
 } graph_scan;
 
 /* Opens a scan of the graphs in set over perm (PERM_GSPO, PERM_GPOS or

@@ -42,6 +42,16 @@ typedef struct {
     exec_op *op;
 } plan_line;
 
+/* An estimate made already (estimate_triple: bound_mask 8; fanout_triple:
+ * which of s, p, o the input binds, bits 0-2). */
+typedef struct {
+    ck_pattern q;
+    unsigned bound_mask;
+    double rows;
+} estimate_memo;
+
+#define ESTIMATE_MEMO_MAX 64
+
 typedef struct {
     const sparql_query *query;
     ck_txn *txn;
@@ -67,6 +77,11 @@ typedef struct {
      * graphs' ranges (ck_pattern.graphs): the readable named graphs for
      * GRAPH ?g, the readable FROM graphs for the FROM set */
     ck_graph_set readable_named, readable_from;
+    /* The planner asks for the same estimates at every step of a BGP and
+     * again for every EXISTS or MINUS probe; each costs index seeks (one
+     * per readable graph for a restricted caller). */
+    estimate_memo estimates[ESTIMATE_MEMO_MAX];
+    size_t n_estimates;
 } planner;
 
 static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_ctx *g,
@@ -185,22 +200,50 @@ static bool constant_pattern(const planner *pl, const exec_pattern *ep, ck_patte
     return graph_pattern(pl, &g, q);
 }
 
-/* Matches of the triple with its constants only (variables free). */
+/* The memo entry of (q, bound_mask), or NULL. */
+static const estimate_memo *estimate_recall(const planner *pl, const ck_pattern *q,
+                                            unsigned bound_mask)
+{
+    for (size_t i = 0; i < pl->n_estimates; i++) {
+        const estimate_memo *e = &pl->estimates[i];
+        if (e->bound_mask == bound_mask && e->q.s == q->s && e->q.p == q->p && e->q.o == q->o &&
+            e->q.g == q->g && e->q.g_bound == q->g_bound && e->q.graphs == q->graphs)
+            return e;
+    }
+    return NULL;
+}
+
+static double estimate_keep(planner *pl, const ck_pattern *q, unsigned bound_mask, double rows)
+{
+    if (pl->n_estimates < ESTIMATE_MEMO_MAX)
+        pl->estimates[pl->n_estimates++] = (estimate_memo){*q, bound_mask, rows};
+    return rows;
+}
+
+/* Matches of the triple's constants q in the store. */
+static double estimate_constants(planner *pl, const exec_pattern *ep, const ck_pattern *q)
+{
+    /* exact, kept per predicate; but of every graph, so not for a
+     * restricted caller, whose plan must not depend on graphs it cannot read */
+    if (ep->s.is_var && ep->o.is_var && !ep->p.is_var && !q->g_bound && !q->graphs)
+        return (double)ck_stats_predicate_count(pl->txn, q->p);
+    uint64_t n;
+    bool exact;
+    ck_error err;
+    if (ck_estimate(pl->txn, q, 1000, &n, &exact, &err) != CK_OK)
+        return 1e12;
+    return (double)n;
+}
+
+/* Matches of the triple with its constants only (variables free),
+ * remembered for the query. */
 static double estimate_triple(planner *pl, const exec_pattern *ep)
 {
     ck_pattern q;
     if (!constant_pattern(pl, ep, &q))
         return 0;
-    /* exact, kept per predicate; but of every graph, so not for a
-     * restricted caller, whose plan must not depend on graphs it cannot read */
-    if (ep->s.is_var && ep->o.is_var && !ep->p.is_var && !q.g_bound && !q.graphs)
-        return (double)ck_stats_predicate_count(pl->txn, q.p);
-    uint64_t n;
-    bool exact;
-    ck_error err;
-    if (ck_estimate(pl->txn, &q, 1000, &n, &exact, &err) != CK_OK)
-        return 1e12;
-    return (double)n;
+    const estimate_memo *known = estimate_recall(pl, &q, 8);
+    return known ? known->rows : estimate_keep(pl, &q, 8, estimate_constants(pl, ep, &q));
 }
 
 static bool slot_bound(const exec_slot *s, const bool *bound)
@@ -213,11 +256,8 @@ static bool slot_bound(const exec_slot *s, const bool *bound)
  * match (the first match of the triple's constants). Dividing the whole
  * count by a constant factor instead took `?b c:inDistrict ?d` with ?d
  * bound for one match where there are 23k. */
-static double fanout_triple(planner *pl, const exec_pattern *ep, const bool *bound)
+static double fanout_sample(planner *pl, const exec_pattern *ep, const bool *bound, ck_pattern q)
 {
-    ck_pattern q;
-    if (!constant_pattern(pl, ep, &q))
-        return 0;
     const exec_slot *pos[3] = {&ep->s, &ep->p, &ep->o};
     ck_id *field[3] = {&q.s, &q.p, &q.o};
     ck_scan *sc;
@@ -238,6 +278,21 @@ static double fanout_triple(planner *pl, const exec_pattern *ep, const bool *bou
     if (ck_estimate(pl->txn, &q, 1000, &n, &exact, &err) != CK_OK)
         return 1e12;
     return (double)n;
+}
+
+/* fanout_sample, remembered for the query. */
+static double fanout_triple(planner *pl, const exec_pattern *ep, const bool *bound)
+{
+    ck_pattern q;
+    if (!constant_pattern(pl, ep, &q))
+        return 0;
+    const exec_slot *pos[3] = {&ep->s, &ep->p, &ep->o};
+    unsigned mask = 0;
+    for (int k = 0; k < 3; k++)
+        if (pos[k]->is_var && bound[pos[k]->slot])
+            mask |= 1u << k;
+    const estimate_memo *known = estimate_recall(pl, &q, mask);
+    return known ? known->rows : estimate_keep(pl, &q, mask, fanout_sample(pl, ep, bound, q));
 }
 
 /* Whether a triple can join a star around an already bound subject:

@@ -103,13 +103,15 @@ static void assert_same(const quad_list *want, const quad_list *got, const ck_pa
 
 typedef struct {
     ck_id graph[NGRAPHS]; /* graph[0] = the default graph */
+    ck_id s[40], only[NGRAPHS]; /* only[g]: a predicate of graph g alone */
     ck_quad *quads;
     size_t n;
 } random_city;
 
 /* Random quads over few subjects, predicates and objects, so that the
- * same triple is often in several graphs and ranges interleave. The last
- * named graph gets an id but no quads. */
+ * same triple is often in several graphs and ranges interleave; and a
+ * predicate of each graph's own. The last named graph gets an id but no
+ * quads. */
 static void random_city_load(ck_store *store, random_city *c, size_t n)
 {
     ck_txn *t;
@@ -118,17 +120,22 @@ static void random_city_load(ck_store *store, random_city *c, size_t n)
     c->graph[0] = CK_DEFAULT_GRAPH;
     for (unsigned g = 1; g < NGRAPHS; g++)
         c->graph[g] = intern(t, "https://city.example/graph/%u", g);
-    ck_id s[40], p[6], o[30];
+    ck_id *s = c->s, p[6], o[30];
     for (unsigned i = 0; i < 40; i++)
         s[i] = intern(t, "https://city.example/s/%u", i);
+    for (unsigned g = 0; g < NGRAPHS; g++)
+        c->only[g] = intern(t, "https://city.example/only/%u", g);
     for (unsigned i = 0; i < 6; i++)
         p[i] = intern(t, "https://city.example/p/%u", i);
     for (unsigned i = 0; i < 30; i++)
         o[i] = intern(t, "https://city.example/o/%u", i);
     c->quads = calloc(n, sizeof *c->quads);
-    for (size_t i = 0; i < n; i++)
-        c->quads[i] = (ck_quad){c->graph[rnd() % (NGRAPHS - 1)], s[rnd() % 40], p[rnd() % 6],
+    for (size_t i = 0; i < n; i++) {
+        unsigned g = (unsigned)(rnd() % (NGRAPHS - 1));
+        bool own = rnd() % 10 == 0;
+        c->quads[i] = (ck_quad){c->graph[g], s[rnd() % 40], own ? c->only[g] : p[rnd() % 6],
                                 o[rnd() % 30]};
+    }
     c->n = n;
     must(ck_quads_add(t, c->quads, n, NULL, &err), &err);
     must(ck_txn_commit(t, &err), &err);
@@ -205,6 +212,59 @@ static void test_same_quads_as_filtered_whole_scan(void **state)
     ck_error err;
     must(ck_txn_begin_read(f->store, &t, &err), &err);
     check_all_patterns(t, &c, 24);
+    ck_txn_abort(t);
+    free(c.quads);
+}
+
+/* Lookups through one scan with the same predicate, as an index join
+ * makes them: after the first few, the graphs without the predicate are
+ * skipped; the matches stay those of the whole-store scan. */
+static void test_predicate_lookups(void **state)
+{
+    fixture *f = *state;
+    rng_state = 0x1234567887654321ULL;
+    random_city c;
+    random_city_load(f->store, &c, 6000);
+    ck_txn *t;
+    ck_error err;
+    must(ck_txn_begin_read(f->store, &t, &err), &err);
+    quad_list want = {0}, got = {0};
+    for (unsigned mask = 0; mask < (1u << NGRAPHS); mask += 3) {
+        ck_id ids[NGRAPHS];
+        ck_graph_set set = {ids, 0, mask & 1};
+        for (unsigned g = 1; g < NGRAPHS; g++)
+            if (mask & (1u << g))
+                ids[set.n++] = c.graph[g];
+        for (unsigned g = 0; g < NGRAPHS; g++) {
+            ck_scan *by_subject = NULL, *by_object = NULL;
+            uint64_t found = 0;
+            for (unsigned i = 0; i < 40; i++) {
+                ck_pattern sp = {.s = c.s[i], .p = c.only[g], .graphs = &set};
+                must(by_subject ? ck_scan_reset(t, by_subject, &sp, &err)
+                                : ck_scan_open(t, &sp, &by_subject, &err),
+                     &err);
+                expected(t, &sp, &want);
+                drain(by_subject, &got);
+                assert_same(&want, &got, &sp);
+                found += got.n;
+                ck_pattern po = {.p = c.only[g], .o = c.quads[(i * 97) % c.n].o, .graphs = &set};
+                must(by_object ? ck_scan_reset(t, by_object, &po, &err)
+                               : ck_scan_open(t, &po, &by_object, &err),
+                     &err);
+                expected(t, &po, &want);
+                drain(by_object, &got);
+                assert_same(&want, &got, &po);
+            }
+            /* the lookups did find the predicate where the set has its graph */
+            bool in_set = g == 0 ? (mask & 1) : ck_graph_set_has(&set, c.graph[g]);
+            if (g < NGRAPHS - 1)
+                assert_true(in_set ? found > 0 : found == 0);
+            ck_scan_close(by_subject);
+            ck_scan_close(by_object);
+        }
+    }
+    free(want.q);
+    free(got.q);
     ck_txn_abort(t);
     free(c.quads);
 }
@@ -383,6 +443,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_same_quads_as_filtered_whole_scan, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_predicate_lookups, setup, teardown),
         cmocka_unit_test_setup_teardown(test_write_transaction_sees_its_own_quads, setup,
                                         teardown),
         cmocka_unit_test(test_work_does_not_grow_with_hidden_graphs),
