@@ -885,7 +885,17 @@ typedef struct {
     ck_id *vals[EXEC_STAR_MAX];   /* objects found per predicate */
     size_t nvals[EXEC_STAR_MAX], cap[EXEC_STAR_MAX], idx[EXEC_STAR_MAX];
     bool emitting;                /* idx is the next combination to emit */
+    /* for a restricted caller, after STAR_NARROW_AFTER subjects: the
+     * readable graphs holding one of the star's predicates (ids owned) */
+    unsigned subjects;
+    bool narrowed;
+    ck_graph_set graphs;
 } star_join_op;
+
+/* Subjects a star looks up over every readable graph before it finds out
+ * which of them hold its predicates: each other graph costs a seek per
+ * subject, the finding out one per graph and predicate. */
+#define STAR_NARROW_AFTER 16
 
 /* Appends o to the values of star triple i. */
 static bool star_push(star_join_op *j, int i, ck_id o)
@@ -908,14 +918,54 @@ static bool star_push(star_join_op *j, int i, ck_id o)
     return true;
 }
 
+/* Narrows j->graphs to the readable graphs with at least one quad of one
+ * of the star's predicates: only those can add to a star. */
+static bool star_narrow_graphs(star_join_op *j)
+{
+    exec_ctx *ctx = j->base.ctx;
+    const ck_graph_set *readable = ctx->readable;
+    ck_id *ids = malloc(sizeof(ck_id) * (readable->n ? readable->n : 1));
+    if (!ids) {
+        ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory");
+        return false;
+    }
+    j->graphs = (ck_graph_set){ids, 0, false};
+    ck_scan *probe = NULL;
+    for (size_t i = 0; i <= readable->n && !ctx->error.code; i++) {
+        bool is_default = i == readable->n;
+        if (is_default && !readable->default_graph)
+            break;
+        ck_id g = is_default ? CK_DEFAULT_GRAPH : readable->ids[i];
+        bool holds = false;
+        for (int k = 0; k < j->star.n && !holds; k++) {
+            ck_pattern q = {.g = g, .g_bound = true, .p = j->star.p[k]};
+            ck_quad quad;
+            if ((probe ? ck_scan_reset(ctx->txn, probe, &q, &ctx->error)
+                       : ck_scan_open(ctx->txn, &q, &probe, &ctx->error)) != CK_OK)
+                break;
+            holds = ck_scan_next(probe, &quad);
+        }
+        if (holds && is_default)
+            j->graphs.default_graph = true;
+        else if (holds)
+            ids[j->graphs.n++] = g; /* readable->ids ascend: so do these */
+    }
+    ck_scan_close(probe);
+    j->narrowed = true;
+    return !ctx->error.code;
+}
+
 /* Collects the objects of each star triple for subject s; true if every
  * triple has one. */
 static bool star_collect(star_join_op *j, ck_id s)
 {
     exec_ctx *ctx = j->base.ctx;
     const exec_star *st = &j->star;
+    if (ctx->readable && st->graph_mode == EXEC_GRAPH_UNION && !j->narrowed &&
+        ++j->subjects > STAR_NARROW_AFTER && !star_narrow_graphs(j))
+        return false;
     /* the union: for a restricted caller, of the readable graphs' ranges only */
-    ck_pattern q = {.s = s, .graphs = ctx->readable};
+    ck_pattern q = {.s = s, .graphs = j->narrowed ? &j->graphs : ctx->readable};
     if (st->graph_mode == EXEC_GRAPH_DEFAULT) {
         if (!ck_graph_set_has(ctx->readable, CK_DEFAULT_GRAPH))
             return false; /* a default graph the caller may not read: no matches */
@@ -981,6 +1031,7 @@ static void star_join_destroy(exec_op *op)
     exec_free(j->left);
     ck_scan_close(j->scan);
     free(j->left_row);
+    free((ck_id *)j->graphs.ids);
     for (int i = 0; i < EXEC_STAR_MAX; i++)
         free(j->vals[i]);
 }
