@@ -223,17 +223,24 @@ const quad_row *graph_scan_next(graph_scan *gs)
     return &gs->out;
 }
 
-uint64_t graph_scan_estimate_rest(graph_scan *gs)
+uint64_t graph_scan_estimate(graph_scan *gs, uint64_t exact_up_to, bool *exact)
 {
-    uint64_t rest = gs->heap_n; /* each waiting range holds one row read ahead */
-    for (size_t h = 0; h < gs->heap_n; h++) {
+    uint64_t total = 0;
+    *exact = true;
+    for (size_t h = 0; h < gs->heap_n && !gs->error.code; h++) {
         quad_index_cursor *c = &gs->ranges[gs->heap[h]].cursor;
-        rest += quad_index_cursor_estimate_rest(c);
-        if (c->error.code && !gs->error.code)
+        total++; /* the row read ahead when the scan was positioned */
+        while (total < exact_up_to && quad_index_cursor_next(c))
+            total++;
+        if (!c->done) {
+            *exact = false;
+            total += quad_index_cursor_estimate_rest(c);
+        }
+        if (c->error.code)
             gs->error = c->error;
     }
     gs->heap_n = 0;
-    return rest;
+    return total;
 }
 
 void graph_scan_work(const graph_scan *gs, uint64_t *seeks, uint64_t *blocks, uint64_t *rows)

@@ -60,9 +60,11 @@ ck_status graph_scan_seek(graph_scan *gs, const quad_row *prefix, int bound, ck_
 /* The next row in merge order (graph-first layout), NULL at the end or on
  * error (gs->error set). */
 const quad_row *graph_scan_next(graph_scan *gs);
-/* Ends the scan with an estimate of the rows not yet returned: the sum of
- * each graph's quad_index_cursor_estimate_rest. */
-uint64_t graph_scan_estimate_rest(graph_scan *gs);
+/* Ends the scan (just opened or sought) with the number of its rows:
+ * exact up to exact_up_to (*exact = true), beyond that each graph's
+ * quad_index_cursor_estimate_rest. Counts graph by graph, without the
+ * merge, since the order does not matter. */
+uint64_t graph_scan_estimate(graph_scan *gs, uint64_t exact_up_to, bool *exact);
 /* Seeks made, blocks read and rows returned by the graphs' cursors since
  * the scan was opened. */
 void graph_scan_work(const graph_scan *gs, uint64_t *seeks, uint64_t *blocks, uint64_t *rows);

@@ -396,7 +396,7 @@ struct ck_scan {
     quad_perm perm;              /* the order quads come in */
     const ck_graph_set *graphs;  /* non-NULL: merged from these graphs' ranges */
     quad_index_cursor cursor;    /* graphs == NULL */
-    graph_scan merged;           /* graphs != NULL: over graph-first perm + 3 */
+    graph_scan *merged;          /* graphs != NULL (allocated: most scans have none) */
     ck_error error;
 };
 
@@ -440,13 +440,18 @@ static int scan_prefix(const ck_pattern *p, quad_perm perm, quad_row *prefix)
 static ck_status scan_start(ck_txn *t, ck_scan *sc, const ck_pattern *p, ck_error *err)
 {
     sc->perm = choose_perm(p);
-    sc->graphs = over_graph_set(p) ? p->graphs : NULL;
+    sc->graphs = NULL;
     quad_row prefix;
-    if (sc->graphs) {
+    if (over_graph_set(p)) {
+        if (!sc->merged && !(sc->merged = malloc(sizeof *sc->merged))) {
+            sc->cursor = (quad_index_cursor){.done = true}; /* nothing to read or close */
+            return ck_error_set(err, CK_ERR_NOMEM, "out of memory");
+        }
+        sc->graphs = p->graphs;
         /* the bound columns after g, in the graph-first layout */
         quad_perm gperm = graph_first(sc->perm);
         int bound = scan_prefix(p, gperm, &prefix);
-        return graph_scan_open(&sc->merged, t, gperm, sc->graphs, &prefix, bound, err);
+        return graph_scan_open(sc->merged, t, gperm, sc->graphs, &prefix, bound, err);
     }
     int bound = scan_prefix(p, sc->perm, &prefix);
     t->work.seeks++;
@@ -460,11 +465,11 @@ static void scan_stop(ck_scan *sc)
     ck_scan_work *w = &sc->txn->work;
     if (sc->graphs) {
         uint64_t seeks, blocks, rows;
-        graph_scan_work(&sc->merged, &seeks, &blocks, &rows);
+        graph_scan_work(sc->merged, &seeks, &blocks, &rows);
         w->seeks += seeks;
         w->blocks += blocks;
         w->rows += rows;
-        graph_scan_close(&sc->merged);
+        graph_scan_close(sc->merged);
     } else {
         w->blocks += sc->cursor.blocks;
         w->rows += sc->cursor.returned;
@@ -481,8 +486,7 @@ ck_status ck_scan_open(ck_txn *t, const ck_pattern *p, ck_scan **out, ck_error *
     sc->txn = t;
     ck_status st = scan_start(t, sc, p, err);
     if (st) {
-        scan_stop(sc);
-        free(sc);
+        ck_scan_close(sc);
         return st;
     }
     *out = sc;
@@ -498,7 +502,7 @@ ck_status ck_scan_reset(ck_txn *t, ck_scan *sc, const ck_pattern *p, ck_error *e
         quad_row prefix;
         if (graphs) {
             int bound = scan_prefix(p, graph_first(perm), &prefix);
-            return graph_scan_seek(&sc->merged, &prefix, bound, err);
+            return graph_scan_seek(sc->merged, &prefix, bound, err);
         }
         int bound = scan_prefix(p, perm, &prefix);
         t->work.blocks += sc->cursor.blocks; /* the seek clears the cursor's counts */
@@ -519,11 +523,11 @@ bool ck_scan_next(ck_scan *sc, ck_quad *q)
 {
     const quad_row *r;
     if (sc->graphs) {
-        r = graph_scan_next(&sc->merged);
-        if (!r && sc->merged.error.code)
-            sc->error = sc->merged.error;
+        r = graph_scan_next(sc->merged);
+        if (!r && sc->merged->error.code)
+            sc->error = sc->merged->error;
         if (r)
-            row_to_quad(sc->merged.perm, r, q);
+            row_to_quad(sc->merged->perm, r, q);
         return r != NULL;
     }
     r = quad_index_cursor_next(&sc->cursor);
@@ -544,16 +548,11 @@ void ck_scan_close(ck_scan *sc)
     if (!sc)
         return;
     scan_stop(sc);
+    free(sc->merged);
     free(sc);
 }
 
 void ck_txn_scan_work(const ck_txn *t, ck_scan_work *out) { *out = t->work; }
-
-/* Whether the scan has returned its last match (false: more may follow). */
-static bool scan_finished(const ck_scan *sc)
-{
-    return sc->graphs ? sc->merged.heap_n == 0 : sc->cursor.done;
-}
 
 ck_status ck_estimate(ck_txn *t, const ck_pattern *p, uint64_t exact_up_to, uint64_t *out,
                       bool *exact, ck_error *err)
@@ -564,17 +563,20 @@ ck_status ck_estimate(ck_txn *t, const ck_pattern *p, uint64_t exact_up_to, uint
     ck_status st = ck_scan_open(t, p, &sc, err);
     if (st)
         return st;
-    ck_quad q;
-    while (*out < exact_up_to && ck_scan_next(sc, &q))
-        (*out)++;
-    if (*out == exact_up_to && !scan_finished(sc) && !sc->error.code) {
-        *exact = false;
-        *out += sc->graphs ? graph_scan_estimate_rest(&sc->merged)
-                           : quad_index_cursor_estimate_rest(&sc->cursor);
+    if (sc->graphs) {
+        *out = graph_scan_estimate(sc->merged, exact_up_to, exact);
+    } else {
+        ck_quad q;
+        while (*out < exact_up_to && ck_scan_next(sc, &q))
+            (*out)++;
+        if (*out == exact_up_to && !sc->cursor.done && !sc->error.code) {
+            *exact = false;
+            *out += quad_index_cursor_estimate_rest(&sc->cursor);
+        }
     }
     /* estimate_rest reads on: its failure is in the cursor's error */
     const ck_error *e = sc->error.code ? &sc->error
-                        : sc->graphs   ? &sc->merged.error
+                        : sc->graphs   ? &sc->merged->error
                                        : &sc->cursor.error;
     st = e->code;
     if (st && err)
