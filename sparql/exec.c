@@ -286,7 +286,7 @@ typedef struct {
     /* for a restricted caller, the graphs an "any graph" scan reads
      * (ck_pattern.graphs): the readable ones of the graph mode */
     const ck_graph_set *scan_graphs;
-    ck_graph_set own_graphs; /* scan_graphs when made here (ids owned) */
+    ck_graph_set own_graphs; /* scan_graphs when made here (ids owned for a FROM set) */
 } pattern_cursor;
 
 /* The id a position is fixed to by constants or the bindings, or 0. */
