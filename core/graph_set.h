@@ -40,4 +40,28 @@ static inline bool ck_graph_set_has(const ck_graph_set *set, ck_id g)
     return false;
 }
 
+/* Writes to out (room for n) the ids of list that are in set, sorted
+ * ascending without duplicates, and returns how many: a list of graphs
+ * (FROM <a> FROM <b>) narrowed to those a caller may read, as a set's ids. */
+static inline size_t ck_graph_set_filter(const ck_graph_set *set, const ck_id *list, size_t n,
+                                         ck_id *out)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        ck_id g = list[i];
+        if (g == CK_DEFAULT_GRAPH || !ck_graph_set_has(set, g))
+            continue;
+        size_t at = k; /* insertion sort: FROM lists are short */
+        while (at > 0 && out[at - 1] > g)
+            at--;
+        if (at > 0 && out[at - 1] == g)
+            continue;
+        for (size_t j = k; j > at; j--)
+            out[j] = out[j - 1];
+        out[at] = g;
+        k++;
+    }
+    return k;
+}
+
 #endif

@@ -3,6 +3,7 @@
  */
 #include "store_internal.h"
 #include "bytes.h"
+#include "graph_scan.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -391,8 +392,11 @@ ck_status ck_quads_remove(ck_txn *t, const ck_quad *quads, size_t n, size_t *rem
 /* ---- scans ----------------------------------------------------------------- */
 
 struct ck_scan {
-    quad_perm perm;
-    quad_index_cursor cursor;
+    ck_txn *txn;
+    quad_perm perm;              /* the order quads come in */
+    const ck_graph_set *graphs;  /* non-NULL: merged from these graphs' ranges */
+    quad_index_cursor cursor;    /* graphs == NULL */
+    graph_scan *merged;          /* graphs != NULL (allocated: most scans have none) */
     ck_error error;
 };
 
@@ -414,6 +418,16 @@ static quad_perm choose_perm(const ck_pattern *p)
     return PERM_SPOG;
 }
 
+/* The graph-first permutation holding perm's order within each graph:
+ * gspo for spog, gpos for posg, gosp for ospg. */
+static quad_perm graph_first(quad_perm perm)
+{
+    return perm == PERM_POSG ? PERM_GPOS : perm == PERM_OSPG ? PERM_GOSP : PERM_GSPO;
+}
+
+/* Whether the pattern is scanned over its graph set's own ranges. */
+static bool over_graph_set(const ck_pattern *p) { return p->graphs && !p->g_bound; }
+
 /* The pattern's bound positions as a row prefix of perm; returns its length. */
 static int scan_prefix(const ck_pattern *p, quad_perm perm, quad_row *prefix)
 {
@@ -422,20 +436,57 @@ static int scan_prefix(const ck_pattern *p, quad_perm perm, quad_row *prefix)
     return (p->g_bound ? 1 : 0) + (p->s != 0) + (p->p != 0) + (p->o != 0);
 }
 
+/* Opens sc's cursor (or merged cursors) for p. */
+static ck_status scan_start(ck_txn *t, ck_scan *sc, const ck_pattern *p, ck_error *err)
+{
+    sc->perm = choose_perm(p);
+    sc->graphs = NULL;
+    quad_row prefix;
+    if (over_graph_set(p)) {
+        if (!sc->merged && !(sc->merged = malloc(sizeof *sc->merged))) {
+            sc->cursor = (quad_index_cursor){.done = true}; /* nothing to read or close */
+            return ck_error_set(err, CK_ERR_NOMEM, "out of memory");
+        }
+        sc->graphs = p->graphs;
+        /* the bound columns after g, in the graph-first layout */
+        quad_perm gperm = graph_first(sc->perm);
+        int bound = scan_prefix(p, gperm, &prefix);
+        return graph_scan_open(sc->merged, t, gperm, sc->graphs, &prefix, bound, err);
+    }
+    int bound = scan_prefix(p, sc->perm, &prefix);
+    t->work.seeks++;
+    return quad_index_cursor_open(&sc->cursor, t->mdb, t->store->index[sc->perm], &prefix,
+                                  bound, err);
+}
+
+/* Adds the scan's work so far to its transaction's, and closes its cursors. */
+static void scan_stop(ck_scan *sc)
+{
+    ck_scan_work *w = &sc->txn->work;
+    if (sc->graphs) {
+        uint64_t seeks, blocks, rows;
+        graph_scan_work(sc->merged, &seeks, &blocks, &rows);
+        w->seeks += seeks;
+        w->blocks += blocks;
+        w->rows += rows;
+        graph_scan_close(sc->merged);
+    } else {
+        w->blocks += sc->cursor.blocks;
+        w->rows += sc->cursor.returned;
+        quad_index_cursor_close(&sc->cursor);
+    }
+}
+
 ck_status ck_scan_open(ck_txn *t, const ck_pattern *p, ck_scan **out, ck_error *err)
 {
     *out = NULL;
     ck_scan *sc = calloc(1, sizeof *sc);
     if (!sc)
         return ck_error_set(err, CK_ERR_NOMEM, "out of memory");
-    sc->perm = choose_perm(p);
-    quad_row prefix;
-    int bound = scan_prefix(p, sc->perm, &prefix);
-    ck_status st = quad_index_cursor_open(&sc->cursor, t->mdb, t->store->index[sc->perm],
-                                          &prefix, bound, err);
+    sc->txn = t;
+    ck_status st = scan_start(t, sc, p, err);
     if (st) {
-        quad_index_cursor_close(&sc->cursor);
-        free(sc);
+        ck_scan_close(sc);
         return st;
     }
     *out = sc;
@@ -445,20 +496,41 @@ ck_status ck_scan_open(ck_txn *t, const ck_pattern *p, ck_scan **out, ck_error *
 ck_status ck_scan_reset(ck_txn *t, ck_scan *sc, const ck_pattern *p, ck_error *err)
 {
     quad_perm perm = choose_perm(p);
-    quad_row prefix;
-    int bound = scan_prefix(p, perm, &prefix);
+    const ck_graph_set *graphs = over_graph_set(p) ? p->graphs : NULL;
     sc->error = (ck_error){0};
-    if (perm == sc->perm)
+    if (perm == sc->perm && graphs == sc->graphs) {
+        quad_row prefix;
+        if (graphs) {
+            int bound = scan_prefix(p, graph_first(perm), &prefix);
+            return graph_scan_seek(sc->merged, &prefix, bound, err);
+        }
+        int bound = scan_prefix(p, perm, &prefix);
+        t->work.blocks += sc->cursor.blocks; /* the seek clears the cursor's counts */
+        t->work.rows += sc->cursor.returned;
+        t->work.seeks++;
         return quad_index_cursor_seek(&sc->cursor, &prefix, bound, err);
-    /* another index: a cursor of its own */
-    quad_index_cursor_close(&sc->cursor);
-    sc->perm = perm;
-    return quad_index_cursor_open(&sc->cursor, t->mdb, t->store->index[perm], &prefix, bound, err);
+    }
+    /* another index or graph set: cursors of their own */
+    scan_stop(sc);
+    sc->txn = t;
+    ck_status st = scan_start(t, sc, p, err);
+    if (st && !sc->graphs)
+        sc->cursor.done = true; /* ck_scan_next ends at once; ck_scan_close frees */
+    return st;
 }
 
 bool ck_scan_next(ck_scan *sc, ck_quad *q)
 {
-    const quad_row *r = quad_index_cursor_next(&sc->cursor);
+    const quad_row *r;
+    if (sc->graphs) {
+        r = graph_scan_next(sc->merged);
+        if (!r && sc->merged->error.code)
+            sc->error = sc->merged->error;
+        if (r)
+            row_to_quad(sc->merged->perm, r, q);
+        return r != NULL;
+    }
+    r = quad_index_cursor_next(&sc->cursor);
     if (!r) {
         if (sc->cursor.error.code)
             sc->error = sc->cursor.error;
@@ -475,9 +547,12 @@ void ck_scan_close(ck_scan *sc)
 {
     if (!sc)
         return;
-    quad_index_cursor_close(&sc->cursor);
+    scan_stop(sc);
+    free(sc->merged);
     free(sc);
 }
+
+void ck_txn_scan_work(const ck_txn *t, ck_scan_work *out) { *out = t->work; }
 
 ck_status ck_estimate(ck_txn *t, const ck_pattern *p, uint64_t exact_up_to, uint64_t *out,
                       bool *exact, ck_error *err)
@@ -488,16 +563,24 @@ ck_status ck_estimate(ck_txn *t, const ck_pattern *p, uint64_t exact_up_to, uint
     ck_status st = ck_scan_open(t, p, &sc, err);
     if (st)
         return st;
-    ck_quad q;
-    while (*out < exact_up_to && ck_scan_next(sc, &q))
-        (*out)++;
-    if (*out == exact_up_to && !sc->cursor.done) {
-        *exact = false;
-        *out += quad_index_cursor_estimate_rest(&sc->cursor);
+    if (sc->graphs) {
+        *out = graph_scan_estimate(sc->merged, exact_up_to, exact);
+    } else {
+        ck_quad q;
+        while (*out < exact_up_to && ck_scan_next(sc, &q))
+            (*out)++;
+        if (*out == exact_up_to && !sc->cursor.done && !sc->error.code) {
+            *exact = false;
+            *out += quad_index_cursor_estimate_rest(&sc->cursor);
+        }
     }
-    st = sc->cursor.error.code;
+    /* estimate_rest reads on: its failure is in the cursor's error */
+    const ck_error *e = sc->error.code ? &sc->error
+                        : sc->graphs   ? &sc->merged->error
+                                       : &sc->cursor.error;
+    st = e->code;
     if (st && err)
-        *err = sc->cursor.error;
+        *err = *e;
     ck_scan_close(sc);
     return st;
 }

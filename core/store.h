@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
+#include "graph_set.h"
 #include "term.h"
 
 typedef enum {
@@ -113,11 +114,19 @@ ck_status ck_quads_remove(ck_txn *txn, const ck_quad *quads, size_t n, size_t *r
                           ck_error *err);
 
 /* A range scan for one pattern: 0 in a position means "any", except that
- * g_bound tells whether g == 0 means the default graph (true) or any graph. */
+ * g_bound tells whether g == 0 means the default graph (true) or any graph.
+ *
+ * graphs (NULL: every graph) limits a pattern with g unbound to the quads
+ * of those graphs, e.g. the graphs a caller may read. Such a scan reads
+ * only those graphs' own ranges (graph_scan.h): its work never depends on
+ * the quads of other graphs, at the cost of one seek per graph of the set.
+ * Quads come in the same order as without the set. The set is borrowed: it
+ * must outlive the scan. */
 typedef struct ck_scan ck_scan;
 typedef struct {
     ck_id g, s, p, o;
     bool g_bound;
+    const ck_graph_set *graphs;
 } ck_pattern;
 
 ck_status ck_scan_open(ck_txn *txn, const ck_pattern *pattern, ck_scan **out, ck_error *err);
@@ -127,18 +136,32 @@ ck_status ck_scan_open(ck_txn *txn, const ck_pattern *pattern, ck_scan **out, ck
 ck_status ck_scan_reset(ck_txn *txn, ck_scan *scan, const ck_pattern *pattern, ck_error *err);
 /* Returns true and fills *quad with the next match; false at the end or on
  * error (then ck_scan_error tells). Quads come in the order of the chosen
- * permutation; ck_scan_order names it ("spog", ...). */
+ * permutation; ck_scan_order names it ("spog", ...). Over a set of graphs
+ * the order is that of the scan without the set (copies of a triple in
+ * several graphs one after the other, by graph id). */
 bool ck_scan_next(ck_scan *scan, ck_quad *quad);
 const ck_error *ck_scan_error(const ck_scan *scan);
 const char *ck_scan_order(const ck_scan *scan);
 void ck_scan_close(ck_scan *scan);
+
+/* Index work done by a transaction's scans so far (closed or reset ones,
+ * and ck_count / ck_estimate): for tests and measurements, e.g. that a
+ * scan over a set of graphs does the same work whatever other graphs hold. */
+typedef struct {
+    uint64_t seeks;  /* positionings of an index cursor */
+    uint64_t blocks; /* index blocks read */
+    uint64_t rows;   /* rows returned from index ranges */
+} ck_scan_work;
+
+void ck_txn_scan_work(const ck_txn *txn, ck_scan_work *out);
 
 /* Number of quads matching a pattern (a scan, but without decoding terms). */
 ck_status ck_count(ck_txn *txn, const ck_pattern *pattern, uint64_t *out, ck_error *err);
 
 /* Number of quads matching a pattern for the optimizer: exact up to
  * exact_up_to matches (*exact = true), beyond that an estimate from the
- * number of index blocks in the range, read without decoding them. */
+ * number of index blocks in the range, read without decoding them. With
+ * pattern->graphs, from those graphs' ranges only. */
 ck_status ck_estimate(ck_txn *txn, const ck_pattern *pattern, uint64_t exact_up_to,
                       uint64_t *out, bool *exact, ck_error *err);
 

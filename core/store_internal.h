@@ -40,6 +40,7 @@ struct ck_txn {
     ck_store *store;
     MDB_txn *mdb;
     bool write;
+    ck_scan_work work; /* of the scans closed or reset so far */
     /* write transactions only */
     uint64_t next_dict_id;
     uint64_t next_blank_id;

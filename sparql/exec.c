@@ -283,6 +283,10 @@ typedef struct {
     ck_quad last;
     bool have_last;
     lookup_memo *memo;  /* NULL: every lookup scans */
+    /* for a restricted caller, the graphs an "any graph" scan reads
+     * (ck_pattern.graphs): the readable ones of the graph mode */
+    const ck_graph_set *scan_graphs;
+    ck_graph_set own_graphs; /* scan_graphs when made here (ids owned for a FROM set) */
 } pattern_cursor;
 
 /* The id a position is fixed to by constants or the bindings, or 0. */
@@ -322,11 +326,43 @@ static bool cursor_seek(pattern_cursor *c, const ck_id *bindings)
         c->empty = true;
         return true;
     }
+    q.graphs = c->scan_graphs;
     if (c->memo && memo_begin(c->memo, c->ctx, &q))
         return true;
     if (c->scan)
         return ck_scan_reset(c->ctx->txn, c->scan, &q, &c->ctx->error) == CK_OK;
     return ck_scan_open(c->ctx->txn, &q, &c->scan, &c->ctx->error) == CK_OK;
+}
+
+/* The graphs a restricted caller's scans of p read when its graph is not
+ * bound: only readable ones, so that no scan passes over (or takes time
+ * for) the quads of another graph. NULL when unrestricted. */
+static bool cursor_scan_graphs(pattern_cursor *c)
+{
+    const ck_graph_set *readable = c->ctx->readable;
+    const exec_pattern *p = &c->pattern;
+    if (!readable)
+        return true;
+    switch (p->graph_mode) {
+    case EXEC_GRAPH_NAMED: /* GRAPH ?g: named graphs only */
+        c->own_graphs = (ck_graph_set){readable->ids, readable->n, false};
+        c->scan_graphs = &c->own_graphs;
+        return true;
+    case EXEC_GRAPH_SET: { /* FROM <a> FROM <b>: those of them the caller may read */
+        ck_id *ids = malloc(sizeof(ck_id) * (p->n_graph_set ? p->n_graph_set : 1));
+        if (!ids) {
+            ck_error_set(&c->ctx->error, CK_ERR_NOMEM, "out of memory");
+            return false;
+        }
+        size_t n = ck_graph_set_filter(readable, p->graph_set, p->n_graph_set, ids);
+        c->own_graphs = (ck_graph_set){ids, n, false};
+        c->scan_graphs = &c->own_graphs;
+        return true;
+    }
+    default:
+        c->scan_graphs = readable;
+        return true;
+    }
 }
 
 static bool cursor_open(pattern_cursor *c, exec_ctx *ctx, const exec_pattern *p,
@@ -343,7 +379,7 @@ static bool cursor_open(pattern_cursor *c, exec_ctx *ctx, const exec_pattern *p,
         ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory");
         return false;
     }
-    return cursor_seek(c, bindings);
+    return cursor_scan_graphs(c) && cursor_seek(c, bindings);
 }
 
 /* Binds slot to id in row; false if the slot already holds another id
@@ -394,8 +430,9 @@ static bool cursor_next(pattern_cursor *c, ck_id *row)
             !ck_graph_set_has(c->ctx->readable, q.g))
             continue;
         if (c->dedupe) {
-            /* g is the last column of the permutations used without a graph,
-             * so copies of a triple in several graphs are adjacent */
+            /* g is the last column of the permutations used without a graph
+             * (and the merge key of a scan over a graph set), so copies of a
+             * triple in several graphs are adjacent */
             if (c->have_last && q.s == c->last.s && q.p == c->last.p && q.o == c->last.o)
                 continue;
             c->last = q;
@@ -418,8 +455,11 @@ static void cursor_close(pattern_cursor *c)
 {
     ck_scan_close(c->scan);
     free(c->base);
+    if (c->pattern.graph_mode == EXEC_GRAPH_SET && c->scan_graphs == &c->own_graphs)
+        free((ck_id *)c->own_graphs.ids);
     c->scan = NULL;
     c->base = NULL;
+    c->scan_graphs = NULL;
 }
 
 /* ---- scan ---------------------------------------------------------------- */
@@ -845,7 +885,17 @@ typedef struct {
     ck_id *vals[EXEC_STAR_MAX];   /* objects found per predicate */
     size_t nvals[EXEC_STAR_MAX], cap[EXEC_STAR_MAX], idx[EXEC_STAR_MAX];
     bool emitting;                /* idx is the next combination to emit */
+    /* for a restricted caller, after STAR_NARROW_AFTER subjects: the
+     * readable graphs holding one of the star's predicates (ids owned) */
+    unsigned subjects;
+    bool narrowed;
+    ck_graph_set graphs;
 } star_join_op;
+
+/* Subjects a star looks up over every readable graph before it finds out
+ * which of them hold its predicates: each other graph costs a seek per
+ * subject, the finding out one per graph and predicate. */
+#define STAR_NARROW_AFTER 16
 
 /* Appends o to the values of star triple i. */
 static bool star_push(star_join_op *j, int i, ck_id o)
@@ -868,13 +918,54 @@ static bool star_push(star_join_op *j, int i, ck_id o)
     return true;
 }
 
+/* Narrows j->graphs to the readable graphs with at least one quad of one
+ * of the star's predicates: only those can add to a star. */
+static bool star_narrow_graphs(star_join_op *j)
+{
+    exec_ctx *ctx = j->base.ctx;
+    const ck_graph_set *readable = ctx->readable;
+    ck_id *ids = malloc(sizeof(ck_id) * (readable->n ? readable->n : 1));
+    if (!ids) {
+        ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory");
+        return false;
+    }
+    j->graphs = (ck_graph_set){ids, 0, false};
+    ck_scan *probe = NULL;
+    for (size_t i = 0; i <= readable->n && !ctx->error.code; i++) {
+        bool is_default = i == readable->n;
+        if (is_default && !readable->default_graph)
+            break;
+        ck_id g = is_default ? CK_DEFAULT_GRAPH : readable->ids[i];
+        bool holds = false;
+        for (int k = 0; k < j->star.n && !holds; k++) {
+            ck_pattern q = {.g = g, .g_bound = true, .p = j->star.p[k]};
+            ck_quad quad;
+            if ((probe ? ck_scan_reset(ctx->txn, probe, &q, &ctx->error)
+                       : ck_scan_open(ctx->txn, &q, &probe, &ctx->error)) != CK_OK)
+                break;
+            holds = ck_scan_next(probe, &quad);
+        }
+        if (holds && is_default)
+            j->graphs.default_graph = true;
+        else if (holds)
+            ids[j->graphs.n++] = g; /* readable->ids ascend: so do these */
+    }
+    ck_scan_close(probe);
+    j->narrowed = true;
+    return !ctx->error.code;
+}
+
 /* Collects the objects of each star triple for subject s; true if every
  * triple has one. */
 static bool star_collect(star_join_op *j, ck_id s)
 {
     exec_ctx *ctx = j->base.ctx;
     const exec_star *st = &j->star;
-    ck_pattern q = {.s = s};
+    if (ctx->readable && st->graph_mode == EXEC_GRAPH_UNION && !j->narrowed &&
+        ++j->subjects > STAR_NARROW_AFTER && !star_narrow_graphs(j))
+        return false;
+    /* the union: for a restricted caller, of the readable graphs' ranges only */
+    ck_pattern q = {.s = s, .graphs = j->narrowed ? &j->graphs : ctx->readable};
     if (st->graph_mode == EXEC_GRAPH_DEFAULT) {
         if (!ck_graph_set_has(ctx->readable, CK_DEFAULT_GRAPH))
             return false; /* a default graph the caller may not read: no matches */
@@ -940,6 +1031,7 @@ static void star_join_destroy(exec_op *op)
     exec_free(j->left);
     ck_scan_close(j->scan);
     free(j->left_row);
+    free((ck_id *)j->graphs.ids);
     for (int i = 0; i < EXEC_STAR_MAX; i++)
         free(j->vals[i]);
 }

@@ -42,6 +42,16 @@ typedef struct {
     exec_op *op;
 } plan_line;
 
+/* An estimate made already (estimate_triple: bound_mask 8; fanout_triple:
+ * which of s, p, o the input binds, bits 0-2). */
+typedef struct {
+    ck_pattern q;
+    unsigned bound_mask;
+    double rows;
+} estimate_memo;
+
+#define ESTIMATE_MEMO_MAX 64
+
 typedef struct {
     const sparql_query *query;
     ck_txn *txn;
@@ -68,6 +78,15 @@ typedef struct {
      * the ORDER by how many of its keys its input comes sorted */
     const sparql_pattern *ordered_bgp, *order_by;
     size_t order_sorted_keys; /* keys the ORDER's input comes sorted by */
+    /* a restricted caller's scans with the graph unbound read only these
+     * graphs' ranges (ck_pattern.graphs): the readable named graphs for
+     * GRAPH ?g, the readable FROM graphs for the FROM set */
+    ck_graph_set readable_named, readable_from;
+    /* The planner asks for the same estimates at every step of a BGP and
+     * again for every EXISTS or MINUS probe; each costs index seeks (one
+     * per readable graph for a restricted caller). */
+    estimate_memo estimates[ESTIMATE_MEMO_MAX];
+    size_t n_estimates;
 } planner;
 
 static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_ctx *g,
@@ -84,8 +103,6 @@ static void note(planner *pl, exec_op *op, double estimate, const char *fmt, ...
 {
     if (!pl->options.explain || !op)
         return;
-    if (pl->options.readable)
-        estimate = -1; /* estimates count every graph: not for a restricted caller */
     if (pl->nlines == pl->cap) {
         pl->cap = pl->cap ? pl->cap * 2 : 32;
         pl->lines = realloc(pl->lines, pl->cap * sizeof *pl->lines);
@@ -119,9 +136,15 @@ static exec_slot node_slot(planner *pl, const sparql_node *n)
 /* Restricts a store pattern to the graph context (GRAPH ?g scans all graphs;
  * the caller skips the default graph's quads). False when that is one graph
  * outside readable: nothing matches, and no scan need (or may, for its
- * time) pass over the graph's quads. */
-static bool graph_pattern(const graph_ctx *g, const ck_graph_set *readable, ck_pattern *q)
+ * time) pass over the graph's quads. With the graph unbound, a restricted
+ * caller's scan reads the readable graphs' ranges only. */
+static bool graph_pattern(const planner *pl, const graph_ctx *g, ck_pattern *q)
 {
+    const ck_graph_set *readable = pl->options.readable;
+    if (readable) /* (only the default graph's context is ever a FROM set) */
+        q->graphs = g->mode == EXEC_GRAPH_NAMED ? &pl->readable_named
+                    : g->mode == EXEC_GRAPH_SET ? &pl->readable_from
+                                                : readable;
     if (g->mode == EXEC_GRAPH_DEFAULT) {
         q->g = CK_DEFAULT_GRAPH;
         q->g_bound = true;
@@ -170,7 +193,7 @@ static exec_pattern triple_pattern(planner *pl, const sparql_triple *t, const gr
 /* The store pattern of a triple's constants (variables free) in its graph
  * context; false if a constant is a term the store does not hold, or the
  * graph one the caller may not read, so nothing can match. */
-static bool constant_pattern(const exec_pattern *ep, const ck_graph_set *readable, ck_pattern *q)
+static bool constant_pattern(const planner *pl, const exec_pattern *ep, ck_pattern *q)
 {
     *q = (ck_pattern){0};
     const exec_slot *pos[3] = {&ep->s, &ep->p, &ep->o};
@@ -183,23 +206,53 @@ static bool constant_pattern(const exec_pattern *ep, const ck_graph_set *readabl
         *field[k] = pos[k]->id;
     }
     graph_ctx g = {ep->graph_mode, ep->g, ep->graph_set, ep->n_graph_set};
-    return graph_pattern(&g, readable, q);
+    return graph_pattern(pl, &g, q);
 }
 
-/* Matches of the triple with its constants only (variables free). */
-static double estimate_triple(planner *pl, const exec_pattern *ep)
+/* The memo entry of (q, bound_mask), or NULL. */
+static const estimate_memo *estimate_recall(const planner *pl, const ck_pattern *q,
+                                            unsigned bound_mask)
 {
-    ck_pattern q;
-    if (!constant_pattern(ep, pl->options.readable, &q))
-        return 0;
-    if (ep->s.is_var && ep->o.is_var && !ep->p.is_var && !q.g_bound)
-        return (double)ck_stats_predicate_count(pl->txn, q.p); /* exact, kept per predicate */
+    for (size_t i = 0; i < pl->n_estimates; i++) {
+        const estimate_memo *e = &pl->estimates[i];
+        if (e->bound_mask == bound_mask && e->q.s == q->s && e->q.p == q->p && e->q.o == q->o &&
+            e->q.g == q->g && e->q.g_bound == q->g_bound && e->q.graphs == q->graphs)
+            return e;
+    }
+    return NULL;
+}
+
+static double estimate_keep(planner *pl, const ck_pattern *q, unsigned bound_mask, double rows)
+{
+    if (pl->n_estimates < ESTIMATE_MEMO_MAX)
+        pl->estimates[pl->n_estimates++] = (estimate_memo){*q, bound_mask, rows};
+    return rows;
+}
+
+/* Matches of the triple's constants q in the store. */
+static double estimate_constants(planner *pl, const exec_pattern *ep, const ck_pattern *q)
+{
+    /* exact, kept per predicate; but of every graph, so not for a
+     * restricted caller, whose plan must not depend on graphs it cannot read */
+    if (ep->s.is_var && ep->o.is_var && !ep->p.is_var && !q->g_bound && !q->graphs)
+        return (double)ck_stats_predicate_count(pl->txn, q->p);
     uint64_t n;
     bool exact;
     ck_error err;
-    if (ck_estimate(pl->txn, &q, 1000, &n, &exact, &err) != CK_OK)
+    if (ck_estimate(pl->txn, q, 1000, &n, &exact, &err) != CK_OK)
         return 1e12;
     return (double)n;
+}
+
+/* Matches of the triple with its constants only (variables free),
+ * remembered for the query. */
+static double estimate_triple(planner *pl, const exec_pattern *ep)
+{
+    ck_pattern q;
+    if (!constant_pattern(pl, ep, &q))
+        return 0;
+    const estimate_memo *known = estimate_recall(pl, &q, 8);
+    return known ? known->rows : estimate_keep(pl, &q, 8, estimate_constants(pl, ep, &q));
 }
 
 static bool slot_bound(const exec_slot *s, const bool *bound)
@@ -212,11 +265,8 @@ static bool slot_bound(const exec_slot *s, const bool *bound)
  * match (the first match of the triple's constants). Dividing the whole
  * count by a constant factor instead took `?b c:inDistrict ?d` with ?d
  * bound for one match where there are 23k. */
-static double fanout_triple(planner *pl, const exec_pattern *ep, const bool *bound)
+static double fanout_sample(planner *pl, const exec_pattern *ep, const bool *bound, ck_pattern q)
 {
-    ck_pattern q;
-    if (!constant_pattern(ep, pl->options.readable, &q))
-        return 0;
     const exec_slot *pos[3] = {&ep->s, &ep->p, &ep->o};
     ck_id *field[3] = {&q.s, &q.p, &q.o};
     ck_scan *sc;
@@ -237,6 +287,21 @@ static double fanout_triple(planner *pl, const exec_pattern *ep, const bool *bou
     if (ck_estimate(pl->txn, &q, 1000, &n, &exact, &err) != CK_OK)
         return 1e12;
     return (double)n;
+}
+
+/* fanout_sample, remembered for the query. */
+static double fanout_triple(planner *pl, const exec_pattern *ep, const bool *bound)
+{
+    ck_pattern q;
+    if (!constant_pattern(pl, ep, &q))
+        return 0;
+    const exec_slot *pos[3] = {&ep->s, &ep->p, &ep->o};
+    unsigned mask = 0;
+    for (int k = 0; k < 3; k++)
+        if (pos[k]->is_var && bound[pos[k]->slot])
+            mask |= 1u << k;
+    const estimate_memo *known = estimate_recall(pl, &q, mask);
+    return known ? known->rows : estimate_keep(pl, &q, mask, fanout_sample(pl, ep, bound, q));
 }
 
 /* Whether a triple can join a star around an already bound subject:
@@ -1601,7 +1666,7 @@ static void step(planner *pl, const graph_ctx *g, ck_id node, ck_id p, bool forw
         q.o = node;
     q.p = p;
     ck_scan *sc;
-    if (!graph_pattern(g, pl->options.readable, &q) ||
+    if (!graph_pattern(pl, g, &q) ||
         ck_scan_open(pl->txn, &q, &sc, &pl->exec.error) != CK_OK)
         return;
     ck_quad quad;
@@ -1711,7 +1776,7 @@ static void all_nodes(planner *pl, const graph_ctx *g, id_set *out)
 {
     ck_pattern q = {0};
     ck_scan *sc;
-    if (!graph_pattern(g, pl->options.readable, &q) ||
+    if (!graph_pattern(pl, g, &q) ||
         ck_scan_open(pl->txn, &q, &sc, &pl->exec.error) != CK_OK)
         return;
     ck_quad quad;
@@ -2326,8 +2391,11 @@ static exec_op *spatial_seeded_bgp(planner *pl, const sparql_pattern *p, const g
             rows[i * (size_t)w + (size_t)seed.var] = seed.ids[i];
         bound[seed.var] = true;
         exec_op *values = exec_values_new(&pl->exec, rows, seed.n);
-        note(pl, values, (double)seed.n, "spatial index: %s: %zu candidates (%llu entries read)", seed.what,
-             seed.n, (unsigned long long)seed.visited);
+        if (pl->options.readable) /* the spatial index holds every graph's geometries */
+            note(pl, values, -1, "spatial index: %s", seed.what);
+        else
+            note(pl, values, (double)seed.n, "spatial index: %s: %zu candidates (%llu entries read)",
+                 seed.what, seed.n, (unsigned long long)seed.visited);
         op = plan_bgp(pl, p->left, g, values, bound);
     }
     free(rows);
@@ -2938,7 +3006,7 @@ static void describe_node(planner *pl, ck_id id, id_set *done, graph_writer *gw)
     ck_pattern q = {.s = id};
     ck_scan *sc;
     if (ck_id_tag(id) == SPARQL_TAG_LOCAL ||
-        !graph_pattern(&pl->default_graph, pl->options.readable, &q) ||
+        !graph_pattern(pl, &pl->default_graph, &q) ||
         ck_scan_open(pl->txn, &q, &sc, &pl->exec.error) != CK_OK)
         return;
     ck_quad quad, last = {0};
@@ -3026,6 +3094,8 @@ static ck_status run_parsed(ck_txn *txn, const sparql_query *q, const sparql_pat
     pl.exec.memory_limit = pl.options.memory_limit;
     pl.exec.cancelled = pl.options.cancelled;
     pl.exec.readable = pl.options.readable;
+    if (pl.options.readable)
+        pl.readable_named = (ck_graph_set){pl.options.readable->ids, pl.options.readable->n, false};
     pl.terms = termspace_new(txn);
     if (pl.terms)
         termspace_charge_to(pl.terms, &pl.exec.memory_used);
@@ -3069,6 +3139,11 @@ static ck_status run_parsed(ck_txn *txn, const sparql_query *q, const sparql_pat
             from_ids[i] = node_id(&pl, &g);
         }
         pl.default_graph = (graph_ctx){EXEC_GRAPH_SET, {0}, from_ids, from_ids ? n_from : 0};
+        if (pl.options.readable && from_ids) {
+            ck_id *ids = calloc(n_from, sizeof *ids);
+            size_t n = ids ? ck_graph_set_filter(pl.options.readable, from_ids, n_from, ids) : 0;
+            pl.readable_from = (ck_graph_set){ids, n, false};
+        }
     } else if (n_from_named) {
         /* FROM NAMED alone: the default graph is empty */
         ck_term none = {CK_TERM_IRI, "urn:citykg:empty-default-graph", 30, NULL, 0, NULL, 0};
@@ -3129,6 +3204,7 @@ static ck_status run_parsed(ck_txn *txn, const sparql_query *q, const sparql_pat
     free(pl.lines);
     free(pl.named);
     free(from_ids);
+    free((ck_id *)pl.readable_from.ids);
     eval_ctx_free(&pl.eval);
     termspace_free(pl.terms);
     return st;
