@@ -22,6 +22,25 @@ static inline void temp_store_open(char dir[64], ck_store **store)
     assert_int_equal(ck_store_open(dir, CK_OPEN_CREATE, store, &err), CK_OK);
 }
 
+/* Fails the test with the error's message unless st is CK_OK. */
+static inline void must(ck_status st, const ck_error *err)
+{
+    if (st)
+        fail_msg("%s", err->message);
+}
+
+/* Interns the IRI fmt (one %u, given n) and returns its id. */
+static inline ck_id intern_iri_n(ck_txn *t, const char *fmt, unsigned n)
+{
+    char text[128];
+    snprintf(text, sizeof text, fmt, n);
+    ck_term term = {CK_TERM_IRI, text, strlen(text), NULL, 0, NULL, 0};
+    ck_id id;
+    ck_error err;
+    must(ck_term_intern(t, &term, &id, &err), &err);
+    return id;
+}
+
 /* Closes the store and removes its directory. */
 static inline void temp_store_remove(const char *dir, ck_store *store)
 {

@@ -25,23 +25,6 @@ static uint64_t rnd(void)
     return rng_state;
 }
 
-static void must(ck_status st, const ck_error *err)
-{
-    if (st)
-        fail_msg("%s", err->message);
-}
-
-static ck_id intern(ck_txn *t, const char *fmt, unsigned n)
-{
-    char text[96];
-    snprintf(text, sizeof text, fmt, n);
-    ck_term term = {CK_TERM_IRI, text, strlen(text), NULL, 0, NULL, 0};
-    ck_id id;
-    ck_error err;
-    must(ck_term_intern(t, &term, &id, &err), &err);
-    return id;
-}
-
 /* ---- the same quads as the whole-store scan, filtered -------------------- */
 
 typedef struct {
@@ -119,16 +102,16 @@ static void random_city_load(ck_store *store, random_city *c, size_t n)
     must(ck_txn_begin_write(store, &t, &err), &err);
     c->graph[0] = CK_DEFAULT_GRAPH;
     for (unsigned g = 1; g < NGRAPHS; g++)
-        c->graph[g] = intern(t, "https://city.example/graph/%u", g);
+        c->graph[g] = intern_iri_n(t, "https://city.example/graph/%u", g);
     ck_id *s = c->s, p[6], o[30];
     for (unsigned i = 0; i < 40; i++)
-        s[i] = intern(t, "https://city.example/s/%u", i);
+        s[i] = intern_iri_n(t, "https://city.example/s/%u", i);
     for (unsigned g = 0; g < NGRAPHS; g++)
-        c->only[g] = intern(t, "https://city.example/only/%u", g);
+        c->only[g] = intern_iri_n(t, "https://city.example/only/%u", g);
     for (unsigned i = 0; i < 6; i++)
-        p[i] = intern(t, "https://city.example/p/%u", i);
+        p[i] = intern_iri_n(t, "https://city.example/p/%u", i);
     for (unsigned i = 0; i < 30; i++)
-        o[i] = intern(t, "https://city.example/o/%u", i);
+        o[i] = intern_iri_n(t, "https://city.example/o/%u", i);
     c->quads = calloc(n, sizeof *c->quads);
     for (size_t i = 0; i < n; i++) {
         unsigned g = (unsigned)(rnd() % (NGRAPHS - 1));
@@ -322,13 +305,13 @@ static void split_city_make(split_city *c, unsigned hidden_per_s)
     ck_txn *t;
     ck_error err;
     must(ck_txn_begin_write(c->store, &t, &err), &err);
-    ck_id h0 = intern(t, "https://city.example/graph/h%u", 0);
-    c->r = intern(t, "https://city.example/graph/r%u", 0);
-    ck_id h1 = intern(t, "https://city.example/graph/h%u", 1);
+    ck_id h0 = intern_iri_n(t, "https://city.example/graph/h%u", 0);
+    c->r = intern_iri_n(t, "https://city.example/graph/r%u", 0);
+    ck_id h1 = intern_iri_n(t, "https://city.example/graph/h%u", 1);
     for (unsigned i = 0; i < 200; i++)
-        c->s[i] = intern(t, "https://city.example/building/%u", i);
+        c->s[i] = intern_iri_n(t, "https://city.example/building/%u", i);
     for (unsigned i = 0; i < 4; i++)
-        c->p[i] = intern(t, "https://city.example/p/%u", i);
+        c->p[i] = intern_iri_n(t, "https://city.example/p/%u", i);
     size_t n = 0;
     ck_quad *q = calloc(200 * 4 * 2, sizeof *q);
     for (unsigned i = 0; i < 200; i++)
@@ -347,7 +330,7 @@ static void split_city_make(split_city *c, unsigned hidden_per_s)
     n = 0;
     for (unsigned i = 0; i < 200; i++)
         for (unsigned k = 0; k < hidden_per_s; k++) {
-            ck_id o = intern(t, "https://city.example/secret/%u", i * 100000 + k);
+            ck_id o = intern_iri_n(t, "https://city.example/secret/%u", i * 100000 + k);
             q[n++] = (ck_quad){h0, c->s[i], c->p[k % 4], o};
             q[n++] = (ck_quad){h1, c->s[i], c->p[k % 4], o};
         }

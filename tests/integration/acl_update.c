@@ -22,12 +22,6 @@
 #define NOTHING "https://city.example/graph/nothing"
 #define PUBLIC "https://city.example/graph/public"
 
-static void must(ck_status st, const ck_error *err)
-{
-    if (st)
-        fail_msg("%s", err->message);
-}
-
 /* A fresh store (store_fixture.h) with the agent's graph, a public one, a
  * restricted one with data, a restricted level on an empty graph
  * (NOTHING), and the default graph. */

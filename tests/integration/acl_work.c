@@ -28,23 +28,6 @@
 #define H0_GRAPH EX "graph/h0"
 #define H1_GRAPH EX "graph/h1"
 
-static void must(ck_status st, const ck_error *err)
-{
-    if (st)
-        fail_msg("%s", err->message);
-}
-
-static ck_id iri(ck_txn *t, const char *fmt, unsigned n)
-{
-    char text[128];
-    snprintf(text, sizeof text, fmt, n);
-    ck_term term = {CK_TERM_IRI, text, strlen(text), NULL, 0, NULL, 0};
-    ck_id id;
-    ck_error err;
-    must(ck_term_intern(t, &term, &id, &err), &err);
-    return id;
-}
-
 static ck_id literal(ck_txn *t, const char *fmt, unsigned n, const char *datatype)
 {
     char text[128];
@@ -75,28 +58,28 @@ static void city_make(city *c, unsigned hidden, bool one_below)
     ck_error err;
     ck_txn *t;
     must(ck_txn_begin_write(c->store, &t, &err), &err);
-    ck_id h0 = one_below ? iri(t, H0_GRAPH, 0) : 0, r = iri(t, R_GRAPH, 0);
-    ck_id h1 = iri(t, H1_GRAPH, 0);
+    ck_id h0 = one_below ? intern_iri_n(t, H0_GRAPH, 0) : 0, r = intern_iri_n(t, R_GRAPH, 0);
+    ck_id h1 = intern_iri_n(t, H1_GRAPH, 0);
     if (!one_below)
-        h0 = iri(t, H0_GRAPH, 0);
-    ck_id type = iri(t, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", 0);
-    ck_id label = iri(t, "http://www.w3.org/2000/01/rdf-schema#label", 0);
-    ck_id building = iri(t, EX "Building", 0), height = iri(t, EX "height", 0);
-    ck_id part_of = iri(t, EX "partOf", 0), note = iri(t, EX "note", 0);
-    ck_id owner = iri(t, EX "owner", 0), cityid = iri(t, EX "city", 0);
+        h0 = intern_iri_n(t, H0_GRAPH, 0);
+    ck_id type = intern_iri_n(t, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", 0);
+    ck_id label = intern_iri_n(t, "http://www.w3.org/2000/01/rdf-schema#label", 0);
+    ck_id building = intern_iri_n(t, EX "Building", 0), height = intern_iri_n(t, EX "height", 0);
+    ck_id part_of = intern_iri_n(t, EX "partOf", 0), note = intern_iri_n(t, EX "note", 0);
+    ck_id owner = intern_iri_n(t, EX "owner", 0), cityid = intern_iri_n(t, EX "city", 0);
     const char *integer = "http://www.w3.org/2001/XMLSchema#integer";
     ck_quad *q = calloc(300 * 8 + 12 * 2, sizeof *q);
     size_t n = 0;
     for (unsigned j = 0; j < 12; j++) {
-        ck_id d = iri(t, EX "district/%u", j);
+        ck_id d = intern_iri_n(t, EX "district/%u", j);
         q[n++] = (ck_quad){r, d, part_of, cityid};
         q[n++] = (ck_quad){r, d, label, literal(t, "District %u", j, NULL)};
     }
     for (unsigned i = 0; i < 300; i++) {
-        ck_id b = iri(t, EX "b%u", i);
+        ck_id b = intern_iri_n(t, EX "b%u", i);
         q[n++] = (ck_quad){r, b, type, building};
         q[n++] = (ck_quad){r, b, height, literal(t, "%u", i % 50, integer)};
-        q[n++] = (ck_quad){r, b, part_of, iri(t, EX "district/%u", i % 12)};
+        q[n++] = (ck_quad){r, b, part_of, intern_iri_n(t, EX "district/%u", i % 12)};
         if (i % 4)
             q[n++] = (ck_quad){r, b, label, literal(t, "Building %u", i, NULL)};
         if (i % 3 == 0)
@@ -112,10 +95,10 @@ static void city_make(city *c, unsigned hidden, bool one_below)
     q = calloc((size_t)300 * hidden * 2 * 4, sizeof *q);
     n = 0;
     for (unsigned i = 0; i < 300; i++) {
-        ck_id b = iri(t, EX "b%u", i);
+        ck_id b = intern_iri_n(t, EX "b%u", i);
         for (unsigned k = 0; k < hidden; k++) {
-            ck_id person = iri(t, EX "person/%u", i * 100000 + k);
-            ck_id area = iri(t, EX "secret-area/%u", k % 40);
+            ck_id person = intern_iri_n(t, EX "person/%u", i * 100000 + k);
+            ck_id area = intern_iri_n(t, EX "secret-area/%u", k % 40);
             ck_id graphs[2] = {h0, h1};
             for (int g = 0; g < 2; g++) {
                 q[n++] = (ck_quad){graphs[g], b, owner, person};
