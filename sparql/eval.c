@@ -39,15 +39,18 @@ bool eval_ctx_init(eval_ctx *ctx, const sparql_query *query, termspace *terms)
 void eval_ctx_free(eval_ctx *ctx)
 {
     for (size_t i = 0; i < ctx->constants_cap; i++)
-        sparql_value_clear(&ctx->constants[i].value);
+        if (ctx->constants[i]) {
+            sparql_value_clear(&ctx->constants[i]->value);
+            free(ctx->constants[i]);
+        }
     free(ctx->constants);
     sparql_func_ctx_free(&ctx->functions);
 }
 
-static size_t constant_slot(const eval_constant *table, size_t cap, const sparql_expr *e)
+static size_t constant_slot(eval_constant *const *table, size_t cap, const sparql_expr *e)
 {
     size_t i = ((uintptr_t)e >> 4) * 0x9E3779B97F4A7C15ull & (cap - 1);
-    while (table[i].expr && table[i].expr != e)
+    while (table[i] && table[i]->expr != e)
         i = (i + 1) & (cap - 1);
     return i;
 }
@@ -59,29 +62,32 @@ static const eval_constant *constant_entry(eval_ctx *ctx, const sparql_expr *e)
 {
     if (ctx->constants_cap) {
         size_t i = constant_slot(ctx->constants, ctx->constants_cap, e);
-        if (ctx->constants[i].expr)
-            return &ctx->constants[i];
+        if (ctx->constants[i])
+            return ctx->constants[i];
     }
     if (2 * (ctx->n_constants + 1) > ctx->constants_cap) {
         size_t cap = ctx->constants_cap ? 2 * ctx->constants_cap : 16;
-        eval_constant *t = calloc(cap, sizeof *t);
+        eval_constant **t = calloc(cap, sizeof *t);
         if (!t)
             return NULL;
         for (size_t i = 0; i < ctx->constants_cap; i++)
-            if (ctx->constants[i].expr)
-                t[constant_slot(t, cap, ctx->constants[i].expr)] = ctx->constants[i];
+            if (ctx->constants[i])
+                t[constant_slot(t, cap, ctx->constants[i]->expr)] = ctx->constants[i];
         free(ctx->constants);
         ctx->constants = t;
         ctx->constants_cap = cap;
     }
-    eval_constant *c = &ctx->constants[constant_slot(ctx->constants, ctx->constants_cap, e)];
-    if (!sparql_value_from_term(&c->value, &e->term))
+    eval_constant *c = calloc(1, sizeof *c);
+    if (!c || !sparql_value_from_term(&c->value, &e->term)) {
+        free(c);
         return NULL;
+    }
     ck_term t = e->term;
     ck_term_normalize(&t);
     if (!ck_term_try_inline(&t, &c->inline_id))
         c->inline_id = 0;
     c->expr = e;
+    ctx->constants[constant_slot(ctx->constants, ctx->constants_cap, e)] = c;
     ctx->n_constants++;
     return c;
 }

@@ -34,7 +34,9 @@ typedef struct {
     uint64_t rows_seen; /* numbers rows for BNODE()'s per-solution scope */
     struct exec_ctx *limits; /* the query's time limit, checked before each call */
     ck_error error;     /* first hard error (out of memory, store failure) */
-    eval_constant *constants; /* open addressing by expression address */
+    /* open addressing by expression address; each entry allocated on its
+     * own, so a constant lent to a caller stays put when the table grows */
+    eval_constant **constants;
     size_t n_constants, constants_cap;
 } eval_ctx;
 

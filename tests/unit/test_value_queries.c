@@ -152,6 +152,14 @@ static const struct {
      "http://ex.org/o04\n"
      "http://ex.org/o07\n"
      "http://ex.org/o09\n"},
+    {"a comparison whose second constant grows the table of parsed constants while the first is lent (use after free found by fuzz_sparql_eval)",
+     "SELECT ?o WHERE { ?o ex:v ?v FILTER(?v >= 95 && 1 != 2 && 3 != 4 && 5 != 6 && \"x\" != \"y\") } ORDER BY ?o",
+     "o\n"
+     "http://ex.org/o01\n"
+     "http://ex.org/o03\n"
+     "http://ex.org/o04\n"
+     "http://ex.org/o07\n"
+     "http://ex.org/o09\n"},
     {"the same comparisons as values (BIND), with NOT and an error masked by ||",
      "SELECT ?o ?eq ?ne ?not ?or WHERE { ?o ex:v ?v BIND(?v = 95 AS ?eq) BIND(?v != 95.0 AS ?ne) BIND(!(?v < 95) AS ?not) BIND(?v >= 95 || ?v = \"96\" AS ?or) } ORDER BY ?o",
      "o,eq,ne,not,or\n"
