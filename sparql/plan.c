@@ -329,12 +329,13 @@ static void star_add(exec_star *star, const exec_pattern *ep)
     star->o_slot[star->n++] = ep->o.slot;
 }
 
-/* Whether the rows of a BGP's first scan should be sorted by the subject
- * the next lookups use: then each lookup starts where the last one ended
- * instead of searching. Only where every row is read anyway (under GROUP BY
- * or ORDER BY, not under a LIMIT that could stop early), for enough rows to
- * pay for the sort, and when the scan does not already come in that order
- * (a pattern with predicate and object bound comes sorted by subject). */
+/* Whether a scan's rows come sorted by slot: its subject, with predicate
+ * and object bound (posg gives them in subject order). */
+static bool scan_sorted_by(const exec_pattern *scan, int slot)
+{
+    return scan->s.is_var && scan->s.slot == slot && !scan->p.is_var && !scan->o.is_var;
+}
+
 /* A merge join (exec_merge_join_new) replaces the lookups per row of the
  * first scan by one triple when that scan has at least MERGE_MIN_ROWS rows
  * and the triple matches at most MERGE_MAX_RATIO times as many: reading and
@@ -358,7 +359,7 @@ static bool merge_worth(planner *pl, double driver_est, double triple_est)
 static exec_op *sorted_for_merge(planner *pl, exec_op *op, const exec_pattern *scan,
                                  double est, int slot)
 {
-    if (scan && scan->s.is_var && scan->s.slot == slot && !scan->p.is_var && !scan->o.is_var)
+    if (scan && scan_sorted_by(scan, slot))
         return op;
     op = exec_sort_by_slot_new(&pl->exec, op, slot);
     note(pl, op, est, "sort by ?%s (for the merge)", pl->query->var_names[slot]);
@@ -371,7 +372,7 @@ static exec_op *merge_triple(planner *pl, exec_op *op, const exec_pattern *ep, i
                              double est)
 {
     exec_op *right = exec_scan_new(&pl->exec, ep);
-    if (right && !(ep->s.is_var && !ep->p.is_var && !ep->o.is_var))
+    if (right && !scan_sorted_by(ep, slot))
         right = exec_sort_by_slot_new(&pl->exec, right, slot);
     op = exec_merge_join_new(&pl->exec, op, right, slot);
     note(pl, op, est, "merge join on ?%s with %s", pl->query->var_names[slot],
@@ -383,6 +384,12 @@ static exec_op *merge_triple(planner *pl, exec_op *op, const exec_pattern *ep, i
  * first ORDER BY key may have and still go first (plan_bgp). */
 #define ORDER_DRIVER_MAX_RATIO 16
 
+/* Whether the rows of a BGP's first scan should be sorted by the subject
+ * the next lookups use: then each lookup starts where the last one ended
+ * instead of searching. Only where every row is read anyway (under GROUP BY
+ * or ORDER BY, not under a LIMIT that could stop early), for enough rows to
+ * pay for the sort, and when the scan does not already come in that order
+ * (a pattern with predicate and object bound comes sorted by subject). */
 static bool sort_before_lookups(planner *pl, const exec_pattern *scan, double rows, int slot)
 {
     if (!pl->consumes_all || pl->in_exists || pl->seed_row)
@@ -391,9 +398,7 @@ static bool sort_before_lookups(planner *pl, const exec_pattern *scan, double ro
         return true; /* rows of other patterns: number and order unknown */
     if (rows < 2000)
         return false;
-    bool subject_order = scan->s.is_var && scan->s.slot == slot && !scan->p.is_var &&
-                         !scan->o.is_var;
-    return !subject_order;
+    return !scan_sorted_by(scan, slot);
 }
 
 static exec_op *plan_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *g, exec_op *input,
@@ -826,12 +831,11 @@ static bool order_by_ids(const sparql_expr *e, const ck_id *ri, const ck_id *rj,
            sparql_inline_order(ri[e->var], rj[e->var], c);
 }
 
-static int order_cmp(const void *a, const void *b, void *arg)
+/* Compares rows i and j on the keys from..to-1: 0 when they tie there. */
+static int order_cmp_keys(order_op *o, size_t i, size_t j, size_t from, size_t to)
 {
-    order_op *o = arg;
-    size_t i = *(const size_t *)a, j = *(const size_t *)b;
     int w = o->base.ctx->width;
-    for (size_t k = 0; k < o->nkeys; k++) {
+    for (size_t k = from; k < to; k++) {
         int c;
         if (!order_by_ids(o->keys[k].expr, o->rows.rows + i * (size_t)w,
                           o->rows.rows + j * (size_t)w, &c))
@@ -839,7 +843,14 @@ static int order_cmp(const void *a, const void *b, void *arg)
         if (c)
             return o->keys[k].descending ? -c : c;
     }
-    return i < j ? -1 : i > j; /* stable */
+    return 0;
+}
+
+static int order_cmp(const void *a, const void *b, void *arg)
+{
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    int c = order_cmp_keys(arg, i, j, 0, ((order_op *)arg)->nkeys);
+    return c ? c : i < j ? -1 : i > j; /* stable */
 }
 
 /* A row that left the top k is not compared again: its values go. */
@@ -910,22 +921,14 @@ static void order_rows(order_op *o)
 /* Compares two rows by the keys after the first (rows tied on it). */
 static int order_cmp_rest(const void *a, const void *b, void *arg)
 {
-    order_op *o = arg;
     size_t i = *(const size_t *)a, j = *(const size_t *)b;
-    for (size_t k = 1; k < o->nkeys; k++) {
-        int c = sparql_value_order(order_key(o, i, k), order_key(o, j, k));
-        if (c)
-            return o->keys[k].descending ? -c : c;
-    }
-    return i < j ? -1 : i > j;
+    int c = order_cmp_keys(arg, i, j, 1, ((order_op *)arg)->nkeys);
+    return c ? c : i < j ? -1 : i > j; /* stable */
 }
 
 static int order_cmp_first(const void *a, const void *b, void *arg)
 {
-    order_op *o = arg;
-    size_t i = *(const size_t *)a, j = *(const size_t *)b;
-    int c = sparql_value_order(order_key(o, i, 0), order_key(o, j, 0));
-    return o->keys[0].descending ? -c : c;
+    return order_cmp_keys(arg, *(const size_t *)a, *(const size_t *)b, 0, 1);
 }
 
 /* A lazy ORDER (the first key a variable) sorts its rows by that key
@@ -1501,9 +1504,8 @@ static void group_emit(group_op *gop, size_t from, size_t to, ck_id *row)
             if (p->keys[k].var >= 0)
                 row[p->keys[k].var] = key[k];
     }
-    /* All aggregates in one pass over the group's rows: they lie scattered
-     * over the buffer (input order), so each row is likely a cache miss;
-     * rows a few steps ahead are prefetched so that the misses overlap. */
+    /* All aggregates in one pass over the group's rows (group_gather has
+     * put them one after the other). */
     agg_state stack[8], *states = p->n_aggregates <= 8 ? stack
                                   : calloc(p->n_aggregates, sizeof *states);
     if (!states) {
@@ -1522,8 +1524,6 @@ static void group_emit(group_op *gop, size_t from, size_t to, ck_id *row)
     if (!ok)
         ck_error_set(&gop->base.ctx->error, CK_ERR_NOMEM, "out of memory for aggregates");
     for (size_t r = from; ok && r < to; r++) {
-        if (r + 16 < to)
-            __builtin_prefetch(gop->rows.rows + gop->order[r + 16] * (size_t)w);
         const ck_id *in = gop->rows.rows + gop->order[r] * (size_t)w;
         for (size_t a = 0; a < p->n_aggregates; a++)
             if (states[a].a->kind != SPARQL_AGG_CUSTOM)
