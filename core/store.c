@@ -368,6 +368,8 @@ static ck_status apply_batch(ck_txn *t, const ck_quad *quads, size_t n, bool ins
                  ? quad_index_insert(t->mdb, t->store->index[second], work, k, NULL, NULL, err)
                  : quad_index_remove(t->mdb, t->store->index[second], work, k, NULL, NULL, err);
     }
+    if (st == CK_OK)
+        st = spatial_note_quads(t, base, k, inserting, err);
     if (st == CK_OK && changed_out)
         *changed_out = k;
 done:

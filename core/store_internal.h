@@ -11,6 +11,7 @@
  *   acl       tokens and graph access levels (acl.c); absent from stores
  *             made before it existed and only opened read-only since
  *   spatial   envelopes of geometry literals (spatial_index.h)
+ *   spatial_graphs  the same per graph, following the quads (spatial_index.h)
  */
 #ifndef CITYKG_STORE_INTERNAL_H
 #define CITYKG_STORE_INTERNAL_H
@@ -28,8 +29,8 @@ struct ck_store {
     MDB_dbi index[PERM_COUNT];
     MDB_dbi acl;
     bool has_acl; /* false: an old store opened read-only, no tokens, no levels */
-    MDB_dbi spatial;           /* spatial_index.c */
-    bool has_spatial, spatial_ready;
+    MDB_dbi spatial, spatial_graphs; /* spatial_index.c */
+    bool has_spatial, spatial_ready, spatial_graphs_ready;
     char *path;
     bool readonly;
 };
@@ -63,6 +64,9 @@ ck_status dict_flush(ck_txn *txn, ck_error *err);
 int spatial_open(ck_store *s, MDB_txn *txn, bool readonly);
 /* Indexes t (a new dictionary term with id) if it is a geometry literal. */
 ck_status spatial_note_term(ck_txn *txn, const ck_term *t, ck_id id, ck_error *err);
+/* Keeps the graph grid current after the quads (spog rows) were added or
+ * removed: called once the six indexes hold the change. */
+ck_status spatial_note_quads(ck_txn *txn, const quad_row *spog, size_t n, bool inserting, ck_error *err);
 
 /* stats.c */
 /* Adds sign (+1 or -1) per quad to the per-predicate and per-graph counts

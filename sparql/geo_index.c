@@ -196,14 +196,22 @@ static bool collect(void *arg, ck_id id, const ck_envelope *env)
     return true;
 }
 
+static int id_cmp(const void *a, const void *b)
+{
+    ck_id x = *(const ck_id *)a, y = *(const ck_id *)b;
+    return x < y ? -1 : x > y;
+}
+
 /* Index candidates for geometries within metres of c (0: touching its
- * envelope), in every CRS the index holds, appended to seed. */
-static bool search_around(ck_txn *txn, geo_context *gc, geo_cached *c, double metres, geo_index_seed *seed)
+ * envelope), in every CRS the index holds, appended to seed. With graphs,
+ * from those graphs' grids: a literal in several of them once. */
+static bool search_around(ck_txn *txn, const ck_graph_set *graphs, geo_context *gc, geo_cached *c, double metres,
+                          geo_index_seed *seed)
 {
     uint32_t codes[MAX_CRS];
-    size_t n_codes;
+    size_t n_codes, first = seed->n;
     ck_error err;
-    if (ck_spatial_crs_codes(txn, codes, MAX_CRS, &n_codes, &err) != CK_OK || n_codes == MAX_CRS)
+    if (ck_spatial_crs_codes(txn, graphs, codes, MAX_CRS, &n_codes, &err) != CK_OK || n_codes == MAX_CRS)
         return false;
     collector col = {.seed = seed, .cap = seed->n};
     for (size_t i = 0; i < n_codes && !col.oom; i++) {
@@ -217,20 +225,29 @@ static bool search_around(ck_txn *txn, geo_context *gc, geo_cached *c, double me
         ck_envelope w;
         uint64_t visited = 0;
         if (window_in(gc, c, &crs, metres, &w) &&
-            ck_spatial_search(txn, codes[i], &w, collect, &col, &visited, &err) != CK_OK)
+            ck_spatial_search(txn, graphs, codes[i], &w, collect, &col, &visited, &err) != CK_OK)
             return false;
         seed->visited += visited;
+    }
+    if (graphs && seed->n - first > 1) {
+        ck_id *ids = seed->ids + first;
+        size_t n = seed->n - first, k = 1;
+        qsort(ids, n, sizeof *ids, id_cmp);
+        for (size_t i = 1; i < n; i++)
+            if (ids[i] != ids[k - 1])
+                ids[k++] = ids[i];
+        seed->n = first + k;
     }
     return !col.oom;
 }
 
-bool geo_index_seed_for(ck_txn *txn, sparql_func_ctx *ctx, const sparql_query *q, const sparql_pattern *bgp,
+bool geo_index_seed_for(ck_txn *txn, const ck_graph_set *graphs, sparql_func_ctx *ctx, const sparql_query *q, const sparql_pattern *bgp,
                         sparql_expr *const *exprs, size_t n, geo_index_seed *seed)
 {
     memset(seed, 0, sizeof *seed);
     const char *mode = getenv("CITYKG_SPATIAL_INDEX");
     spatial_test t;
-    if ((mode && strcmp(mode, "off") == 0) || !ck_spatial_ready(txn) || !find_test(exprs, n, false, &t) ||
+    if ((mode && strcmp(mode, "off") == 0) || !ck_spatial_ready(txn, graphs) || !find_test(exprs, n, false, &t) ||
         !serialised_in(bgp, t.var))
         return false;
     geo_context *gc = geo_context_of(ctx);
@@ -240,7 +257,7 @@ bool geo_index_seed_for(ck_txn *txn, sparql_func_ctx *ctx, const sparql_query *q
     geo_context_begin_call(gc);
     geo_cached *c = geo_context_geometry(gc, &lit);
     sparql_value_clear(&lit);
-    if (!c || !search_around(txn, gc, c, t.metres, seed)) {
+    if (!c || !search_around(txn, graphs, gc, c, t.metres, seed)) {
         geo_index_seed_free(seed);
         return false;
     }
@@ -253,13 +270,13 @@ bool geo_index_seed_for(ck_txn *txn, sparql_func_ctx *ctx, const sparql_query *q
     return true;
 }
 
-bool geo_index_pair_for(ck_txn *txn, const sparql_query *q, const sparql_pattern *bgp, sparql_expr *const *exprs,
+bool geo_index_pair_for(ck_txn *txn, const ck_graph_set *graphs, const sparql_query *q, const sparql_pattern *bgp, sparql_expr *const *exprs,
                         size_t n, geo_index_pair *pair)
 {
     memset(pair, 0, sizeof *pair);
     const char *mode = getenv("CITYKG_SPATIAL_INDEX");
     spatial_test t;
-    if ((mode && strcmp(mode, "off") == 0) || !ck_spatial_ready(txn) || !find_test(exprs, n, true, &t) ||
+    if ((mode && strcmp(mode, "off") == 0) || !ck_spatial_ready(txn, graphs) || !find_test(exprs, n, true, &t) ||
         !serialised_in(bgp, t.var) || !serialised_in(bgp, t.other))
         return false;
     pair->a = t.var;
@@ -274,7 +291,7 @@ bool geo_index_pair_for(ck_txn *txn, const sparql_query *q, const sparql_pattern
     return true;
 }
 
-bool geo_index_probe(ck_txn *txn, sparql_func_ctx *ctx, const sparql_value *geometry, double metres,
+bool geo_index_probe(ck_txn *txn, const ck_graph_set *graphs, sparql_func_ctx *ctx, const sparql_value *geometry, double metres,
                      geo_index_seed *out)
 {
     geo_context *gc = geo_context_of(ctx);
@@ -283,7 +300,7 @@ bool geo_index_probe(ck_txn *txn, sparql_func_ctx *ctx, const sparql_value *geom
         return false;
     geo_context_begin_call(gc);
     geo_cached *c = geo_context_geometry(gc, geometry);
-    return c && search_around(txn, gc, c, metres, out);
+    return c && search_around(txn, graphs, gc, c, metres, out);
 }
 
 void geo_index_seed_free(geo_index_seed *seed)

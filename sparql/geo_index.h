@@ -19,6 +19,10 @@
  * Between two variables (geo_index_pair_for) the index is probed once per
  * value of the first with its geometry.
  *
+ * graphs (NULL: every graph) are the graphs the caller may read: the
+ * candidates then come from those graphs' own grids (spatial_index.h), so
+ * the entries read do not depend on what other graphs hold.
+ *
  * The index is not used when the store's index is incomplete, or when the
  * environment variable CITYKG_SPATIAL_INDEX is "off" (for comparisons).
  */
@@ -42,7 +46,7 @@ typedef struct {
 
 /* Fills seed when one of the n exprs of a FILTER over bgp can use the
  * index (see above); false when none can or the index is unusable. */
-bool geo_index_seed_for(ck_txn *txn, sparql_func_ctx *ctx, const sparql_query *q, const sparql_pattern *bgp,
+bool geo_index_seed_for(ck_txn *txn, const ck_graph_set *graphs, sparql_func_ctx *ctx, const sparql_query *q, const sparql_pattern *bgp,
                         sparql_expr *const *exprs, size_t n, geo_index_seed *seed);
 void geo_index_seed_free(geo_index_seed *seed);
 
@@ -55,12 +59,12 @@ typedef struct {
     double metres;
     char what[160];
 } geo_index_pair;
-bool geo_index_pair_for(ck_txn *txn, const sparql_query *q, const sparql_pattern *bgp, sparql_expr *const *exprs,
+bool geo_index_pair_for(ck_txn *txn, const ck_graph_set *graphs, const sparql_query *q, const sparql_pattern *bgp, sparql_expr *const *exprs,
                         size_t n, geo_index_pair *pair);
 /* Candidates near one geometry value, appended to out->ids (out->n set;
  * reuse out between calls, free with geo_index_seed_free). False when the
  * value is not a geometry or the index fails: then no candidates. */
-bool geo_index_probe(ck_txn *txn, sparql_func_ctx *ctx, const sparql_value *geometry, double metres,
+bool geo_index_probe(ck_txn *txn, const ck_graph_set *graphs, sparql_func_ctx *ctx, const sparql_value *geometry, double metres,
                      geo_index_seed *out);
 
 #endif

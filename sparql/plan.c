@@ -2252,7 +2252,8 @@ static bool spatial_probe_next(exec_op *op, ck_id *row)
         sparql_value v;
         eval_slot_value(&sp->pl->eval, sp->row, sp->known, &v);
         sp->found.n = sp->next = 0;
-        geo_index_probe(sp->pl->txn, &sp->pl->eval.functions, &v, sp->metres, &sp->found);
+        geo_index_probe(sp->pl->txn, sp->pl->options.readable, &sp->pl->eval.functions, &v, sp->metres,
+                        &sp->found);
         sparql_value_clear(&v);
     }
     memcpy(row, sp->row, w * sizeof *row);
@@ -2309,7 +2310,7 @@ static exec_op *spatial_pair_bgp(planner *pl, const sparql_pattern *p, const gra
 {
     geo_index_pair pair;
     const sparql_pattern *bgp = p->left;
-    if (!geo_index_pair_for(pl->txn, pl->query, bgp, p->exprs, p->n_exprs, &pair))
+    if (!geo_index_pair_for(pl->txn, pl->options.readable, pl->query, bgp, p->exprs, p->n_exprs, &pair))
         return NULL;
     size_t n = bgp->n_triples;
     bool *in_a = calloc(n + 1, sizeof *in_a);
@@ -2380,7 +2381,8 @@ static exec_op *spatial_seeded_bgp(planner *pl, const sparql_pattern *p, const g
     geo_index_seed seed;
     if (p->left->op != SPARQL_OP_BGP)
         return NULL;
-    if (!geo_index_seed_for(pl->txn, &pl->eval.functions, pl->query, p->left, p->exprs, p->n_exprs, &seed))
+    if (!geo_index_seed_for(pl->txn, pl->options.readable, &pl->eval.functions, pl->query, p->left, p->exprs,
+                            p->n_exprs, &seed))
         return spatial_pair_bgp(pl, p, g);
     int w = pl->exec.width;
     ck_id *rows = calloc(seed.n * (size_t)w + 1, sizeof *rows);
@@ -2391,11 +2393,9 @@ static exec_op *spatial_seeded_bgp(planner *pl, const sparql_pattern *p, const g
             rows[i * (size_t)w + (size_t)seed.var] = seed.ids[i];
         bound[seed.var] = true;
         exec_op *values = exec_values_new(&pl->exec, rows, seed.n);
-        if (pl->options.readable) /* the spatial index holds every graph's geometries */
-            note(pl, values, -1, "spatial index: %s", seed.what);
-        else
-            note(pl, values, (double)seed.n, "spatial index: %s: %zu candidates (%llu entries read)",
-                 seed.what, seed.n, (unsigned long long)seed.visited);
+        /* a restricted caller's candidates come from its graphs' grids */
+        note(pl, values, (double)seed.n, "spatial index: %s: %zu candidates (%llu entries read)", seed.what,
+             seed.n, (unsigned long long)seed.visited);
         op = plan_bgp(pl, p->left, g, values, bound);
     }
     free(rows);
