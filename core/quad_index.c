@@ -350,9 +350,10 @@ size_t quad_block_decode(const MDB_val *key, const MDB_val *val, quad_row *rows)
     return n;
 }
 
-/* Writes rows as a sequence of blocks, each as full as the size limit allows.
- * With append, LMDB is told every key goes at the end (bulk load). */
-static ck_status write_blocks(MDB_cursor *cur, const quad_row *rows, size_t n, bool append,
+/* Writes rows as a sequence of blocks, each as full as the size limit allows
+ * (with one_first, also ending where the first column changes). With
+ * append, LMDB is told every key goes at the end (bulk load). */
+static ck_status write_blocks(MDB_cursor *cur, const quad_row *rows, size_t n, bool one_first, bool append,
                               ck_error *err)
 {
     unsigned char buf[QUAD_BLOCK_MAX_BYTES + 64], key[32];
@@ -361,7 +362,7 @@ static ck_status write_blocks(MDB_cursor *cur, const quad_row *rows, size_t n, b
     while (i < n) {
         size_t start = i, len = 0, nr = 0;
         i++;
-        while (i < n) {
+        while (i < n && !(one_first && rows[i].c[0] != rows[start].c[0])) {
             unsigned char tmp[48];
             bool restart = (i - start) % RESTART_INTERVAL == 0;
             size_t k = restart ? encode_absolute(&rows[i], tmp)
@@ -445,7 +446,7 @@ static ck_status lmdb_fail(ck_error *err, int rc, const char *what)
 
 /* Shared walk of insert and remove: for each affected block, decode it,
  * combine with the batch rows that fall into it, and rewrite it. */
-static ck_status index_update(MDB_txn *txn, MDB_dbi dbi, const quad_row *rows, size_t n,
+static ck_status index_update(MDB_txn *txn, MDB_dbi dbi, const quad_row *rows, size_t n, bool one_first,
                               bool inserting, bool *flags, size_t *changed, ck_error *err)
 {
     MDB_cursor *cur;
@@ -464,7 +465,7 @@ static ck_status index_update(MDB_txn *txn, MDB_dbi dbi, const quad_row *rows, s
         if (rc == MDB_NOTFOUND) {
             /* empty database: nothing to remove, everything to append */
             if (inserting) {
-                st = write_blocks(cur, rows + i, n - i, true, err);
+                st = write_blocks(cur, rows + i, n - i, one_first, true, err);
                 for (size_t j = i; j < n; j++)
                     if (flags)
                         flags[j] = true;
@@ -524,7 +525,7 @@ static ck_status index_update(MDB_txn *txn, MDB_dbi dbi, const quad_row *rows, s
             if (rc)
                 st = lmdb_fail(err, rc, "rewriting index block");
             else if (m)
-                st = write_blocks(cur, merged, m, false, err);
+                st = write_blocks(cur, merged, m, one_first, false, err);
             count += hits;
         }
         i = j;
@@ -537,16 +538,61 @@ static ck_status index_update(MDB_txn *txn, MDB_dbi dbi, const quad_row *rows, s
     return st;
 }
 
-ck_status quad_index_insert(MDB_txn *txn, MDB_dbi dbi, const quad_row *rows, size_t n,
+ck_status quad_index_insert(MDB_txn *txn, MDB_dbi dbi, const quad_row *rows, size_t n, bool one_first,
                             bool *is_new, size_t *added, ck_error *err)
 {
-    return index_update(txn, dbi, rows, n, true, is_new, added, err);
+    return index_update(txn, dbi, rows, n, one_first, true, is_new, added, err);
 }
 
-ck_status quad_index_remove(MDB_txn *txn, MDB_dbi dbi, const quad_row *rows, size_t n,
+ck_status quad_index_remove(MDB_txn *txn, MDB_dbi dbi, const quad_row *rows, size_t n, bool one_first,
                             bool *was_present, size_t *removed, ck_error *err)
 {
-    return index_update(txn, dbi, rows, n, false, was_present, removed, err);
+    return index_update(txn, dbi, rows, n, one_first, false, was_present, removed, err);
+}
+
+ck_status quad_index_repack(MDB_txn *txn, MDB_dbi dbi, bool one_first, uint64_t *rows_out, ck_error *err)
+{
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, dbi, &cur);
+    if (rc)
+        return lmdb_fail(err, rc, "opening index cursor");
+    quad_row *rows = NULL;
+    size_t n = 0, cap = 0;
+    ck_status st = CK_OK;
+    MDB_val k, v;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0 && st == CK_OK;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        if (cap - n < QUAD_BLOCK_MAX_ROWS) {
+            cap = cap ? cap * 2 : 1u << 16;
+            quad_row *grown = realloc(rows, cap * sizeof *rows);
+            if (!grown) {
+                st = ck_error_set(err, CK_ERR_NOMEM, "out of memory re-packing an index of %zu rows", n);
+                break;
+            }
+            rows = grown;
+        }
+        size_t bn = quad_block_decode(&k, &v, rows + n);
+        if (bn == 0)
+            st = ck_error_set(err, CK_ERR_CORRUPT, "corrupt index block");
+        n += bn;
+    }
+    if (st == CK_OK && rc != MDB_NOTFOUND)
+        st = lmdb_fail(err, rc, "reading index blocks");
+    mdb_cursor_close(cur);
+    if (st == CK_OK && (rc = mdb_drop(txn, dbi, 0)) != 0)
+        st = lmdb_fail(err, rc, "emptying an index to re-pack it");
+    if (st == CK_OK && n) {
+        if ((rc = mdb_cursor_open(txn, dbi, &cur)) != 0)
+            st = lmdb_fail(err, rc, "opening index cursor");
+        else
+            st = write_blocks(cur, rows, n, one_first, true, err);
+        if (!rc)
+            mdb_cursor_close(cur);
+    }
+    free(rows);
+    if (rows_out)
+        *rows_out = n;
+    return st;
 }
 
 /* ---- prefix cursor ---------------------------------------------------------- */

@@ -23,7 +23,11 @@
  * leaves hold only keys and page numbers. (Blocks of ~1300 bytes inline in
  * leaf pages cost 97.6 bytes per quad on 10M city quads, because rewritten
  * blocks split leaf pages half-empty; page-sized blocks cost 78.)
- * Rows in a block are strictly increasing and blocks do not overlap.
+ * Rows in a block are strictly increasing and blocks do not overlap. In the
+ * graph-first permutations (gspo, gpos, gosp) a block holds one graph's
+ * rows only (one_first below), since store format 3 with the meta flag
+ * "graph_blocks"; stores written before get their graph-first indexes
+ * re-packed on their first writable open (store.c).
  */
 #ifndef CITYKG_QUAD_INDEX_H
 #define CITYKG_QUAD_INDEX_H
@@ -59,12 +63,19 @@ void quad_rows_sort_by_first(quad_row *rows, quad_row *tmp, size_t n);
 size_t quad_block_decode(const MDB_val *key, const MDB_val *val, quad_row *rows);
 
 /* Inserts sorted, unique rows. If is_new is non-NULL, is_new[i] is set to
- * whether rows[i] was absent before. *added receives the count of new rows. */
-ck_status quad_index_insert(MDB_txn *txn, MDB_dbi dbi, const quad_row *rows, size_t n,
+ * whether rows[i] was absent before. *added receives the count of new rows.
+ * one_first: no block holds rows of two values of the first column (the
+ * graph-first permutations: a graph's rows fill blocks of their own, so
+ * how a graph's rows fall into blocks never depends on another graph). */
+ck_status quad_index_insert(MDB_txn *txn, MDB_dbi dbi, const quad_row *rows, size_t n, bool one_first,
                             bool *is_new, size_t *added, ck_error *err);
-/* Removes sorted, unique rows; was_present like is_new above. */
-ck_status quad_index_remove(MDB_txn *txn, MDB_dbi dbi, const quad_row *rows, size_t n,
+/* Removes sorted, unique rows; was_present and one_first as above. */
+ck_status quad_index_remove(MDB_txn *txn, MDB_dbi dbi, const quad_row *rows, size_t n, bool one_first,
                             bool *was_present, size_t *removed, ck_error *err);
+/* Rewrites the whole index as full blocks (with one_first as above): for
+ * a store written before one_first. Holds all rows in memory (32 bytes
+ * each); *rows_out (may be NULL) gets their number. */
+ck_status quad_index_repack(MDB_txn *txn, MDB_dbi dbi, bool one_first, uint64_t *rows_out, ck_error *err);
 
 /* Iterates rows with a given prefix (first prefix_len columns) in order. */
 typedef struct {

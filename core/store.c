@@ -81,6 +81,39 @@ static int meta_put_u64(MDB_txn *txn, MDB_dbi dbi, const char *key, uint64_t val
     return mdb_put(txn, dbi, &k, &v, 0);
 }
 
+/* Present: the graph-first indexes hold one graph per block (quad_index.h). */
+static const char *meta_key_graph_blocks = "graph_blocks";
+
+/* Re-packs the graph-first indexes of a store written before blocks were
+ * kept to one graph each (an empty store needs nothing), then sets the
+ * flag. One time, in the opening transaction: all or nothing. */
+static ck_status graph_blocks_open(ck_store *s, MDB_txn *txn, ck_error *err)
+{
+    MDB_val k = {strlen(meta_key_graph_blocks), (void *)meta_key_graph_blocks}, v;
+    int rc = mdb_get(txn, s->meta, &k, &v);
+    if (rc != MDB_NOTFOUND)
+        return rc ? ck_lmdb_error(err, rc, "reading the store's flags") : CK_OK;
+    static const quad_perm graph_first[] = {PERM_GSPO, PERM_GPOS, PERM_GOSP};
+    MDB_stat st;
+    rc = mdb_stat(txn, s->index[PERM_GSPO], &st);
+    if (rc)
+        return ck_lmdb_error(err, rc, "reading the gspo index");
+    bool tell = st.ms_entries > 1000; /* blocks: about 150k quads and more */
+    for (size_t i = 0; i < sizeof graph_first / sizeof *graph_first && st.ms_entries; i++) {
+        if (tell)
+            fprintf(stderr, "citykg: %s: re-packing the %s index, one graph per block (once)\n", s->path,
+                    quad_perm_names[graph_first[i]]);
+        uint64_t rows;
+        ck_status cs = quad_index_repack(txn, s->index[graph_first[i]], true, &rows, err);
+        if (cs != CK_OK)
+            return cs;
+    }
+    unsigned char one = 1;
+    v = (MDB_val){1, &one};
+    rc = mdb_put(txn, s->meta, &k, &v, 0);
+    return rc ? ck_lmdb_error(err, rc, "writing the store's flags") : CK_OK;
+}
+
 static int open_databases(ck_store *s, MDB_txn *txn, bool create)
 {
     unsigned c = create ? MDB_CREATE : 0;
@@ -191,6 +224,14 @@ ck_status ck_store_open(const char *dir, unsigned flags, ck_store **out, ck_erro
         return ck_error_set(err, CK_ERR_INVALID,
                             "%s has store format %llu; this citykg reads format %d", dir,
                             (unsigned long long)version, CK_FORMAT_VERSION);
+    }
+    if (!readonly) {
+        ck_status gs = graph_blocks_open(s, txn, err);
+        if (gs != CK_OK) {
+            mdb_txn_abort(txn);
+            ck_store_close(s);
+            return gs;
+        }
     }
     rc = mdb_txn_commit(txn);
     if (rc) {
@@ -327,9 +368,9 @@ static ck_status apply_batch(ck_txn *t, const ck_quad *quads, size_t n, bool ins
         quad_to_row(PERM_SPOG, &quads[i], &base[i]);
     }
     size_t m = quad_rows_sort_unique(base, tmp, n), changed = 0;
-    st = inserting ? quad_index_insert(t->mdb, t->store->index[PERM_SPOG], base, m, flags,
+    st = inserting ? quad_index_insert(t->mdb, t->store->index[PERM_SPOG], base, m, false, flags,
                                        &changed, err)
-                   : quad_index_remove(t->mdb, t->store->index[PERM_SPOG], base, m, flags,
+                   : quad_index_remove(t->mdb, t->store->index[PERM_SPOG], base, m, false, flags,
                                        &changed, err);
     if (st || changed == 0)
         goto done;
@@ -352,10 +393,10 @@ static ck_status apply_batch(ck_txn *t, const ck_quad *quads, size_t n, bool ins
         }
         if (first != PERM_SPOG) {
             quad_rows_sort_unique(work, tmp, k);
-            st = inserting ? quad_index_insert(t->mdb, t->store->index[first], work, k, NULL,
-                                               NULL, err)
-                           : quad_index_remove(t->mdb, t->store->index[first], work, k, NULL,
-                                               NULL, err);
+            st = inserting ? quad_index_insert(t->mdb, t->store->index[first], work, k, false,
+                                               NULL, NULL, err)
+                           : quad_index_remove(t->mdb, t->store->index[first], work, k, false,
+                                               NULL, NULL, err);
             if (st)
                 break;
         }
@@ -364,9 +405,10 @@ static ck_status apply_batch(ck_txn *t, const ck_quad *quads, size_t n, bool ins
             work[i] = (quad_row){{r.c[3], r.c[0], r.c[1], r.c[2]}}; /* g to the front */
         }
         quad_rows_sort_by_first(work, tmp, k);
+        /* graph-first: each graph's rows in blocks of their own */
         st = inserting
-                 ? quad_index_insert(t->mdb, t->store->index[second], work, k, NULL, NULL, err)
-                 : quad_index_remove(t->mdb, t->store->index[second], work, k, NULL, NULL, err);
+                 ? quad_index_insert(t->mdb, t->store->index[second], work, k, true, NULL, NULL, err)
+                 : quad_index_remove(t->mdb, t->store->index[second], work, k, true, NULL, NULL, err);
     }
     if (st == CK_OK)
         st = spatial_note_quads(t, base, k, inserting, err);

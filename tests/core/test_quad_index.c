@@ -108,6 +108,7 @@ typedef struct {
     char dir[64];
     MDB_env *env;
     MDB_dbi dbi;
+    bool one_first; /* blocks of one first-column value (graph-first indexes) */
 } fixture;
 
 static int setup(void **state)
@@ -227,8 +228,8 @@ static void test_insert_remove_scan(void **state)
         assert_int_equal(mdb_txn_begin(f->env, NULL, 0, &t), 0);
         size_t changed = 0;
         ck_error err = {0};
-        ck_status st = insert ? quad_index_insert(t, f->dbi, batch, n, flags, &changed, &err)
-                              : quad_index_remove(t, f->dbi, batch, n, flags, &changed, &err);
+        ck_status st = insert ? quad_index_insert(t, f->dbi, batch, n, f->one_first, flags, &changed, &err)
+                              : quad_index_remove(t, f->dbi, batch, n, f->one_first, flags, &changed, &err);
         assert_int_equal(st, CK_OK);
         assert_int_equal(mdb_txn_commit(t), 0);
         assert_int_equal(changed, expected);
@@ -256,6 +257,82 @@ static void test_insert_remove_scan(void **state)
     free(ref.rows);
 }
 
+/* Whether every block holds rows of one first-column value only; counts
+ * the blocks and rows. */
+static bool blocks_of_one_first(fixture *f, size_t *blocks, size_t *rows)
+{
+    MDB_txn *t;
+    MDB_cursor *cur;
+    mdb_txn_begin(f->env, NULL, MDB_RDONLY, &t);
+    mdb_cursor_open(t, f->dbi, &cur);
+    quad_row *block = malloc(QUAD_BLOCK_MAX_ROWS * sizeof *block);
+    bool one = true;
+    *blocks = *rows = 0;
+    MDB_val k, v;
+    for (int rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        size_t n = quad_block_decode(&k, &v, block);
+        assert_true(n > 0);
+        for (size_t i = 1; i < n; i++)
+            one = one && block[i].c[0] == block[0].c[0];
+        (*blocks)++;
+        *rows += n;
+    }
+    free(block);
+    mdb_cursor_close(cur);
+    mdb_txn_abort(t);
+    return one;
+}
+
+/* The same random inserts and removes with blocks kept to one graph (the
+ * first column): every scan as before, and no block mixes two values. */
+static void test_insert_remove_one_first(void **state)
+{
+    fixture *f = *state;
+    size_t blocks, rows;
+    f->one_first = true;
+    test_insert_remove_scan(state);
+    assert_true(blocks_of_one_first(f, &blocks, &rows));
+    assert_true(blocks > 300); /* the 300 first values of random_row, at least */
+}
+
+/* An index written with mixed blocks, re-packed: the same rows, now in
+ * blocks of one first-column value each. */
+static void test_repack(void **state)
+{
+    fixture *f = *state;
+    test_insert_remove_scan(state);
+    size_t blocks, rows;
+    assert_false(blocks_of_one_first(f, &blocks, &rows));
+    size_t before = rows;
+    MDB_txn *t;
+    assert_int_equal(mdb_txn_begin(f->env, NULL, 0, &t), 0);
+    ck_error err;
+    uint64_t repacked;
+    assert_int_equal(quad_index_repack(t, f->dbi, true, &repacked, &err), CK_OK);
+    assert_int_equal(mdb_txn_commit(t), 0);
+    assert_int_equal(repacked, before);
+    assert_true(blocks_of_one_first(f, &blocks, &rows));
+    assert_int_equal(rows, before);
+    /* and still scans like the rows it holds */
+    quad_row *all = malloc(before * sizeof *all);
+    MDB_cursor *cur;
+    mdb_txn_begin(f->env, NULL, MDB_RDONLY, &t);
+    mdb_cursor_open(t, f->dbi, &cur);
+    size_t n = 0;
+    MDB_val k, v;
+    for (int rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
+        n += quad_block_decode(&k, &v, all + n);
+    mdb_cursor_close(cur);
+    mdb_txn_abort(t);
+    ref_set ref = {all, n, n};
+    quad_row none = {{0, 0, 0, 0}};
+    expect_prefix_scan(f, &ref, &none, 0);
+    quad_row p = all[n / 2];
+    expect_prefix_scan(f, &ref, &p, 1);
+    expect_prefix_scan(f, &ref, &p, 3);
+    free(all);
+}
+
 static void test_large_ids_round_trip(void **state)
 {
     fixture *f = *state;
@@ -266,7 +343,7 @@ static void test_large_ids_round_trip(void **state)
     MDB_txn *t;
     assert_int_equal(mdb_txn_begin(f->env, NULL, 0, &t), 0);
     ck_error err;
-    assert_int_equal(quad_index_insert(t, f->dbi, rows, 4, NULL, NULL, &err), CK_OK);
+    assert_int_equal(quad_index_insert(t, f->dbi, rows, 4, false, NULL, NULL, &err), CK_OK);
     assert_int_equal(mdb_txn_commit(t), 0);
     ref_set ref = {rows, 4, 4};
     quad_row none = {{0, 0, 0, 0}};
@@ -280,6 +357,8 @@ int main(void)
         cmocka_unit_test(test_sort_unique_packed_paths),
         cmocka_unit_test(test_sort_by_first_is_stable),
         cmocka_unit_test_setup_teardown(test_insert_remove_scan, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_insert_remove_one_first, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_repack, setup, teardown),
         cmocka_unit_test_setup_teardown(test_large_ids_round_trip, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,7 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <lmdb.h>
+
 #include "loader.h"
+#include "quad_index.h"
 #include "store.h"
 #include "store_fixture.h"
 
@@ -387,6 +390,119 @@ static void test_load_empty_graph_iri(void **state)
     assert_int_equal(quads_in(f), 4);
 }
 
+/* Every quad of the store matching p, in scan order, as text (for equality). */
+static char *scan_text(ck_store *store, const ck_pattern *p)
+{
+    char *text;
+    size_t len;
+    FILE *out = open_memstream(&text, &len);
+    ck_txn *t;
+    ck_scan *sc;
+    ck_error err;
+    must(ck_txn_begin_read(store, &t, &err), &err);
+    must(ck_scan_open(t, p, &sc, &err), &err);
+    ck_quad q;
+    while (ck_scan_next(sc, &q))
+        fprintf(out, "%llu %llu %llu %llu\n", (unsigned long long)q.g, (unsigned long long)q.s,
+                (unsigned long long)q.p, (unsigned long long)q.o);
+    ck_scan_close(sc);
+    ck_txn_abort(t);
+    fclose(out);
+    return text;
+}
+
+/* Whether each block of the three graph-first indexes holds one graph. */
+static bool graph_first_blocks_of_one_graph(MDB_env *env)
+{
+    static const char *const names[] = {"gspo", "gpos", "gosp"};
+    quad_row *block = malloc(QUAD_BLOCK_MAX_ROWS * sizeof *block);
+    bool one = true;
+    MDB_txn *t;
+    assert_int_equal(mdb_txn_begin(env, NULL, MDB_RDONLY, &t), 0);
+    for (int i = 0; i < 3; i++) {
+        MDB_dbi dbi;
+        MDB_cursor *cur;
+        MDB_val k, v;
+        assert_int_equal(mdb_dbi_open(t, names[i], 0, &dbi), 0);
+        assert_int_equal(mdb_cursor_open(t, dbi, &cur), 0);
+        for (int rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+            size_t n = quad_block_decode(&k, &v, block);
+            for (size_t r = 1; r < n; r++)
+                one = one && block[r].c[0] == block[0].c[0];
+        }
+        mdb_cursor_close(cur);
+    }
+    mdb_txn_abort(t);
+    free(block);
+    return one;
+}
+
+static MDB_env *raw_env(const char *dir, unsigned flags)
+{
+    MDB_env *env;
+    assert_int_equal(mdb_env_create(&env), 0);
+    assert_int_equal(mdb_env_set_maxdbs(env, 16), 0);
+    assert_int_equal(mdb_env_set_mapsize(env, (size_t)1 << 30), 0);
+    assert_int_equal(mdb_env_open(env, dir, MDB_NOTLS | flags, 0644), 0);
+    return env;
+}
+
+/* A store written before the graph-first indexes kept one graph per
+ * block (made here by re-packing them mixed and dropping the flag) reads
+ * the same; its first writable open re-packs them, and the quads stay. */
+static void test_graph_blocks_of_an_older_store(void **state)
+{
+    fixture *f = *state;
+    ck_error err;
+    ck_txn *w;
+    must(ck_txn_begin_write(f->store, &w, &err), &err);
+    enum { N = 24000 };
+    ck_quad *q = malloc(N * sizeof *q);
+    ck_id graphs[4] = {CK_DEFAULT_GRAPH, intern_iri_n(w, "https://city.example/g/%u", 1),
+                       intern_iri_n(w, "https://city.example/g/%u", 2), intern_iri_n(w, "https://city.example/g/%u", 3)};
+    ck_id p = intern_iri_n(w, "https://city.example/p/%u", 0);
+    for (unsigned i = 0; i < N; i++)
+        q[i] = (ck_quad){graphs[i % 4 == 3 ? 3 : (i % 7) % 3], intern_iri_n(w, "https://city.example/s/%u", i / 3),
+                         p, intern_iri_n(w, "https://city.example/o/%u", i % 500)};
+    must(ck_quads_add(w, q, N, NULL, &err), &err);
+    free(q);
+    must(ck_txn_commit(w, &err), &err);
+    ck_pattern all = {0}, in_g2 = {.g = graphs[2], .g_bound = true};
+    char *all_before = scan_text(f->store, &all), *g2_before = scan_text(f->store, &in_g2);
+    ck_store_close(f->store);
+
+    MDB_env *env = raw_env(f->dir, 0);
+    assert_true(graph_first_blocks_of_one_graph(env));
+    MDB_txn *t;
+    MDB_dbi meta, dbi;
+    assert_int_equal(mdb_txn_begin(env, NULL, 0, &t), 0);
+    static const char *const names[] = {"gspo", "gpos", "gosp"};
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(mdb_dbi_open(t, names[i], 0, &dbi), 0);
+        must(quad_index_repack(t, dbi, false, NULL, &err), &err);
+    }
+    assert_int_equal(mdb_dbi_open(t, "meta", 0, &meta), 0);
+    MDB_val key = {strlen("graph_blocks"), "graph_blocks"};
+    assert_int_equal(mdb_del(t, meta, &key, NULL), 0);
+    assert_int_equal(mdb_txn_commit(t), 0);
+    assert_false(graph_first_blocks_of_one_graph(env)); /* mixed, as old stores are */
+    mdb_env_close(env);
+
+    for (int writable = 0; writable < 2; writable++) {
+        must(ck_store_open(f->dir, writable ? 0 : CK_OPEN_READONLY, &f->store, &err), &err);
+        char *all_now = scan_text(f->store, &all), *g2_now = scan_text(f->store, &in_g2);
+        assert_string_equal(all_now, all_before);
+        assert_string_equal(g2_now, g2_before);
+        free(all_now), free(g2_now);
+        ck_store_close(f->store);
+        env = raw_env(f->dir, MDB_RDONLY);
+        assert_int_equal(graph_first_blocks_of_one_graph(env), writable);
+        mdb_env_close(env);
+    }
+    must(ck_store_open(f->dir, 0, &f->store, &err), &err);
+    free(all_before), free(g2_before);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -396,6 +512,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_write_needs_write_txn, setup, teardown),
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test_setup_teardown(test_load_empty_graph_iri, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_graph_blocks_of_an_older_store, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
