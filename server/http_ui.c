@@ -29,7 +29,10 @@ void ui_handle(http_request *req)
     /* The files change only with the binary: a client may keep them for a
      * while, but must ask again after an upgrade (no immutable). */
     const char *headers[] = {"Cache-Control", "max-age=300", NULL};
-    http_respond(req, 200, a->media_type, (const char *)a->data, a->len, false, headers);
+    if (a->gz_data && accepts_gzip(http_header(req, "Accept-Encoding")))
+        http_respond(req, 200, a->media_type, (const char *)a->gz_data, a->gz_len, true, headers);
+    else
+        http_respond(req, 200, a->media_type, (const char *)a->data, a->len, false, headers);
 }
 
 /* Whether who may write some graph, so the page offers the Turtle editor

@@ -13,6 +13,8 @@ typedef struct {
     const char *media_type;   /* Content-Type to send */
     const unsigned char *data;
     size_t len;
+    const unsigned char *gz_data; /* the same gzip-compressed, or NULL */
+    size_t gz_len;
 } ui_asset;
 
 /* The generated table, ended by an entry with path NULL. */

@@ -32,6 +32,14 @@ else
 fi
 http GET /ui/yasgui.min.js
 expect_status "YASGUI script" 200
+expect_eq "YASGUI without Accept-Encoding: plain" "" "$(header content-encoding)"
+cp "$T/body" "$T/yasgui.plain"
+http GET /ui/yasgui.min.js -H 'Accept-Encoding: gzip, deflate, br'
+expect_eq "YASGUI gzip-compressed when accepted" "gzip" "$(header content-encoding)"
+if gzip -dc "$T/body" | cmp -s - "$T/yasgui.plain"; then
+    pass "gzip YASGUI decompresses to the plain one ($(wc -c <"$T/body") vs $(wc -c <"$T/yasgui.plain") bytes)"
+else fail "gzip YASGUI differs from the plain one"; fi
+expect_eq "gzip answer varies by Accept-Encoding" "Accept, Accept-Encoding" "$(header vary)"
 http GET /ui/nothing.js
 expect_status "unknown UI file" 404
 http POST /
