@@ -272,9 +272,11 @@ static sparql_pattern *rewrite(rewriter *rw, sparql_pattern *p)
     return p;
 }
 
-bool geo_rewrite_query(sparql_query *q)
+bool geo_rewrite_pattern(sparql_query *q, sparql_pattern **pattern)
 {
     rewriter rw = {.q = q};
-    q->pattern = rewrite(&rw, q->pattern);
+    *pattern = rewrite(&rw, *pattern);
     return !rw.oom;
 }
+
+bool geo_rewrite_query(sparql_query *q) { return geo_rewrite_pattern(q, &q->pattern); }

@@ -29,5 +29,8 @@
 /* Rewrites every geo:sf*, eh* and rcc8* triple pattern of q in place.
  * False when memory runs out (q is then unusable). */
 bool geo_rewrite_query(sparql_query *q);
+/* The same for one pattern that uses q's arena and variable table (the
+ * WHERE of an update operation, whose request shares one table). */
+bool geo_rewrite_pattern(sparql_query *q, sparql_pattern **pattern);
 
 #endif

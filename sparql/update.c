@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "algebra.h"
+#include "geo_rewrite.h"
 #include "loader.h"
 #include "plan.h"
 #include "service.h"
@@ -954,6 +955,12 @@ ck_status sparql_update_run(ck_txn *write_txn, const char *text, const char *bas
     ck_status st = sparql_update_parse(text, base_iri, &request, err);
     if (st)
         return st;
+    /* geo:sf* triple patterns in a WHERE match computed relations, as in queries */
+    for (size_t i = 0; i < request->n_ops; i++)
+        if (request->ops[i].where && !geo_rewrite_pattern(request->query, &request->ops[i].where)) {
+            sparql_update_free(request);
+            return ck_error_set(err, CK_ERR_NOMEM, "out of memory");
+        }
     updater up = {.txn = write_txn, .request = request};
     if (options)
         up.opt = *options;

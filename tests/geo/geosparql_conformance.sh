@@ -303,6 +303,17 @@ rewritten $QS sfCrosses "road"
 rewritten $QS sfWithin "corner | district | inner | kiosk | tower"
 rewritten $QS sfContains "district"
 rewritten $QS sfOverlaps "overlap"
+# the rewrite applies in the WHERE of an update too (on a copy of the
+# store; one of the five is stored, four are computed)
+cp -r "$D" "$T/updated"
+run "$CITYKG" update --data "$T/updated" "$PREFIXES INSERT { ?f ex:liesInTheDistrict true } WHERE { ?f geo:sfWithin ex:district }"
+run "$CITYKG" query --data "$T/updated" --format csv "$PREFIXES SELECT ?l WHERE { ?f ex:liesInTheDistrict true ; rdfs:label ?l }"
+if [ "$(rows "$T/out")" == "corner | district | inner | kiosk | tower" ]; then
+    pass "$QS: sfWithin as a triple pattern in an update's WHERE"
+else
+    fail "$QS: sfWithin in an update's WHERE: expected 'corner | district | inner | kiosk | tower', got '$(rows "$T/out")' $(head -c 300 "$T/err")"
+    REQ_STATE[$QS]=fail
+fi
 check $QS "between geometries, and between a feature and a geometry" "1,1,0" \
     'SELECT (COUNT(?x) AS ?a) (COUNT(?y) AS ?b) (COUNT(?z) AS ?c) WHERE {
        { BIND(1 AS ?x) ex:I geo:sfWithin ex:S } UNION { BIND(1 AS ?y) ex:inner geo:sfWithin ex:S }
