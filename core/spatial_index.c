@@ -442,7 +442,7 @@ static bool intersects(const ck_envelope *a, const ck_envelope *b)
 /* Rows of one level beyond which a band scan replaces one seek per row. */
 #define ROW_SEEKS_MAX 64
 
-/* Whether key k (of len bytes) is an entry of gr with this crs. */
+/* Whether key is an entry of gr with this crs. */
 static bool key_in(const grid *gr, const MDB_val *key, uint32_t crs)
 {
     size_t at = grid_prefix(gr);
