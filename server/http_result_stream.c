@@ -3,9 +3,11 @@
  * into a bounded spool, optionally through zlib's gzip deflate.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <zlib.h>
 
@@ -145,11 +147,21 @@ result_stream *result_stream_start(result_job job, void *ctx, bool gzip, size_t 
     return rs;
 }
 
-bool result_stream_wait_head(result_stream *rs)
+bool result_stream_wait_head(result_stream *rs, void (*tick)(void *ctx), void *ctx)
 {
     pthread_mutex_lock(&rs->lock);
-    while (!rs->finished && rs->len <= rs->bound)
-        pthread_cond_wait(&rs->changed, &rs->lock);
+    while (!rs->finished && rs->len <= rs->bound) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += 100 * 1000000L;
+        if (until.tv_nsec >= 1000000000L)
+            until.tv_sec++, until.tv_nsec -= 1000000000L;
+        if (pthread_cond_timedwait(&rs->changed, &rs->lock, &until) == ETIMEDOUT && tick) {
+            pthread_mutex_unlock(&rs->lock); /* tick may take its time */
+            tick(ctx);
+            pthread_mutex_lock(&rs->lock);
+        }
+    }
     bool finished = rs->finished;
     if (!finished)
         rs->streaming = true;

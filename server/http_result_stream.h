@@ -34,8 +34,10 @@ typedef struct result_stream result_stream;
 result_stream *result_stream_start(result_job job, void *ctx, bool gzip, size_t bound);
 
 /* Waits until the job has finished or its output has passed the bound.
- * True when it finished (then result_stream_status and _data apply). */
-bool result_stream_wait_head(result_stream *rs);
+ * True when it finished (then result_stream_status and _data apply).
+ * tick(ctx) (tick may be NULL) runs about every 100 ms while it waits:
+ * the server looks there whether the client is still connected. */
+bool result_stream_wait_head(result_stream *rs, void (*tick)(void *ctx), void *ctx);
 /* The finished job's status, with its error in err. */
 ck_status result_stream_status(result_stream *rs, ck_error *err);
 /* The finished job's whole output (compressed when gzip). */

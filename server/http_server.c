@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -187,6 +189,31 @@ void http_respond_stream(http_request *req, const char *content_type, bool gzip)
     queue(req, 200, r, NULL);
 }
 
+/* Whether the client closed its end of req's connection: a read that
+ * does not wait sees the end of the stream. (A client that only shuts
+ * down its sending side looks the same; HTTP clients do not.) */
+static bool client_gone(const http_request *req)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(req->connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (!ci)
+        return false;
+    char c;
+    ssize_t n = recv(ci->connect_fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+}
+
+/* While a job computes the head of its answer: a client that went away
+ * cancels it, so a long query does not run on for nobody. */
+static void watch_client(void *ctx)
+{
+    http_request *req = ctx;
+    if (req->cancelled || !client_gone(req))
+        return;
+    req->client_gone = true;
+    req->cancelled = true;
+}
+
 void http_respond_job(http_request *req, http_job fn, void *job, void (*job_free)(void *),
                       const char *content_type, const char *what)
 {
@@ -198,7 +225,7 @@ void http_respond_job(http_request *req, http_job fn, void *job, void (*job_free
         http_respond_error(req, 503, "cannot start a worker for the request");
         return;
     }
-    if (!result_stream_wait_head(req->stream)) {
+    if (!result_stream_wait_head(req->stream, watch_client, req)) {
         http_respond_stream(req, content_type, gzip);
         return;
     }

@@ -52,6 +52,7 @@ typedef struct http_request {
     bool body_too_large;
     bool started;             /* the handler has seen the headers */
     volatile bool cancelled;  /* set at shutdown or when the client went away */
+    volatile bool client_gone; /* the client closed the connection first (cancelled too) */
     double start_ms;
     unsigned status;          /* of the queued response */
     uint64_t bytes;           /* body bytes sent */

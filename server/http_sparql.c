@@ -130,8 +130,9 @@ static ck_status run_query(void *arg, FILE *out, ck_error *err)
     ck_graph_set_free(readable);
     ck_txn_abort(txn);
     if (st == CK_ERR_CANCELLED && job->req->cancelled && !strstr(err->message, "time limit"))
-        ck_error_set(err, CK_ERR_CANCELLED, "the query was cancelled: the server is shutting "
-                     "down");
+        ck_error_set(err, CK_ERR_CANCELLED, "the query was cancelled: %s",
+                     job->req->client_gone ? "the client closed the connection before the answer began"
+                                           : "the server is shutting down");
     /* a writer failing while its output is fine refused a term the format
      * cannot carry (RDF/XML): another format would do, so 406, not 500 */
     if (st == CK_ERR_IO && !ferror(out))

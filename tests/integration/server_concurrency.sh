@@ -3,7 +3,8 @@
 # buildings: a long query does not block a write (MVCC snapshots, one
 # writer); parallel readers; results past the buffer are streamed, and a
 # query failing while streamed ends the response so that the client sees
-# it (curl exit 18); SIGTERM lets a running query finish within the grace
+# it (curl exit 18); a client that hangs up before the answer begins
+# cancels its query; SIGTERM lets a running query finish within the grace
 # period, cancels one that does not, refuses new connections, exits 0 and
 # leaves a store that `citykg check` accepts.
 . "$(dirname "$0")/lib.sh"
@@ -57,6 +58,21 @@ expect_body_has "the long query is still running after the write" "citykg_querie
 wait "$long"
 expect_eq "the long query ends at its time limit with 503" 503 "$(cat "$T/long.status")"
 grep -q "time limit of 6000 ms" "$T/long.body" && pass "503 says which limit" || fail "503 body: $(cat "$T/long.body")"
+
+# ---- a client that gives up cancels its query ----------------------------------------
+t0=$(ms_now)
+curl -s -o /dev/null --max-time 1 -G "$URL/sparql" --data-urlencode "query=$ENDLESS" || true
+running=1
+for _ in $(seq 100); do
+    curl -s "$URL/metrics" | grep -q '^citykg_queries_running 0' && { running=0; break; }
+    sleep 0.05
+done
+gone_ms=$(($(ms_now) - t0))
+expect_eq "the query of a client that hung up after 1 s stops" 0 "$running"
+[ "$gone_ms" -lt 4000 ] && pass "it stopped $gone_ms ms after the request, before its 6 s limit" ||
+    fail "it ran $gone_ms ms"
+grep -q '"error":"the query was cancelled: the client closed the connection before the answer began"' "$SERVER_LOG" &&
+    pass "the log line says the client hung up" || fail "no log line for the client that hung up"
 
 # ---- parallel readers ------------------------------------------------------------------
 COUNT="$P SELECT (COUNT(?b) AS ?n) { ?b a c:Building }"

@@ -221,7 +221,7 @@ static void test_result_stream(void **state)
     /* small: finished within the bound, whole */
     job_spec small = {1000, false, false};
     result_stream *rs = result_stream_start(job, &small, false, 4096);
-    assert_true(result_stream_wait_head(rs));
+    assert_true(result_stream_wait_head(rs, NULL, NULL));
     assert_int_equal(result_stream_status(rs, NULL), CK_OK);
     size_t len;
     assert_non_null(result_stream_data(rs, &len));
@@ -230,7 +230,7 @@ static void test_result_stream(void **state)
     /* small failure: the error, before anything is sent */
     job_spec small_fail = {100, true, false};
     rs = result_stream_start(job, &small_fail, false, 4096);
-    assert_true(result_stream_wait_head(rs));
+    assert_true(result_stream_wait_head(rs, NULL, NULL));
     ck_error err = {0};
     assert_int_equal(result_stream_status(rs, &err), CK_ERR_CANCELLED);
     assert_string_equal(err.message, "time limit");
@@ -238,7 +238,7 @@ static void test_result_stream(void **state)
     /* large: streamed completely, in order */
     job_spec large = {1 << 20, false, false};
     rs = result_stream_start(job, &large, false, 4096);
-    assert_false(result_stream_wait_head(rs));
+    assert_false(result_stream_wait_head(rs, NULL, NULL));
     char *data;
     ssize_t last;
     len = read_all(rs, &data, &last);
@@ -250,7 +250,7 @@ static void test_result_stream(void **state)
     /* large failure: cut, and the job's last write ("END") never sent */
     job_spec large_fail = {1 << 20, true, false};
     rs = result_stream_start(job, &large_fail, false, 4096);
-    assert_false(result_stream_wait_head(rs));
+    assert_false(result_stream_wait_head(rs, NULL, NULL));
     len = read_all(rs, &data, &last);
     assert_int_equal(last, -2);
     assert_true(len <= 1 << 20);
@@ -262,7 +262,7 @@ static void test_result_stream(void **state)
     job_spec noisy = {1 << 20, false, true};
     for (size_t bound = 1 << 20; bound; bound = bound > 64 ? 64 : 0) {
         rs = result_stream_start(job, &noisy, true, bound);
-        bool finished = result_stream_wait_head(rs);
+        bool finished = result_stream_wait_head(rs, NULL, NULL);
         assert_true(finished == (bound > 64));
         const char *z = NULL;
         data = NULL;
@@ -289,7 +289,7 @@ static void test_result_stream(void **state)
     }
     /* abandoned by the reader: the worker ends, free returns */
     rs = result_stream_start(job, &large, false, 4096);
-    assert_false(result_stream_wait_head(rs));
+    assert_false(result_stream_wait_head(rs, NULL, NULL));
     result_stream_free(rs);
 }
 
