@@ -14,7 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const quad_perm_names[PERM_COUNT] = {"spog", "posg", "ospg", "gspo", "gpos", "gosp"};
+const char *const quad_perm_names[PERM_COUNT] = {"spog", "posg", "ospg", "gspo",
+                                                "gpos", "gosp", "psog"};
 
 void quad_to_row(quad_perm perm, const ck_quad *q, quad_row *r)
 {
@@ -25,6 +26,7 @@ void quad_to_row(quad_perm perm, const ck_quad *q, quad_row *r)
     case PERM_GSPO: *r = (quad_row){{q->g, q->s, q->p, q->o}}; break;
     case PERM_GPOS: *r = (quad_row){{q->g, q->p, q->o, q->s}}; break;
     case PERM_GOSP: *r = (quad_row){{q->g, q->o, q->s, q->p}}; break;
+    case PERM_PSOG: *r = (quad_row){{q->p, q->s, q->o, q->g}}; break;
     default: break;
     }
 }
@@ -39,6 +41,7 @@ void row_to_quad(quad_perm perm, const quad_row *r, ck_quad *q)
     case PERM_GSPO: *q = (ck_quad){.g = c[0], .s = c[1], .p = c[2], .o = c[3]}; break;
     case PERM_GPOS: *q = (ck_quad){.g = c[0], .p = c[1], .o = c[2], .s = c[3]}; break;
     case PERM_GOSP: *q = (ck_quad){.g = c[0], .o = c[1], .s = c[2], .p = c[3]}; break;
+    case PERM_PSOG: *q = (ck_quad){.p = c[0], .s = c[1], .o = c[2], .g = c[3]}; break;
     default: break;
     }
 }

@@ -40,7 +40,12 @@
 
 typedef struct { uint64_t c[4]; } quad_row;
 
-typedef enum { PERM_SPOG, PERM_POSG, PERM_OSPG, PERM_GSPO, PERM_GPOS, PERM_GOSP, PERM_COUNT } quad_perm;
+/* psog (format 4) holds each predicate's rows in subject order, for star
+ * joins that walk several predicates' ranges in step; a format-3 store
+ * opened read-only has no psog (ck_store.has_psog). */
+typedef enum {
+    PERM_SPOG, PERM_POSG, PERM_OSPG, PERM_GSPO, PERM_GPOS, PERM_GOSP, PERM_PSOG, PERM_COUNT
+} quad_perm;
 
 extern const char *const quad_perm_names[PERM_COUNT];
 
