@@ -741,6 +741,27 @@ corrupt:
     return CK_ERR_CORRUPT;
 }
 
+ck_status quad_index_cursor_skip_to(quad_index_cursor *c, const quad_row *row, ck_error *err)
+{
+    if (c->done)
+        return CK_OK;
+    /* a seek to the whole row finds the first row >= it; then the range is
+     * the cursor's own prefix again, and its counts go on */
+    quad_row prefix = c->prefix;
+    int prefix_len = c->prefix_len;
+    uint64_t blocks = c->blocks, returned = c->returned, first = c->first_block_rows;
+    quad_row block_was = c->block_first;
+    bool loaded_was = c->loaded;
+    ck_status st = quad_index_cursor_seek(c, row, 4, err);
+    c->prefix = prefix;
+    c->prefix_len = prefix_len;
+    bool same_block = loaded_was && c->loaded && !quad_row_cmp(&block_was, &c->block_first);
+    c->blocks = blocks + (c->loaded && !same_block);
+    c->returned = returned;
+    c->first_block_rows = first;
+    return st;
+}
+
 const quad_row *quad_index_cursor_next(quad_index_cursor *c)
 {
     while (!c->done) {

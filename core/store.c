@@ -577,6 +577,21 @@ bool ck_scan_next(ck_scan *sc, ck_quad *q)
 const ck_error *ck_scan_error(const ck_scan *sc) { return &sc->error; }
 const char *ck_scan_order(const ck_scan *sc) { return quad_perm_names[sc->perm]; }
 
+ck_status ck_scan_skip_to_subject(ck_scan *sc, ck_id s, ck_error *err)
+{
+    quad_index_cursor *c = &sc->cursor;
+    if (sc->perm != PERM_PSOG || sc->graphs || c->prefix_len != 1)
+        return ck_error_set(err, CK_ERR_INVALID, "only a scan of one predicate's psog range "
+                                                 "can skip to a subject");
+    ck_scan_work *w = &sc->txn->work;
+    w->seeks++;
+    quad_row to = {{c->prefix.c[0], s, 0, 0}};
+    ck_status st = quad_index_cursor_skip_to(c, &to, &sc->error);
+    if (st && err)
+        *err = sc->error;
+    return st;
+}
+
 bool ck_by_subject_ready(const ck_txn *t) { return t->store->has_psog; }
 
 void ck_scan_close(ck_scan *sc)

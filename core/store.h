@@ -151,6 +151,12 @@ ck_status ck_scan_reset(ck_txn *txn, ck_scan *scan, const ck_pattern *pattern, c
 bool ck_scan_next(ck_scan *scan, ck_quad *quad);
 const ck_error *ck_scan_error(const ck_scan *scan);
 const char *ck_scan_order(const ck_scan *scan);
+/* Moves a by_subject scan of a whole predicate (p bound, s not; read from
+ * psog) on to its first quad with subject >= s, which must be greater than
+ * the subject of the quad returned last: a merge of several predicates'
+ * ranges skips a stretch of subjects without decoding it. CK_ERR_INVALID
+ * for any other scan. */
+ck_status ck_scan_skip_to_subject(ck_scan *scan, ck_id s, ck_error *err);
 /* Whether the store has the psog permutation that ck_pattern.by_subject
  * reads (false for a format-3 store opened read-only). */
 bool ck_by_subject_ready(const ck_txn *txn);
