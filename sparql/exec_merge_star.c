@@ -128,6 +128,11 @@ static bool star_match(merge_star_op *m, ck_id s)
 {
     if (s == m->subject) /* left rows repeating a subject */
         return m->matched;
+    if (s < m->subject) { /* the scans only move forward */
+        ck_error_set(&m->base.ctx->error, CK_ERR_INVALID,
+                     "internal error: a psog star join's left rows are not sorted by subject");
+        return false;
+    }
     m->subject = s;
     m->matched = false;
     for (int i = 0; i < m->star.n; i++)

@@ -576,31 +576,24 @@ static exec_op *plan_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *
                     used[i] = true;
                     done++;
                 }
+            /* over psog where many subjects come sorted (merge_star_worth),
+             * else one spog scan per subject */
             bool merged = op == driver && !keep_order &&
                           merge_star_worth(pl, &star, driver_pattern ? driver_est : -1);
-            if (merged) {
-                if (!driver_pattern || !scan_sorted_by(driver_pattern, star.s_slot)) {
+            if (merged || star.n > 1) {
+                bool sort = merged ? !driver_pattern || !scan_sorted_by(driver_pattern, star.s_slot)
+                                   : op == driver && !keep_order &&
+                                         sort_before_lookups(pl, driver_pattern, driver_est,
+                                                             star.s_slot);
+                if (sort) {
                     op = exec_sort_by_slot_new(&pl->exec, op, star.s_slot);
-                    note(pl, op, driver_est, "sort by ?%s (for the merge)",
-                         pl->query->var_names[star.s_slot]);
+                    note(pl, op, driver_est, "sort by ?%s (for the %s)",
+                         pl->query->var_names[star.s_slot], merged ? "merge" : "lookups");
                 }
-                op = exec_merge_star_new(&pl->exec, op, &star);
-                note(pl, op, est[best], "merge star join ?%s over psog (%d triples)",
-                     pl->query->var_names[star.s_slot], star.n);
-                for (int k = 0; k < star.n; k++)
-                    bound[star.o_slot[k]] = true;
-                continue;
-            }
-            if (star.n > 1) {
-                if (op == driver && !keep_order &&
-                    sort_before_lookups(pl, driver_pattern, driver_est, star.s_slot)) {
-                    op = exec_sort_by_slot_new(&pl->exec, op, star.s_slot);
-                    note(pl, op, driver_est, "sort by ?%s (for the lookups)",
-                         pl->query->var_names[star.s_slot]);
-                }
-                op = exec_star_join_new(&pl->exec, op, &star);
-                note(pl, op, est[best], "star join ?%s (%d triples)",
-                     pl->query->var_names[star.s_slot], star.n);
+                op = merged ? exec_merge_star_new(&pl->exec, op, &star)
+                            : exec_star_join_new(&pl->exec, op, &star);
+                note(pl, op, est[best], "%sstar join ?%s%s (%d triples)", merged ? "merge " : "",
+                     pl->query->var_names[star.s_slot], merged ? " over psog" : "", star.n);
                 for (int k = 0; k < star.n; k++)
                     bound[star.o_slot[k]] = true;
                 continue;

@@ -68,6 +68,14 @@ static void random_writes(ck_store *store, model *m, unsigned *seed, size_t n)
     free(batch);
 }
 
+/* m: the store's terms, and the quads of one transaction of random writes. */
+static void random_store(ck_store *store, model *m, unsigned *seed, size_t n)
+{
+    memset(m, 0, sizeof *m);
+    intern_terms(store, m);
+    random_writes(store, m, seed, n);
+}
+
 static int index_of(const ck_id *ids, int n, ck_id id)
 {
     for (int i = 0; i < n; i++)
@@ -120,10 +128,10 @@ static void test_random_adds_and_removes(void **state)
 {
     fixture *f = *state;
     static model m;
-    memset(&m, 0, sizeof m);
-    intern_terms(f->store, &m);
     unsigned seed = 7;
-    for (int i = 0; i < 5; i++) {
+    random_store(f->store, &m, &seed, 3000);
+    expect_by_subject_scans(f->store, &m, true);
+    for (int i = 0; i < 4; i++) {
         random_writes(f->store, &m, &seed, 3000);
         expect_by_subject_scans(f->store, &m, true);
     }
@@ -135,10 +143,8 @@ static void test_skip_to_subject(void **state)
 {
     fixture *f = *state;
     static model m;
-    memset(&m, 0, sizeof m);
-    intern_terms(f->store, &m);
     unsigned seed = 11;
-    random_writes(f->store, &m, &seed, 6000);
+    random_store(f->store, &m, &seed, 6000);
     ck_txn *t;
     ck_error err;
     must(ck_txn_begin_read(f->store, &t, &err), &err);
@@ -197,10 +203,8 @@ static void test_format_3_store(void **state)
 {
     fixture *f = *state;
     static model m;
-    memset(&m, 0, sizeof m);
-    intern_terms(f->store, &m);
     unsigned seed = 3;
-    random_writes(f->store, &m, &seed, 4000);
+    random_store(f->store, &m, &seed, 4000);
     ck_store_close(f->store);
     f->store = NULL;
     make_format_3(f->dir);
