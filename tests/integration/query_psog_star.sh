@@ -7,8 +7,8 @@
 # the same triple in two graphs and in the default graph (one solution in
 # the union default graph), subjects written out of id order, and a
 # constant-object triple (?b a :Building) that not every subject has.
-# GRAPH ?g, FROM and a restricted caller must not read psog (and still
-# agree).
+# GRAPH ?g, FROM, the strict default graph and a restricted caller must
+# not read psog (and still agree).
 . "$(dirname "$0")/lib.sh"
 
 N=30000
@@ -26,8 +26,10 @@ awk -v n=$N -v x=$X 'BEGIN {
             printf "%s <%s/inDistrict> <%s/d/%d> <%s/g1> .\n", s, x, x, (b + 1) % 12, x
         if (b % 5 == 1)      # some repeat their district in a second graph
             printf "%s <%s/inDistrict> <%s/d/%d> <%s/g2> .\n", s, x, x, b % 12, x
-        if (b % 11 == 2)     # and some in the default graph
+        if (b % 11 == 2) {   # and some in the default graph
             printf "%s <%s/inDistrict> <%s/d/%d> .\n", s, x, x, b % 12
+            printf "%s <%s/listed> \"%s\"^^<http://www.w3.org/2001/XMLSchema#boolean> .\n", s, x, (b % 3 == 0 ? "true" : "false")
+        }
         if (b % 13 != 5)     # some have no height
             printf "%s <%s/height> \"%d\"^^<http://www.w3.org/2001/XMLSchema#integer> <%s/g2> .\n", s, x, b % 40, x
         if (b % 89 == 3)     # a few have two
@@ -79,6 +81,8 @@ NAMED="PREFIX x: <$X/>
 SELECT ?g ?d (COUNT(?b) AS ?n)
 WHERE { GRAPH ?g { ?b x:inDistrict ?d ; x:listed ?l } } GROUP BY ?g ?d ORDER BY ?g ?d"
 compare "GRAPH ?g" "$NAMED" no
+
+compare "the strict default graph" "$PAIR" no --strict-default-graph
 
 FROM="PREFIX x: <$X/>
 SELECT ?d (COUNT(?b) AS ?n) FROM <$X/g1> FROM <$X/g2>
