@@ -187,9 +187,9 @@ ck_status ck_store_open(const char *dir, unsigned flags, ck_store **out, ck_erro
                             "%s has store format %llu; this citykg reads formats %d to %d", dir,
                             (unsigned long long)version, CK_FORMAT_OLDEST, CK_FORMAT_VERSION);
     }
-    if (version < 4 && readonly) {
+    if (version < CK_FORMAT_PSOG && readonly) {
         s->has_psog = false; /* format 3: none */
-    } else if (version < 4) {
+    } else if (version < CK_FORMAT_PSOG) {
         ck_status st = store_build_psog(s, txn, err);
         rc = st ? 0 : meta_put_u64(txn, s->meta, meta_key_version, CK_FORMAT_VERSION);
         if (st || rc) {
@@ -366,6 +366,8 @@ static ck_status apply_batch(ck_txn *t, const ck_quad *quads, size_t n, bool ins
         if (flags[i])
             base[k++] = base[i];
     st = stats_apply(t, base, k, inserting ? 1 : -1, err);
+    if (st == CK_OK)
+        st = apply_psog(t, base, work, tmp, k, inserting, err);
 
     /* spog sorted -> gspo needs only a stable sort by graph; likewise posg ->
      * gpos and ospg -> gosp. */
@@ -396,8 +398,6 @@ static ck_status apply_batch(ck_txn *t, const ck_quad *quads, size_t n, bool ins
                  ? quad_index_insert(t->mdb, t->store->index[second], work, k, NULL, NULL, err)
                  : quad_index_remove(t->mdb, t->store->index[second], work, k, NULL, NULL, err);
     }
-    if (st == CK_OK)
-        st = apply_psog(t, base, work, tmp, k, inserting, err);
     if (st == CK_OK && changed_out)
         *changed_out = k;
 done:

@@ -27,6 +27,7 @@
 /* The oldest format still read: a format-3 store opened for writing gets
  * its psog built (store_upgrade.c); read-only it is read without psog. */
 #define CK_FORMAT_OLDEST 3
+#define CK_FORMAT_PSOG 4 /* the first format with psog */
 
 struct ck_store {
     MDB_env *env;
