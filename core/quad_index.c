@@ -14,7 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const quad_perm_names[PERM_COUNT] = {"spog", "posg", "ospg", "gspo", "gpos", "gosp"};
+const char *const quad_perm_names[PERM_COUNT] = {"spog", "posg", "ospg", "gspo",
+                                                "gpos", "gosp", "psog"};
 
 void quad_to_row(quad_perm perm, const ck_quad *q, quad_row *r)
 {
@@ -25,6 +26,7 @@ void quad_to_row(quad_perm perm, const ck_quad *q, quad_row *r)
     case PERM_GSPO: *r = (quad_row){{q->g, q->s, q->p, q->o}}; break;
     case PERM_GPOS: *r = (quad_row){{q->g, q->p, q->o, q->s}}; break;
     case PERM_GOSP: *r = (quad_row){{q->g, q->o, q->s, q->p}}; break;
+    case PERM_PSOG: *r = (quad_row){{q->p, q->s, q->o, q->g}}; break;
     default: break;
     }
 }
@@ -39,6 +41,7 @@ void row_to_quad(quad_perm perm, const quad_row *r, ck_quad *q)
     case PERM_GSPO: *q = (ck_quad){.g = c[0], .s = c[1], .p = c[2], .o = c[3]}; break;
     case PERM_GPOS: *q = (ck_quad){.g = c[0], .p = c[1], .o = c[2], .s = c[3]}; break;
     case PERM_GOSP: *q = (ck_quad){.g = c[0], .o = c[1], .s = c[2], .p = c[3]}; break;
+    case PERM_PSOG: *q = (ck_quad){.p = c[0], .s = c[1], .o = c[2], .g = c[3]}; break;
     default: break;
     }
 }
@@ -782,6 +785,27 @@ corrupt:
     if (err)
         *err = c->error;
     return CK_ERR_CORRUPT;
+}
+
+ck_status quad_index_cursor_skip_to(quad_index_cursor *c, const quad_row *row, ck_error *err)
+{
+    if (c->done)
+        return CK_OK;
+    /* a seek to the whole row finds the first row >= it; then the range is
+     * the cursor's own prefix again, and its counts go on */
+    quad_row prefix = c->prefix;
+    int prefix_len = c->prefix_len;
+    uint64_t blocks = c->blocks, returned = c->returned, first = c->first_block_rows;
+    quad_row block_was = c->block_first;
+    bool loaded_was = c->loaded;
+    ck_status st = quad_index_cursor_seek(c, row, 4, err);
+    c->prefix = prefix;
+    c->prefix_len = prefix_len;
+    bool same_block = loaded_was && c->loaded && !quad_row_cmp(&block_was, &c->block_first);
+    c->blocks = blocks + (c->loaded && !same_block);
+    c->returned = returned;
+    c->first_block_rows = first;
+    return st;
 }
 
 const quad_row *quad_index_cursor_next(quad_index_cursor *c)

@@ -44,7 +44,12 @@
 
 typedef struct { uint64_t c[4]; } quad_row;
 
-typedef enum { PERM_SPOG, PERM_POSG, PERM_OSPG, PERM_GSPO, PERM_GPOS, PERM_GOSP, PERM_COUNT } quad_perm;
+/* psog (format 4) holds each predicate's rows in subject order, for star
+ * joins that walk several predicates' ranges in step; a format-3 store
+ * opened read-only has no psog (ck_store.has_psog). */
+typedef enum {
+    PERM_SPOG, PERM_POSG, PERM_OSPG, PERM_GSPO, PERM_GPOS, PERM_GOSP, PERM_PSOG, PERM_COUNT
+} quad_perm;
 
 extern const char *const quad_perm_names[PERM_COUNT];
 
@@ -107,6 +112,11 @@ ck_status quad_index_cursor_open(quad_index_cursor *c, MDB_txn *txn, MDB_dbi dbi
  * of an index join; cheap when the prefix falls in the block loaded. */
 ck_status quad_index_cursor_seek(quad_index_cursor *c, const quad_row *prefix, int prefix_len,
                                  ck_error *err);
+/* Moves on to the first row >= row (which must come after the row
+ * returned last) within the cursor's prefix: cheap within the loaded block
+ * (its restart rows), one B-tree seek beyond it, so a merge can skip a
+ * long stretch without decoding it. */
+ck_status quad_index_cursor_skip_to(quad_index_cursor *c, const quad_row *row, ck_error *err);
 /* Returns the next row, or NULL at the end (or on error: c->error.code set). */
 const quad_row *quad_index_cursor_next(quad_index_cursor *c);
 /* Ends an iteration with an estimate of the matching rows not yet returned:

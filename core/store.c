@@ -126,6 +126,9 @@ static int open_databases(ck_store *s, MDB_txn *txn, bool create)
         rc = mdb_dbi_open(txn, "stats", c, &s->stats);
     for (int i = 0; i < PERM_COUNT && !rc; i++)
         rc = mdb_dbi_open(txn, quad_perm_names[i], c, &s->index[i]);
+    s->has_psog = rc == 0;
+    if (rc == MDB_NOTFOUND && !create)
+        rc = 0; /* a format-3 store read as it is: no psog (it is opened last) */
     if (!rc) {
         /* stores older than access control have no acl database; read-only
          * they simply have no tokens and no levels */
@@ -210,20 +213,32 @@ ck_status ck_store_open(const char *dir, unsigned flags, ck_store **out, ck_erro
         ck_store_close(s);
         return err ? err->code : CK_ERR_IO;
     }
-    if (!rc && version == CK_FORMAT_VERSION)
-        rc = spatial_open(s, txn, readonly);
+    if (version < CK_FORMAT_OLDEST || version > CK_FORMAT_VERSION) {
+        mdb_txn_abort(txn);
+        ck_store_close(s);
+        return ck_error_set(err, CK_ERR_INVALID,
+                            "%s has store format %llu; this citykg reads formats %d to %d", dir,
+                            (unsigned long long)version, CK_FORMAT_OLDEST, CK_FORMAT_VERSION);
+    }
+    if (version < CK_FORMAT_PSOG && readonly) {
+        s->has_psog = false; /* format 3: none */
+    } else if (version < CK_FORMAT_PSOG) {
+        ck_status st = store_build_psog(s, txn, err);
+        rc = st ? 0 : meta_put_u64(txn, s->meta, meta_key_version, CK_FORMAT_VERSION);
+        if (st || rc) {
+            mdb_txn_abort(txn);
+            if (rc)
+                ck_lmdb_error(err, rc, "upgrading the store format");
+            ck_store_close(s);
+            return err ? err->code : CK_ERR_IO;
+        }
+    }
+    rc = spatial_open(s, txn, readonly);
     if (rc) {
         mdb_txn_abort(txn);
         ck_lmdb_error(err, rc, "opening the spatial index");
         ck_store_close(s);
         return err ? err->code : CK_ERR_IO;
-    }
-    if (version != CK_FORMAT_VERSION) {
-        mdb_txn_abort(txn);
-        ck_store_close(s);
-        return ck_error_set(err, CK_ERR_INVALID,
-                            "%s has store format %llu; this citykg reads format %d", dir,
-                            (unsigned long long)version, CK_FORMAT_VERSION);
     }
     if (!readonly) {
         ck_status gs = graph_blocks_open(s, txn, err);
@@ -339,9 +354,22 @@ ck_status ck_txn_commit(ck_txn *t, ck_error *err)
 
 /* ---- adding and removing quads ------------------------------------------- */
 
-/* Applies a batch to all six permutations. rows arrive in spog layout and
+/* Applies the changed quads (sorted spog rows) to psog: a stable sort by
+ * predicate turns spog order into psog order. work and tmp hold n rows. */
+static ck_status apply_psog(ck_txn *t, const quad_row *spog, quad_row *work, quad_row *tmp,
+                            size_t n, bool inserting, ck_error *err)
+{
+    for (size_t i = 0; i < n; i++)
+        work[i] = (quad_row){{spog[i].c[1], spog[i].c[0], spog[i].c[2], spog[i].c[3]}};
+    quad_rows_sort_by_first(work, tmp, n);
+    MDB_dbi dbi = t->store->index[PERM_PSOG];
+    return inserting ? quad_index_insert(t->mdb, dbi, work, n, false, NULL, NULL, err)
+                     : quad_index_remove(t->mdb, dbi, work, n, false, NULL, NULL, err);
+}
+
+/* Applies a batch to all seven permutations. rows arrive in spog layout and
  * are sorted here; only the quads that actually change (new ones when
- * inserting, present ones when removing) reach the other five indexes. */
+ * inserting, present ones when removing) reach the other six indexes. */
 static ck_status apply_batch(ck_txn *t, const ck_quad *quads, size_t n, bool inserting,
                              size_t *changed_out, ck_error *err)
 {
@@ -379,6 +407,8 @@ static ck_status apply_batch(ck_txn *t, const ck_quad *quads, size_t n, bool ins
         if (flags[i])
             base[k++] = base[i];
     st = stats_apply(t, base, k, inserting ? 1 : -1, err);
+    if (st == CK_OK)
+        st = apply_psog(t, base, work, tmp, k, inserting, err);
 
     /* spog sorted -> gspo needs only a stable sort by graph; likewise posg ->
      * gpos and ospg -> gosp. */
@@ -444,10 +474,14 @@ struct ck_scan {
     ck_error error;
 };
 
-/* Picks the permutation whose leading columns are exactly the bound ones. */
-static quad_perm choose_perm(const ck_pattern *p)
+/* Picks the permutation whose leading columns are exactly the bound ones;
+ * psog for a pattern asking for subject order that posg (p and o bound)
+ * would not give, where the store has it. */
+static quad_perm choose_perm(const ck_store *store, const ck_pattern *p)
 {
     bool s = p->s, pr = p->p, o = p->o;
+    if (p->by_subject && pr && !o && !p->g_bound && !p->graphs && store->has_psog)
+        return PERM_PSOG;
     if (p->g_bound) {
         if (pr && !s)
             return PERM_GPOS;
@@ -483,7 +517,7 @@ static int scan_prefix(const ck_pattern *p, quad_perm perm, quad_row *prefix)
 /* Opens sc's cursor (or merged cursors) for p. */
 static ck_status scan_start(ck_txn *t, ck_scan *sc, const ck_pattern *p, ck_error *err)
 {
-    sc->perm = choose_perm(p);
+    sc->perm = choose_perm(t->store, p);
     sc->graphs = NULL;
     quad_row prefix;
     if (over_graph_set(p)) {
@@ -539,7 +573,7 @@ ck_status ck_scan_open(ck_txn *t, const ck_pattern *p, ck_scan **out, ck_error *
 
 ck_status ck_scan_reset(ck_txn *t, ck_scan *sc, const ck_pattern *p, ck_error *err)
 {
-    quad_perm perm = choose_perm(p);
+    quad_perm perm = choose_perm(t->store, p);
     const ck_graph_set *graphs = over_graph_set(p) ? p->graphs : NULL;
     sc->error = (ck_error){0};
     if (perm == sc->perm && graphs == sc->graphs) {
@@ -586,6 +620,23 @@ bool ck_scan_next(ck_scan *sc, ck_quad *q)
 
 const ck_error *ck_scan_error(const ck_scan *sc) { return &sc->error; }
 const char *ck_scan_order(const ck_scan *sc) { return quad_perm_names[sc->perm]; }
+
+ck_status ck_scan_skip_to_subject(ck_scan *sc, ck_id s, ck_error *err)
+{
+    quad_index_cursor *c = &sc->cursor;
+    if (sc->perm != PERM_PSOG || sc->graphs || c->prefix_len != 1)
+        return ck_error_set(err, CK_ERR_INVALID, "only a scan of one predicate's psog range "
+                                                 "can skip to a subject");
+    ck_scan_work *w = &sc->txn->work;
+    w->seeks++;
+    quad_row to = {{c->prefix.c[0], s, 0, 0}};
+    ck_status st = quad_index_cursor_skip_to(c, &to, &sc->error);
+    if (st && err)
+        *err = sc->error;
+    return st;
+}
+
+bool ck_by_subject_ready(const ck_txn *t) { return t->store->has_psog; }
 
 void ck_scan_close(ck_scan *sc)
 {
@@ -649,7 +700,7 @@ ck_status ck_count(ck_txn *t, const ck_pattern *p, uint64_t *out, ck_error *err)
 ck_status ck_count_matches(ck_txn *t, const ck_pattern *p, bool merge_graphs, uint64_t *out,
                            ck_error *err)
 {
-    quad_perm perm = choose_perm(p);
+    quad_perm perm = choose_perm(t->store, p);
     quad_row prefix;
     int bound = scan_prefix(p, perm, &prefix);
     /* without g bound the permutation ends in g: copies are adjacent */

@@ -11,7 +11,8 @@
  * Quads are (g, s, p, o) of term ids (term.h); g == CK_DEFAULT_GRAPH is the
  * default graph. They are kept in six sorted permutations (spog posg ospg
  * gspo gpos gosp), so every pattern of bound and unbound positions is one
- * range scan. Each permutation stores runs of consecutive quads as compressed
+ * range scan, and a seventh, psog, giving each predicate's quads in subject
+ * order (ck_pattern.by_subject). Each permutation stores runs of consecutive quads as compressed
  * blocks (quad_index.h). Statistics per predicate and per graph are updated in
  * the same transaction as the quads.
  *
@@ -121,12 +122,20 @@ ck_status ck_quads_remove(ck_txn *txn, const ck_quad *quads, size_t n, size_t *r
  * only those graphs' own ranges (graph_scan.h): its work never depends on
  * the quads of other graphs, at the cost of one seek per graph of the set.
  * Quads come in the same order as without the set. The set is borrowed: it
- * must outlive the scan. */
+ * must outlive the scan.
+ *
+ * by_subject asks, for a pattern with p bound and o, g and graphs not, for
+ * quads in subject order (then object, then graph) from the psog
+ * permutation: several predicates' ranges can then be walked in step by
+ * subject. Without psog (ck_by_subject_ready false) the flag is ignored.
+ * Never for a set of graphs: psog is not graph-first, so a restricted
+ * caller's work would depend on graphs it cannot read. */
 typedef struct ck_scan ck_scan;
 typedef struct {
     ck_id g, s, p, o;
     bool g_bound;
     const ck_graph_set *graphs;
+    bool by_subject;
 } ck_pattern;
 
 ck_status ck_scan_open(ck_txn *txn, const ck_pattern *pattern, ck_scan **out, ck_error *err);
@@ -142,6 +151,15 @@ ck_status ck_scan_reset(ck_txn *txn, ck_scan *scan, const ck_pattern *pattern, c
 bool ck_scan_next(ck_scan *scan, ck_quad *quad);
 const ck_error *ck_scan_error(const ck_scan *scan);
 const char *ck_scan_order(const ck_scan *scan);
+/* Moves a by_subject scan of a whole predicate (p bound, s not; read from
+ * psog) on to its first quad with subject >= s, which must be greater than
+ * the subject of the quad returned last: a merge of several predicates'
+ * ranges skips a stretch of subjects without decoding it. CK_ERR_INVALID
+ * for any other scan. */
+ck_status ck_scan_skip_to_subject(ck_scan *scan, ck_id s, ck_error *err);
+/* Whether the store has the psog permutation that ck_pattern.by_subject
+ * reads (false for a format-3 store opened read-only). */
+bool ck_by_subject_ready(const ck_txn *txn);
 void ck_scan_close(ck_scan *scan);
 
 /* Index work done by a transaction's scans so far (closed or reset ones,

@@ -7,7 +7,9 @@
  *   id2term   id (8 bytes BE) -> term bytes (dict.c)
  *   term2id   hash (8 bytes BE) -> id, DUPSORT|DUPFIXED for hash collisions
  *   stats     'p'|id or 'g'|id (9 bytes) -> quad count (8 bytes BE)
- *   spog ...  the six permutation indexes (quad_index.h)
+ *   spog ...  the permutation indexes (quad_index.h): six graph-complete
+ *             ones, and psog (format 4), absent from a format-3 store
+ *             opened read-only
  *   acl       tokens and graph access levels (acl.c); absent from stores
  *             made before it existed and only opened read-only since
  *   spatial   envelopes of geometry literals (spatial_index.h)
@@ -21,12 +23,18 @@
 #include "quad_index.h"
 #include "store.h"
 
-#define CK_FORMAT_VERSION 3 /* 2: restart points in index blocks; 3: inline numbers, dateTimes */
+#define CK_FORMAT_VERSION 4 /* 2: restart points in index blocks; 3: inline numbers, dateTimes;
+                               4: the psog permutation */
+/* The oldest format still read: a format-3 store opened for writing gets
+ * its psog built (store_upgrade.c); read-only it is read without psog. */
+#define CK_FORMAT_OLDEST 3
+#define CK_FORMAT_PSOG 4 /* the first format with psog */
 
 struct ck_store {
     MDB_env *env;
     MDB_dbi meta, id2term, term2id, stats;
     MDB_dbi index[PERM_COUNT];
+    bool has_psog; /* false: a format-3 store opened read-only */
     MDB_dbi acl;
     bool has_acl; /* false: an old store opened read-only, no tokens, no levels */
     MDB_dbi spatial, spatial_graphs; /* spatial_index.c */
@@ -67,6 +75,12 @@ ck_status spatial_note_term(ck_txn *txn, const ck_term *t, ck_id id, ck_error *e
 /* Keeps the graph grid current after the quads (spog rows) were added or
  * removed: called once the six indexes hold the change. */
 ck_status spatial_note_quads(ck_txn *txn, const quad_row *spog, size_t n, bool inserting, ck_error *err);
+
+/* store_upgrade.c */
+/* Builds the psog permutation of a format-3 store from its posg, in txn
+ * (the store opening's write transaction), with progress on stderr for
+ * large stores. */
+ck_status store_build_psog(ck_store *s, MDB_txn *txn, ck_error *err);
 
 /* stats.c */
 /* Adds sign (+1 or -1) per quad to the per-predicate and per-graph counts

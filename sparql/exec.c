@@ -327,6 +327,7 @@ static bool cursor_seek(pattern_cursor *c, const ck_id *bindings)
         return true;
     }
     q.graphs = c->scan_graphs;
+    q.by_subject = p->by_subject;
     if (c->memo && memo_begin(c->memo, c->ctx, &q))
         return true;
     if (c->scan)

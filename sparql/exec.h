@@ -63,6 +63,10 @@ typedef struct {
     exec_slot g;              /* for EXEC_GRAPH_NAMED */
     const ck_id *graph_set;   /* for EXEC_GRAPH_SET (borrowed) */
     size_t n_graph_set;
+    /* the scan reads psog: rows in subject order (ck_pattern.by_subject);
+     * the planner sets it only where the store has psog and the scan is
+     * neither restricted to readable graphs nor bound to a graph */
+    bool by_subject;
 } exec_pattern;
 
 /* Whether a quad of graph g belongs to the pattern's graph context. */
@@ -145,6 +149,16 @@ typedef struct {
 /* For every left row, the matches of all the star's triples at once: one
  * scan over the subject's triples instead of one lookup per triple. */
 exec_op *exec_star_join_new(exec_ctx *ctx, exec_op *left, const exec_star *star);
+
+/* The star join of exec_star_join_new over left rows sorted by the
+ * subject (ascending): each star triple's predicate range is read from
+ * psog, in subject order, all of them in step with the left rows, so only
+ * the star's own rows are decoded (a subject's spog range holds all its
+ * triples) and a stretch of subjects the left rows skip is passed by a
+ * seek. EXEC_GRAPH_UNION only; never for a restricted caller
+ * (ctx->readable: psog is not graph-first). Needs ck_by_subject_ready.
+ * Defined in exec_merge_star.c. */
+exec_op *exec_merge_star_new(exec_ctx *ctx, exec_op *left, const exec_star *star);
 
 /* Join of two inputs that both come sorted by the id in slot (ascending,
  * bound in every row): each right run of one id is buffered and paired

@@ -87,6 +87,10 @@ typedef struct {
      * per readable graph for a restricted caller). */
     estimate_memo estimates[ESTIMATE_MEMO_MAX];
     size_t n_estimates;
+    /* stars may read their predicates from psog in subject order
+     * (merge_star_worth): the store has psog, the caller is unrestricted
+     * (psog is not graph-first), and CITYKG_PSOG_MERGE is not "off" */
+    bool psog_merge;
 } planner;
 
 static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_ctx *g,
@@ -186,7 +190,7 @@ static exec_op *join_input(planner *pl, exec_op *input, exec_op *op)
 static exec_pattern triple_pattern(planner *pl, const sparql_triple *t, const graph_ctx *g)
 {
     exec_pattern ep = {node_slot(pl, &t->s), node_slot(pl, &t->p), node_slot(pl, &t->o),
-                       g->mode, g->g, g->set, g->n_set};
+                       g->mode, g->g, g->set, g->n_set, false};
     return ep;
 }
 
@@ -334,10 +338,11 @@ static void star_add(exec_star *star, const exec_pattern *ep)
 }
 
 /* Whether a scan's rows come sorted by slot: its subject, with predicate
- * and object bound (posg gives them in subject order). */
+ * and object bound (posg gives them in subject order), or read from psog. */
 static bool scan_sorted_by(const exec_pattern *scan, int slot)
 {
-    return scan->s.is_var && scan->s.slot == slot && !scan->p.is_var && !scan->o.is_var;
+    return scan->s.is_var && scan->s.slot == slot && !scan->p.is_var &&
+           (!scan->o.is_var || scan->by_subject);
 }
 
 /* A merge join (exec_merge_join_new) replaces the lookups per row of the
@@ -356,6 +361,47 @@ static bool merge_worth(planner *pl, double driver_est, double triple_est)
     if (!pl->consumes_all || pl->in_exists || pl->seed_row)
         return false;
     return driver_est >= MERGE_MIN_ROWS && triple_est <= MERGE_MAX_RATIO * driver_est;
+}
+
+/* Star joins over psog (exec_merge_star_new) replace one spog scan per
+ * subject, which decodes every triple of the subject (~12 for a city
+ * building) to find the few the star needs, by a walk of each star
+ * predicate's psog range in step with the subjects: only the star's rows
+ * are decoded. Where every row is read and the subjects are many: from
+ * MERGE_MIN_ROWS (below) rows of the first scan, or rows of other patterns
+ * (left_rows < 0, count unknown: the walk skips by seeks where they are
+ * sparse). */
+static bool merge_star_worth(planner *pl, const exec_star *star, double left_rows)
+{
+    if (!pl->psog_merge || star->graph_mode != EXEC_GRAPH_UNION || !pl->consumes_all ||
+        pl->in_exists || pl->seed_row)
+        return false;
+    return left_rows < 0 || left_rows >= MERGE_MIN_ROWS;
+}
+
+/* Whether the BGP's first scan ep should read psog, in subject order: a
+ * triple (?s <p> ?o) of many rows, with another triple unused yet that
+ * would join it in a star on ?s (star_member) and so walk psog in step. */
+static bool driver_by_subject(planner *pl, const exec_pattern *eps, size_t n, const bool *used,
+                              size_t best, double rows)
+{
+    const exec_pattern *ep = &eps[best];
+    if (!pl->psog_merge || ep->graph_mode != EXEC_GRAPH_UNION || !ep->s.is_var ||
+        ep->p.is_var || !ep->p.id || !ep->o.is_var || ep->o.slot == ep->s.slot)
+        return false;
+    exec_star none = {.graph_mode = EXEC_GRAPH_UNION};
+    if (!merge_star_worth(pl, &none, rows))
+        return false;
+    bool *bound = calloc((size_t)pl->exec.width + 1, sizeof *bound);
+    if (!bound)
+        return false;
+    bound[ep->s.slot] = true;
+    bool star = false;
+    for (size_t i = 0; i < n && !star; i++)
+        star = i != best && !used[i] && star_member(&eps[i], bound, NULL) &&
+               eps[i].s.slot == ep->s.slot && eps[i].o.slot != ep->o.slot;
+    free(bound);
+    return star;
 }
 
 /* The first scan's rows in the order of slot, for a merge join: sorted,
@@ -534,16 +580,24 @@ static exec_op *plan_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *
                     used[i] = true;
                     done++;
                 }
-            if (star.n > 1) {
-                if (op == driver && !keep_order &&
-                    sort_before_lookups(pl, driver_pattern, driver_est, star.s_slot)) {
+            /* over psog where many subjects come sorted (merge_star_worth),
+             * else one spog scan per subject */
+            bool merged = op == driver && !keep_order &&
+                          merge_star_worth(pl, &star, driver_pattern ? driver_est : -1);
+            if (merged || star.n > 1) {
+                bool sort = merged ? !driver_pattern || !scan_sorted_by(driver_pattern, star.s_slot)
+                                   : op == driver && !keep_order &&
+                                         sort_before_lookups(pl, driver_pattern, driver_est,
+                                                             star.s_slot);
+                if (sort) {
                     op = exec_sort_by_slot_new(&pl->exec, op, star.s_slot);
-                    note(pl, op, driver_est, "sort by ?%s (for the lookups)",
-                         pl->query->var_names[star.s_slot]);
+                    note(pl, op, driver_est, "sort by ?%s (for the %s)",
+                         pl->query->var_names[star.s_slot], merged ? "merge" : "lookups");
                 }
-                op = exec_star_join_new(&pl->exec, op, &star);
-                note(pl, op, est[best], "star join ?%s (%d triples)",
-                     pl->query->var_names[star.s_slot], star.n);
+                op = merged ? exec_merge_star_new(&pl->exec, op, &star)
+                            : exec_star_join_new(&pl->exec, op, &star);
+                note(pl, op, est[best], "%sstar join ?%s%s (%d triples)", merged ? "merge " : "",
+                     pl->query->var_names[star.s_slot], merged ? " over psog" : "", star.n);
                 for (int k = 0; k < star.n; k++)
                     bound[star.o_slot[k]] = true;
                 continue;
@@ -574,8 +628,11 @@ static exec_op *plan_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *
             op = exec_index_join_new(&pl->exec, op, ep);
             note(pl, op, est[best], "index join %s", s ? s : "");
         } else {
+            eps[best].by_subject =
+                !may_push && driver_by_subject(pl, eps, n, used, best, est[best]);
             op = exec_scan_new(&pl->exec, &eps[best]);
-            note(pl, op, est[best], "scan %s", s ? s : "");
+            note(pl, op, est[best], "scan %s%s", s ? s : "",
+                 eps[best].by_subject ? " in subject order (psog)" : "");
             driver = op;
             driver_pattern = &eps[best];
             driver_est = est[best];
@@ -3100,6 +3157,9 @@ static ck_status run_parsed(ck_txn *txn, const sparql_query *q, const sparql_pat
     pl.exec.memory_limit = pl.options.memory_limit;
     pl.exec.cancelled = pl.options.cancelled;
     pl.exec.readable = pl.options.readable;
+    const char *psog = getenv("CITYKG_PSOG_MERGE");
+    pl.psog_merge = !pl.options.readable && ck_by_subject_ready(txn) &&
+                    !(psog && strcmp(psog, "off") == 0);
     if (pl.options.readable)
         pl.readable_named = (ck_graph_set){pl.options.readable->ids, pl.options.readable->n, false};
     pl.terms = termspace_new(txn);

@@ -189,18 +189,19 @@ static void test_scan_patterns(void **state)
     ck_id set[2] = {CK_DEFAULT_GRAPH, f->g1};
     exec_ctx ctx = {.txn = f->txn, .width = W};
     exec_pattern patterns[] = {
-        {var(A), var(B), var(C), EXEC_GRAPH_UNION, {0}, NULL, 0},
-        {var(A), var(B), var(C), EXEC_GRAPH_DEFAULT, {0}, NULL, 0},
-        {var(A), var(B), var(C), EXEC_GRAPH_NAMED, var(G), NULL, 0},
-        {var(A), var(B), var(C), EXEC_GRAPH_NAMED, con(f->g1), NULL, 0},
-        {var(A), con(f->t[1]), var(C), EXEC_GRAPH_UNION, {0}, NULL, 0},
-        {var(A), var(B), var(A), EXEC_GRAPH_UNION, {0}, NULL, 0},
-        {con(f->t[3]), var(B), var(C), EXEC_GRAPH_NAMED, var(G), NULL, 0},
-        {var(A), var(B), con(f->t[5]), EXEC_GRAPH_DEFAULT, {0}, NULL, 0},
-        {var(A), con(ck_id_make(CK_TAG_IRI, 999999)), var(C), EXEC_GRAPH_UNION, {0}, NULL, 0},
-        {var(A), con(0), var(C), EXEC_GRAPH_UNION, {0}, NULL, 0}, /* constant unknown to the store */
-        {var(A), var(B), var(C), EXEC_GRAPH_SET, {0}, set, 2},    /* FROM g1 FROM <default> */
-        {var(A), con(f->t[2]), var(C), EXEC_GRAPH_SET, {0}, set + 1, 1},
+        {var(A), var(B), var(C), EXEC_GRAPH_UNION, {0}, NULL, 0, false},
+        {var(A), var(B), var(C), EXEC_GRAPH_DEFAULT, {0}, NULL, 0, false},
+        {var(A), var(B), var(C), EXEC_GRAPH_NAMED, var(G), NULL, 0, false},
+        {var(A), var(B), var(C), EXEC_GRAPH_NAMED, con(f->g1), NULL, 0, false},
+        {var(A), con(f->t[1]), var(C), EXEC_GRAPH_UNION, {0}, NULL, 0, false},
+        {var(A), var(B), var(A), EXEC_GRAPH_UNION, {0}, NULL, 0, false},
+        {con(f->t[3]), var(B), var(C), EXEC_GRAPH_NAMED, var(G), NULL, 0, false},
+        {var(A), var(B), con(f->t[5]), EXEC_GRAPH_DEFAULT, {0}, NULL, 0, false},
+        {var(A), con(ck_id_make(CK_TAG_IRI, 999999)), var(C), EXEC_GRAPH_UNION, {0}, NULL, 0, false},
+        {var(A), con(0), var(C), EXEC_GRAPH_UNION, {0}, NULL, 0, false}, /* constant unknown to the store */
+        {var(A), var(B), var(C), EXEC_GRAPH_SET, {0}, set, 2, false},    /* FROM g1 FROM <default> */
+        {var(A), con(f->t[2]), var(C), EXEC_GRAPH_SET, {0}, set + 1, 1, false},
+        {var(A), con(f->t[1]), var(C), EXEC_GRAPH_UNION, {0}, NULL, 0, true}, /* psog */
     };
     ck_id none[W] = {0};
     for (size_t i = 0; i < sizeof patterns / sizeof *patterns; i++) {
@@ -222,8 +223,8 @@ static void test_joins_agree(void **state)
 {
     fixture *f = *state;
     exec_ctx ctx = {.txn = f->txn, .width = W};
-    exec_pattern p1 = {var(A), con(f->t[0]), var(B), EXEC_GRAPH_UNION, {0}, NULL, 0};
-    exec_pattern p2 = {var(B), var(C), var(A), EXEC_GRAPH_UNION, {0}, NULL, 0};
+    exec_pattern p1 = {var(A), con(f->t[0]), var(B), EXEC_GRAPH_UNION, {0}, NULL, 0, false};
+    exec_pattern p2 = {var(B), var(C), var(A), EXEC_GRAPH_UNION, {0}, NULL, 0, false};
     /* brute force: p1 then p2 extending each row */
     rowset first = {0}, want = {0};
     ck_id none[W] = {0};
@@ -259,11 +260,11 @@ static void test_merge_join_agrees(void **state)
 {
     fixture *f = *state;
     exec_ctx ctx = {.txn = f->txn, .width = W};
-    exec_pattern p1 = {var(A), con(f->t[0]), var(B), EXEC_GRAPH_UNION, {0}, NULL, 0};
+    exec_pattern p1 = {var(A), con(f->t[0]), var(B), EXEC_GRAPH_UNION, {0}, NULL, 0, false};
     exec_pattern rights[] = {
-        {var(A), con(f->t[1]), var(C), EXEC_GRAPH_UNION, {0}, NULL, 0},
-        {var(A), var(C), var(B), EXEC_GRAPH_UNION, {0}, NULL, 0},  /* shares ?b too */
-        {var(A), con(f->t[2]), var(C), EXEC_GRAPH_DEFAULT, {0}, NULL, 0},
+        {var(A), con(f->t[1]), var(C), EXEC_GRAPH_UNION, {0}, NULL, 0, false},
+        {var(A), var(C), var(B), EXEC_GRAPH_UNION, {0}, NULL, 0, false},  /* shares ?b too */
+        {var(A), con(f->t[2]), var(C), EXEC_GRAPH_DEFAULT, {0}, NULL, 0, false},
     };
     ck_id none[W] = {0};
     rowset first = {0};
@@ -292,8 +293,8 @@ static void test_left_join_minus_union(void **state)
 {
     fixture *f = *state;
     exec_ctx ctx = {.txn = f->txn, .width = W};
-    exec_pattern left = {var(A), con(f->t[0]), var(C), EXEC_GRAPH_DEFAULT, {0}, NULL, 0};
-    exec_pattern right = {var(A), var(B), con(f->t[7]), EXEC_GRAPH_DEFAULT, {0}, NULL, 0};
+    exec_pattern left = {var(A), con(f->t[0]), var(C), EXEC_GRAPH_DEFAULT, {0}, NULL, 0, false};
+    exec_pattern right = {var(A), var(B), con(f->t[7]), EXEC_GRAPH_DEFAULT, {0}, NULL, 0, false};
     rowset l = {0}, r = {0}, want_opt = {0}, want_minus = {0};
     ck_id none[W] = {0};
     brute_pattern(f, &left, none, &l);
@@ -359,7 +360,7 @@ static void test_project_slice_values(void **state)
 {
     fixture *f = *state;
     exec_ctx ctx = {.txn = f->txn, .width = W};
-    exec_pattern all = {var(A), var(B), var(C), EXEC_GRAPH_UNION, {0}, NULL, 0};
+    exec_pattern all = {var(A), var(B), var(C), EXEC_GRAPH_UNION, {0}, NULL, 0, false};
     exec_op *scan = exec_scan_new(&ctx, &all);
     exec_op *op = exec_slice_new(&ctx, scan, 3, 5);
     rowset got = {0};
@@ -375,7 +376,7 @@ static void test_project_slice_values(void **state)
         assert_true(row[A] && !row[B] && !row[C]);
     exec_free(op);
     ck_id rows[2 * W] = {f->t[0], 0, 0, 0, f->t[1], 0, 0, 0};
-    exec_pattern p = {var(A), var(B), var(C), EXEC_GRAPH_UNION, {0}, NULL, 0};
+    exec_pattern p = {var(A), var(B), var(C), EXEC_GRAPH_UNION, {0}, NULL, 0, false};
     op = exec_index_join_new(&ctx, exec_values_new(&ctx, rows, 2), &p);
     got = (rowset){0};
     drain(op, &got);
