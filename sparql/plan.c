@@ -3165,6 +3165,8 @@ static ck_status run_parsed(ck_txn *txn, const sparql_query *q, const sparql_pat
     pl.terms = termspace_new(txn);
     if (pl.terms)
         termspace_charge_to(pl.terms, &pl.exec.memory_used);
+    if (pl.terms && pl.options.readable)
+        termspace_label_blanks_per_query(pl.terms);
     if (!pl.terms || !eval_ctx_init(&pl.eval, q, pl.terms)) {
         termspace_free(pl.terms);
         return ck_error_set(err, CK_ERR_NOMEM, "out of memory");

@@ -6,9 +6,17 @@
  * N-Triples text to find them again. Computed terms the store does know
  * are kept there too, with their store id, so that each distinct term
  * costs one dictionary lookup per query, not one per row.
+ *
+ * For a caller restricted to some graphs the store's blank nodes are
+ * labelled per query, b0, b1, ... in the order the query first writes
+ * them, not by the store-wide counter behind their ids: its numbers would
+ * tell how many blank nodes were made before, in graphs the caller may
+ * not read too. (SPARQL scopes labels to one result document; other
+ * callers keep labels that are stable from query to query.)
  */
 #include "termspace.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +33,10 @@ struct termspace {
     size_t n, cap;
     size_t *slots; /* index + 1, 0 = empty */
     size_t nslots;
+    bool per_query_blanks; /* label the store's blank nodes per query (see above) */
+    ck_id *blanks;  /* store blank node ids labelled so far: open addressing, 0 = empty */
+    size_t *blank_label; /* the label number of blanks[i] */
+    size_t n_blanks, blank_slots;
 };
 
 termspace *termspace_new(ck_txn *txn)
@@ -36,6 +48,8 @@ termspace *termspace_new(ck_txn *txn)
 }
 
 void termspace_charge_to(termspace *ts, uint64_t *bytes) { ts->charge = bytes; }
+
+void termspace_label_blanks_per_query(termspace *ts) { ts->per_query_blanks = true; }
 
 void termspace_free(termspace *ts)
 {
@@ -49,7 +63,53 @@ void termspace_free(termspace *ts)
     }
     free(ts->terms);
     free(ts->slots);
+    free(ts->blanks);
+    free(ts->blank_label);
     free(ts);
+}
+
+static size_t blank_slot(const ck_id *ids, size_t nslots, ck_id id)
+{
+    size_t j = ck_hash_bytes(&id, sizeof id, 5) & (nslots - 1);
+    while (ids[j] && ids[j] != id)
+        j = (j + 1) & (nslots - 1);
+    return j;
+}
+
+/* The per-query label number of store blank node id (see above); false
+ * when out of memory. */
+static bool blank_number(termspace *ts, ck_id id, size_t *number)
+{
+    if ((ts->n_blanks + 1) * 2 > ts->blank_slots) {
+        size_t nslots = ts->blank_slots ? ts->blank_slots * 2 : 64;
+        ck_id *ids = calloc(nslots, sizeof *ids);
+        size_t *labels = calloc(nslots, sizeof *labels);
+        if (!ids || !labels) {
+            free(ids);
+            free(labels);
+            return false;
+        }
+        for (size_t i = 0; i < ts->blank_slots; i++)
+            if (ts->blanks[i]) {
+                size_t j = blank_slot(ids, nslots, ts->blanks[i]);
+                ids[j] = ts->blanks[i];
+                labels[j] = ts->blank_label[i];
+            }
+        free(ts->blanks);
+        free(ts->blank_label);
+        ts->blanks = ids;
+        ts->blank_label = labels;
+        ts->blank_slots = nslots;
+        if (ts->charge)
+            *ts->charge += nslots * (sizeof *ids + sizeof *labels) / 2;
+    }
+    size_t j = blank_slot(ts->blanks, ts->blank_slots, id);
+    if (!ts->blanks[j]) {
+        ts->blanks[j] = id;
+        ts->blank_label[j] = ts->n_blanks++;
+    }
+    *number = ts->blank_label[j];
+    return true;
 }
 
 static char *dup_n(const char *s, size_t n)
@@ -143,6 +203,16 @@ ck_status termspace_resolve(termspace *ts, ck_id id, ck_term *term, ck_term_buf 
             return ck_error_set(err, CK_ERR_NOT_FOUND, "unknown query-local term %llu",
                                 (unsigned long long)i);
         *term = ts->terms[i].term;
+        return CK_OK;
+    }
+    if (ck_id_tag(id) == CK_TAG_BLANK && ts->per_query_blanks) {
+        size_t number;
+        if (!blank_number(ts, id, &number))
+            return ck_error_set(err, CK_ERR_NOMEM, "out of memory");
+        memset(term, 0, sizeof *term);
+        term->kind = CK_TERM_BLANK;
+        term->value = buf->blank_label;
+        term->value_len = (size_t)snprintf(buf->blank_label, sizeof buf->blank_label, "b%zu", number);
         return CK_OK;
     }
     return ck_term_resolve(ts->txn, id, term, buf, err);

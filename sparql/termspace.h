@@ -22,6 +22,10 @@ termspace *termspace_new(ck_txn *txn);
 /* Adds the bytes of every computed term kept from now on to *bytes (the
  * query's memory use, checked against its budget). */
 void termspace_charge_to(termspace *ts, uint64_t *bytes);
+/* Labels the store's blank nodes b0, b1, ... in the order they are first
+ * resolved, instead of by their store-wide numbers (for callers restricted
+ * to some graphs: the numbers would count blank nodes of other graphs). */
+void termspace_label_blanks_per_query(termspace *ts);
 void termspace_free(termspace *ts);
 
 /* The id of term (0 with err filled on failure). Blank nodes are local

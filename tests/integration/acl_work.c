@@ -110,7 +110,7 @@ static void city_make(city *c, unsigned hidden, bool one_below)
 
     must(ck_txn_begin_write(c->store, &t, &err), &err);
     ck_id as_wkt_h = intern_iri_n(t, GEO "asWKT", 0);
-    q = calloc((size_t)300 * hidden * 2 * 5, sizeof *q);
+    q = calloc((size_t)300 * hidden * 2 * 6, sizeof *q);
     n = 0;
     for (unsigned i = 0; i < 300; i++) {
         ck_id b = intern_iri_n(t, EX "b%u", i);
@@ -124,8 +124,24 @@ static void city_make(city *c, unsigned hidden, bool one_below)
                 q[n++] = (ck_quad){graphs[g], person, type, building};
                 q[n++] = (ck_quad){graphs[g], b, height, literal(t, "%u", 1000 + k, integer)};
                 q[n++] = (ck_quad){graphs[g], person, as_wkt_h, point(t, i, k + 1)}; /* next to b */
+                q[n++] = (ck_quad){graphs[g], person, note, ck_blank_new(t)}; /* hidden blank nodes */
             }
         }
+    }
+    must(ck_quads_add(t, q, n, NULL, &err), &err);
+    free(q);
+    must(ck_txn_commit(t, &err), &err);
+
+    /* readable blank nodes made after the hidden ones: their store-wide
+     * numbers count the hidden ones */
+    must(ck_txn_begin_write(c->store, &t, &err), &err);
+    ck_id address = intern_iri_n(t, EX "address", 0), street = intern_iri_n(t, EX "street", 0);
+    q = calloc(2 * 10, sizeof *q);
+    n = 0;
+    for (unsigned i = 0; i < 10; i++) {
+        ck_id a = ck_blank_new(t);
+        q[n++] = (ck_quad){r, intern_iri_n(t, EX "b%u", i), address, a};
+        q[n++] = (ck_quad){r, a, street, literal(t, "Street %u", i, NULL)};
     }
     must(ck_quads_add(t, q, n, NULL, &err), &err);
     free(q);
@@ -154,6 +170,7 @@ static const char *const queries[] = {
     PFX "SELECT ?b { ?b ex:height ?h FILTER(?h > 40) } ORDER BY ?b LIMIT 5",
     PFX "ASK { ?b ex:owner ?o }",
     PFX "DESCRIBE ex:b9",
+    PFX "SELECT ?b ?a ?s { ?b ex:address ?a . ?a ex:street ?s } ORDER BY ?s",
     PFX "PREFIX geo: <" GEO "> PREFIX geof: <http://www.opengis.net/def/function/geosparql/> "
         "SELECT ?f { ?f geo:asWKT ?w FILTER(geof:sfIntersects(?w, "
         "\"POLYGON((11.9995 48.9995, 12.0095 48.9995, 12.0095 49.0075, 11.9995 49.0075, 11.9995 48.9995))\"^^geo:wktLiteral)) }",
@@ -208,8 +225,9 @@ static char *sorted_lines(const char *text)
 
 /* The queries on two stores with little and much hidden data. Answers,
  * plans (estimates included), seeks, index blocks and rows read must be
- * the same. And the answers must be those of a
- * store holding only the readable data, queried without a restriction. */
+ * the same, and the answers those of a store holding only the readable
+ * data, asked by the same caller (whose blank nodes are labelled per
+ * query, so labels do not count hidden blank nodes either). */
 static void compare_stores(bool one_below)
 {
     city small, large, view;
@@ -238,7 +256,7 @@ static void compare_stores(bool one_below)
         assert_true(a.work.rows > 0 || strstr(queries[i], "ASK"));
         if (strstr(queries[i], "geof:") && !strstr(a.plan, "spatial index: "))
             fail_msg("'%s': the spatial index was not used:\n%s", queries[i], a.plan);
-        outcome v = run(&view, queries[i], false);
+        outcome v = run(&view, queries[i], true);
         char *want = sorted_lines(v.answer), *got = sorted_lines(a.answer);
         if (strcmp(want, got) != 0)
             fail_msg("'%s': not the answer of the readable data alone:\n%s\n---\n%s", queries[i],
