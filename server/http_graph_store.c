@@ -18,6 +18,7 @@
 #include "http_result_stream.h"
 #include "http_upload.h"
 #include "loader.h"
+#include "termspace.h"
 
 /* Which graph a request names. */
 typedef struct {
@@ -122,12 +123,21 @@ static void read_job_free(void *arg)
     free(job);
 }
 
-static ck_status write_graph(ck_txn *txn, ck_id g, graph_format format, FILE *out,
+/* Writes graph g. blanks_per_document: a caller restricted to some graphs
+ * gets blank nodes labelled b0, b1, ... in this document rather than by
+ * the store-wide counter, which counts other graphs' blank nodes too (as
+ * its query results do, termspace.h). */
+static ck_status write_graph(ck_txn *txn, ck_id g, graph_format format, FILE *out, bool blanks_per_document,
                              volatile bool *cancelled, ck_error *err)
 {
-    graph_writer *w = graph_begin(out, format, NULL, NULL, 0);
-    if (!w)
+    termspace *terms = termspace_new(txn);
+    graph_writer *w = terms ? graph_begin(out, format, NULL, NULL, 0) : NULL;
+    if (!w) {
+        termspace_free(terms);
         return ck_error_set(err, CK_ERR_NOMEM, "out of memory");
+    }
+    if (blanks_per_document)
+        termspace_label_blanks_per_query(terms);
     ck_pattern pattern = {.g = g, .g_bound = true};
     ck_scan *scan;
     ck_status st = ck_scan_open(txn, &pattern, &scan, err);
@@ -136,9 +146,9 @@ static ck_status write_graph(ck_txn *txn, ck_id g, graph_format format, FILE *ou
     while (st == CK_OK && ck_scan_next(scan, &q)) {
         ck_term s, p, o;
         ck_term_buf sb, pb, ob;
-        if ((st = ck_term_resolve(txn, q.s, &s, &sb, err)) ||
-            (st = ck_term_resolve(txn, q.p, &p, &pb, err)) ||
-            (st = ck_term_resolve(txn, q.o, &o, &ob, err)))
+        if ((st = termspace_resolve(terms, q.s, &s, &sb, err)) ||
+            (st = termspace_resolve(terms, q.p, &p, &pb, err)) ||
+            (st = termspace_resolve(terms, q.o, &o, &ob, err)))
             break;
         if (!graph_triple(w, &s, &p, &o)) {
             st = ck_error_set(err, CK_ERR_IO, "%s", *graph_error(w) ? graph_error(w)
@@ -153,6 +163,7 @@ static ck_status write_graph(ck_txn *txn, ck_id g, graph_format format, FILE *ou
     ck_scan_close(scan);
     if (!graph_end(w) && st == CK_OK)
         st = ck_error_set(err, CK_ERR_IO, "writing the graph failed");
+    termspace_free(terms);
     return st;
 }
 
@@ -170,8 +181,12 @@ static ck_status run_read(void *arg, FILE *out, ck_error *err)
     if (st == CK_OK && (!graph_exists(txn, &job->target, g) ||
                         !ck_acl_may_read(txn, job->req->principal, job->target.iri)))
         st = not_found(&job->target, err);
+    ck_graph_set *readable = NULL; /* NULL: the caller reads every graph */
     if (st == CK_OK)
-        st = write_graph(txn, g, job->format, out, &job->req->cancelled, err);
+        st = ck_acl_readable(txn, job->req->principal, &readable, err);
+    if (st == CK_OK)
+        st = write_graph(txn, g, job->format, out, readable != NULL, &job->req->cancelled, err);
+    ck_graph_set_free(readable);
     ck_txn_abort(txn);
     return st;
 }
