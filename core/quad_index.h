@@ -25,9 +25,9 @@
  * blocks split leaf pages half-empty; page-sized blocks cost 78.)
  * Rows in a block are strictly increasing and blocks do not overlap. In the
  * graph-first permutations (gspo, gpos, gosp) a block holds one graph's
- * rows only (one_first below), since store format 3 with the meta flag
- * "graph_blocks"; stores written before get their graph-first indexes
- * re-packed on their first writable open (store.c).
+ * rows only (one_first below) in stores with the meta flag "graph_blocks";
+ * stores written before it get their graph-first indexes re-packed on
+ * their first writable open (store.c).
  */
 #ifndef CITYKG_QUAD_INDEX_H
 #define CITYKG_QUAD_INDEX_H
