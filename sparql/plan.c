@@ -23,8 +23,10 @@
 #include "exec.h"
 #include "geo_index.h"
 #include "geo_rewrite.h"
+#include "range_index.h"
 #include "service.h"
 #include "termspace.h"
+#include "value_index.h"
 
 /* ---- the planner ---------------------------------------------------------- */
 
@@ -2467,6 +2469,96 @@ static exec_op *spatial_seeded_bgp(planner *pl, const sparql_pattern *p, const g
     return op;
 }
 
+/* Index rows a range seed may read: beyond an eighth of the predicate's
+ * quads the plain plan is as cheap. */
+#define RANGE_SEED_SHARE 8
+
+/* The subjects a FILTER over a BGP with a numeric range can start from
+ * (range_index.h), in *seed (ids malloc'd, sorted), with the condition in
+ * t; false when the value index does not apply or the range is not
+ * selective: at most max index rows, and fewer subjects than the
+ * cheapest other triple of the BGP matches. */
+typedef struct {
+    range_test t;
+    ck_id *ids;
+    size_t n;
+    uint64_t rows_read;
+} range_seed;
+
+static bool range_seed_for(planner *pl, const sparql_pattern *p, const graph_ctx *g, range_seed *seed)
+{
+    memset(seed, 0, sizeof *seed);
+    if (pl->options.readable || p->op != SPARQL_OP_FILTER || !ck_values_ready(pl->txn) ||
+        !range_test_for(pl->query, p->left, p->exprs, p->n_exprs, &seed->t))
+        return false;
+    ck_id pred = node_id(pl, seed->t.predicate);
+    if (!pred || ck_id_tag(pred) == SPARQL_TAG_LOCAL)
+        return false; /* no quad has it: the plain plan ends at once */
+    uint64_t max = ck_stats_predicate_count(pl->txn, pred) / RANGE_SEED_SHARE;
+    bool over = false;
+    ck_error err = {0};
+    if (max < 64 || ck_values_subjects(pl->txn, pred, seed->t.lo, seed->t.hi, (size_t)max, &seed->ids, &seed->n,
+                                       &over, &seed->rows_read, &err) != CK_OK || over) {
+        free(seed->ids);
+        seed->ids = NULL;
+        return false;
+    }
+    /* another triple that matches fewer rows is the better start */
+    const sparql_pattern *bgp = p->left;
+    for (size_t i = 0; i < bgp->n_triples; i++) {
+        const sparql_triple *tr = &bgp->triples[i];
+        if (&tr->p.term == seed->t.predicate)
+            continue;
+        exec_pattern ep = triple_pattern(pl, tr, g);
+        if (estimate_triple(pl, &ep) < (double)seed->n) {
+            free(seed->ids);
+            seed->ids = NULL;
+            return false;
+        }
+    }
+    return true;
+}
+
+/* A FILTER over a BGP with a selective numeric range: the BGP planned
+ * from the subjects the value index gives. NULL when it does not apply. */
+static exec_op *range_seeded_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *g)
+{
+    range_seed seed;
+    if (!range_seed_for(pl, p, g, &seed))
+        return NULL;
+    int w = pl->exec.width;
+    ck_id *rows = calloc(seed.n * (size_t)w + 1, sizeof *rows);
+    bool *bound = calloc((size_t)w + 1, sizeof *bound);
+    exec_op *op = NULL;
+    if (rows && bound) {
+        for (size_t i = 0; i < seed.n; i++)
+            rows[i * (size_t)w + (size_t)seed.t.subject] = seed.ids[i];
+        bound[seed.t.subject] = true;
+        exec_op *values = exec_values_new(&pl->exec, rows, seed.n);
+        note(pl, values, (double)seed.n, "value index: %s: %zu subjects (%llu index rows read)", seed.t.what,
+             seed.n, (unsigned long long)seed.rows_read);
+        op = plan_bgp(pl, p->left, g, values, bound);
+    }
+    free(rows);
+    free(bound);
+    free(seed.ids);
+    return op;
+}
+
+/* Subjects a MINUS's right side may start from, at most, for that side to
+ * be computed once (a hash anti-join) rather than probed per left row. */
+#define RANGE_SEED_MINUS_MAX 4096
+
+/* Whether MINUS's right side is a FILTER whose numeric range the value
+ * index answers with few subjects: computing it once is then cheap. */
+static bool minus_right_seeded(planner *pl, const sparql_pattern *p, const graph_ctx *g)
+{
+    range_seed seed;
+    bool small = range_seed_for(pl, p->right, g, &seed) && seed.n <= RANGE_SEED_MINUS_MAX;
+    free(seed.ids);
+    return small;
+}
+
 /* Marks variables every solution of p binds: a BGP's (and, inside GRAPH
  * ?g, ?g), a path's ends, VALUES columns without UNDEF, through joins,
  * filters, OPTIONAL's left side and both sides of a UNION; nothing for
@@ -2702,6 +2794,8 @@ static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_c
             input = NULL;
         }
         exec_op *seeded = in || pl->in_exists ? NULL : spatial_seeded_bgp(pl, p, g);
+        if (!seeded && !in && !pl->in_exists)
+            seeded = range_seeded_bgp(pl, p, g);
         op = exec_filter_new(&pl->exec, seeded ? seeded : plan_pattern(pl, p->left, g, in), filter_test, fa);
         note(pl, op, -1, "filter");
         break;
@@ -2712,7 +2806,7 @@ static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_c
         note(pl, op, -1, "union");
         break;
     case SPARQL_OP_MINUS:
-        if (minus_can_probe(pl, p)) {
+        if (minus_can_probe(pl, p) && !minus_right_seeded(pl, p, g)) {
             op = minus_probe_new(pl, p, g, plan_pattern(pl, p->left, g, input));
         } else {
             op = exec_minus_new(&pl->exec, plan_pattern(pl, p->left, g, input),
