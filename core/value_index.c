@@ -80,11 +80,12 @@ static bool lexical_ok(const char *s, size_t n, number_kind kind)
     return i == n;
 }
 
-/* The value of a form lexical_ok accepted. Clinger's fast path: up to 15
- * significant digits and a power of ten up to 22 are exact doubles, so one
- * multiplication or division rounds correctly, as strtod does; a load
- * reads every number here, and most take this path. */
-static double number_value(const char *s, size_t n)
+/* The value of a form lexical_ok accepted, in *out; false when out of
+ * memory. Clinger's fast path: up to 15 significant digits and a power of
+ * ten up to 22 are exact doubles, so one multiplication or division rounds
+ * correctly, as strtod does; a load reads every number here, and most take
+ * this path. */
+static bool number_value(const char *s, size_t n, double *out)
 {
     static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                    1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
@@ -118,45 +119,49 @@ static double number_value(const char *s, size_t n)
     if (e < -22 || e > 22)
         goto slow;
     double d = e >= 0 ? (double)m * pow10[e] : (double)m / pow10[-e];
-    return s[0] == '-' ? -d : d;
+    *out = s[0] == '-' ? -d : d;
+    return true;
 slow:;
     char stack[64];
     char *text = n < sizeof stack ? stack : malloc(n + 1);
     if (!text)
-        return NAN; /* out of memory: indexed as NaN, never returned */
+        return false;
     memcpy(text, s, n);
     text[n] = '\0';
-    double v = strtod(text, NULL);
+    *out = strtod(text, NULL);
     if (text != stack)
         free(text);
-    return v;
+    return true;
 }
 
-/* The value of lexical form s of a number of kind, after XSD whitespace
- * at either end; false when s is none of kind's forms. */
-static bool literal_value(const char *s, size_t n, number_kind kind, double *out)
+/* Whether lexical form s is a number of kind, after XSD whitespace at
+ * either end (*numeric), and its value (*out); false when out of memory. */
+static bool literal_value(const char *s, size_t n, number_kind kind, bool *numeric, double *out)
 {
     while (n && is_xsd_space(s[0]))
         s++, n--;
     while (n && is_xsd_space(s[n - 1]))
         n--;
     double v;
+    *numeric = false;
     bool floating = kind == KIND_DOUBLE || kind == KIND_FLOAT;
     size_t sign = n && (s[0] == '+' || s[0] == '-');
     if (floating && n == 3 && memcmp(s, "NaN", 3) == 0)
         v = NAN;
     else if (floating && n - sign == 3 && memcmp(s + sign, "INF", 3) == 0)
         v = s[0] == '-' ? -INFINITY : INFINITY;
-    else if (lexical_ok(s, n, kind))
-        v = number_value(s, n);
-    else
+    else if (!lexical_ok(s, n, kind))
+        return true; /* not a number of kind */
+    else if (!number_value(s, n, &v))
         return false;
     *out = kind == KIND_FLOAT ? (double)(float)v : v;
+    *numeric = true;
     return true;
 }
 
 /* The value of an inline number, read from its text: term.c alone knows
- * the encoding, and its text is the literal's lexical form. */
+ * the encoding, and its text is the literal's lexical form (short: no
+ * memory needed). */
 static bool inline_value(ck_id o, double *out)
 {
     ck_term t;
@@ -165,7 +170,9 @@ static bool inline_value(ck_id o, double *out)
         return false;
     size_t float_len = strlen(CK_XSD "float");
     bool is_float = t.datatype_len == float_len && memcmp(t.datatype, CK_XSD "float", float_len) == 0;
-    return literal_value(t.value, t.value_len, is_float ? KIND_FLOAT : KIND_DOUBLE, out);
+    bool numeric = false;
+    literal_value(t.value, t.value_len, is_float ? KIND_FLOAT : KIND_DOUBLE, &numeric, out);
+    return numeric;
 }
 
 /* Reads the values of objects. The numeric datatypes' dictionary ids are
@@ -211,10 +218,10 @@ static ck_status typed_value(value_reader *r, ck_id o, bool *numeric, double *v,
     if (!bytes_get_varint(&p, end, &datatype) || !datatype)
         return CK_OK;
     for (size_t i = 0; i < NUMERIC_TYPES; i++)
-        if (r->type_ids[i] == datatype) {
-            *numeric = literal_value((const char *)p, (size_t)(end - p), numeric_types[i].kind, v);
-            break;
-        }
+        if (r->type_ids[i] == datatype &&
+            !literal_value((const char *)p, (size_t)(end - p), numeric_types[i].kind, numeric, v))
+            return ck_error_set(err, CK_ERR_NOMEM, "out of memory reading a number of %zu bytes",
+                                (size_t)(end - p));
     return CK_OK;
 }
 

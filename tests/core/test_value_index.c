@@ -53,6 +53,10 @@ static const object objects[] = {
     {"94.99", XSD "decimal", true, 94.99},
     {"95.0000000000000000001", XSD "decimal", true, 95.0}, /* too long: dictionary */
     {"1e5", XSD "decimal", false, 0},                /* no exponent in a decimal */
+    {"0." "0000000000" "0000000000" "0000000000" "0000000000" "0000000000" "0000000000" "0000000000" "1",
+     XSD "decimal", true, 1e-71},                    /* longer than strtod's stack buffer */
+    {"12345678901234567890", XSD "nonNegativeInteger", true, 12345678901234567890.0},
+    {"1e400", XSD "double", true, INFINITY},         /* beyond double: INF */
     {"9.6E1", XSD "double", true, 96},               /* inline scientific */
     {"-1.5E-3", XSD "double", true, -0.0015},
     {"1.23456789012345678E2", XSD "double", true, 123.456789012345678}, /* dictionary */
