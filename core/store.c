@@ -240,13 +240,13 @@ ck_status ck_store_open(const char *dir, unsigned flags, ck_store **out, ck_erro
         ck_store_close(s);
         return err ? err->code : CK_ERR_IO;
     }
-    if (!readonly) {
-        ck_status gs = graph_blocks_open(s, txn, err);
-        if (gs != CK_OK) {
-            mdb_txn_abort(txn);
-            ck_store_close(s);
-            return gs;
-        }
+    ck_status gs = readonly ? CK_OK : graph_blocks_open(s, txn, err);
+    if (gs == CK_OK)
+        gs = values_open(s, txn, readonly, err);
+    if (gs != CK_OK) {
+        mdb_txn_abort(txn);
+        ck_store_close(s);
+        return gs;
     }
     rc = mdb_txn_commit(txn);
     if (rc) {
@@ -442,6 +442,8 @@ static ck_status apply_batch(ck_txn *t, const ck_quad *quads, size_t n, bool ins
     }
     if (st == CK_OK)
         st = spatial_note_quads(t, base, k, inserting, err);
+    if (st == CK_OK)
+        st = values_note_quads(t, base, k, inserting, err);
     if (st == CK_OK && changed_out)
         *changed_out = k;
 done:

@@ -14,6 +14,7 @@
  *             made before it existed and only opened read-only since
  *   spatial   envelopes of geometry literals (spatial_index.h)
  *   spatial_graphs  the same per graph, following the quads (spatial_index.h)
+ *   values    numeric objects by predicate and value (value_index.h)
  */
 #ifndef CITYKG_STORE_INTERNAL_H
 #define CITYKG_STORE_INTERNAL_H
@@ -39,6 +40,8 @@ struct ck_store {
     bool has_acl; /* false: an old store opened read-only, no tokens, no levels */
     MDB_dbi spatial, spatial_graphs; /* spatial_index.c */
     bool has_spatial, spatial_ready, spatial_graphs_ready;
+    MDB_dbi values; /* value_index.c */
+    bool values_ready;
     char *path;
     bool readonly;
 };
@@ -75,6 +78,17 @@ ck_status spatial_note_term(ck_txn *txn, const ck_term *t, ck_id id, ck_error *e
 /* Keeps the graph grid current after the quads (spog rows) were added or
  * removed: called once the six indexes hold the change. */
 ck_status spatial_note_quads(ck_txn *txn, const quad_row *spog, size_t n, bool inserting, ck_error *err);
+
+/* value_index.c */
+/* Opens (or creates) the values database; builds the index of an older
+ * store opened for writing, in txn (the opening's). */
+ck_status values_open(ck_store *s, MDB_txn *txn, bool readonly, ck_error *err);
+/* Keeps the value index current after the quads (spog rows) were added or
+ * removed: called once the permutations hold the change. */
+ck_status values_note_quads(ck_txn *txn, const quad_row *spog, size_t n, bool inserting, ck_error *err);
+/* For `citykg check`: whether the index holds exactly the rows a rebuild
+ * from posg would write (*rows: their number); CK_ERR_CORRUPT if not. */
+ck_status values_check(ck_txn *txn, uint64_t *rows, ck_error *err);
 
 /* store_upgrade.c */
 /* Builds the psog permutation of a format-3 store from its posg, in txn
