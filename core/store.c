@@ -172,7 +172,7 @@ ck_status ck_store_open(const char *dir, unsigned flags, ck_store **out, ck_erro
     s->readonly = readonly;
     int rc = mdb_env_create(&s->env);
     if (!rc)
-        rc = mdb_env_set_maxdbs(s->env, 16);
+        rc = mdb_env_set_maxdbs(s->env, 32); /* 17 in use */
     if (!rc)
         rc = mdb_env_set_maxreaders(s->env, 1024);
     if (!rc)

@@ -26,10 +26,16 @@ static bool number_of(const sparql_expr *e, double *out)
     return ok && !isnan(*out);
 }
 
-/* One comparison of variable var with a number: narrows [*lo, *hi]. */
+/* One comparison of variable var with a number (or several, under &&):
+ * narrows [*lo, *hi]. */
 static bool narrow(const sparql_expr *e, int *var, double *lo, double *hi)
 {
     sparql_expr_kind kind = e->kind;
+    if (kind == SPARQL_EXPR_AND) {
+        bool a = narrow(e->args[0], var, lo, hi);
+        bool b = narrow(e->args[1], var, lo, hi);
+        return a || b;
+    }
     if (kind != SPARQL_EXPR_LT && kind != SPARQL_EXPR_LE && kind != SPARQL_EXPR_GT && kind != SPARQL_EXPR_GE &&
         kind != SPARQL_EXPR_EQ)
         return false;

@@ -12,6 +12,32 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef MDB_VERSION_MAJOR
+/* With raw LMDB on the closed store in dir: empties database db and, unless
+ * keep_flag, drops it and deletes its completeness flag from meta — a
+ * store made before that database existed (keep_flag: one whose database
+ * lost its rows). For tests that include <lmdb.h>. */
+static inline void raw_drop_database(const char *dir, const char *db, const char *flag, bool keep_flag)
+{
+    MDB_env *env;
+    MDB_txn *txn;
+    MDB_dbi meta, dbi;
+    assert_int_equal(mdb_env_create(&env), 0);
+    assert_int_equal(mdb_env_set_maxdbs(env, 32), 0);
+    assert_int_equal(mdb_env_set_mapsize(env, (size_t)1 << 30), 0);
+    assert_int_equal(mdb_env_open(env, dir, MDB_NOTLS, 0644), 0);
+    assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+    assert_int_equal(mdb_dbi_open(txn, "meta", 0, &meta), 0);
+    assert_int_equal(mdb_dbi_open(txn, db, 0, &dbi), 0);
+    MDB_val key = {strlen(flag), (void *)flag};
+    if (!keep_flag)
+        assert_int_equal(mdb_del(txn, meta, &key, NULL), 0);
+    assert_int_equal(mdb_drop(txn, dbi, keep_flag ? 0 : 1), 0);
+    assert_int_equal(mdb_txn_commit(txn), 0);
+    mdb_env_close(env);
+}
+#endif
+
 /* Creates a store in a new directory /tmp/citykg-test-store-XXXXXX (its
  * name goes to dir). */
 static inline void temp_store_open(char dir[64], ck_store **store)

@@ -321,22 +321,7 @@ static void drop_values(fixture *f, bool keep_flag)
 {
     ck_store_close(f->store);
     f->store = NULL;
-    MDB_env *env;
-    MDB_txn *txn;
-    MDB_dbi meta, values;
-    assert_int_equal(mdb_env_create(&env), 0);
-    assert_int_equal(mdb_env_set_maxdbs(env, 16), 0);
-    assert_int_equal(mdb_env_set_mapsize(env, (size_t)1 << 30), 0);
-    assert_int_equal(mdb_env_open(env, f->dir, MDB_NOTLS, 0644), 0);
-    assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
-    assert_int_equal(mdb_dbi_open(txn, "meta", 0, &meta), 0);
-    assert_int_equal(mdb_dbi_open(txn, "values", 0, &values), 0);
-    MDB_val key = {strlen("value_index"), "value_index"};
-    if (!keep_flag)
-        assert_int_equal(mdb_del(txn, meta, &key, NULL), 0);
-    assert_int_equal(mdb_drop(txn, values, keep_flag ? 0 : 1), 0);
-    assert_int_equal(mdb_txn_commit(txn), 0);
-    mdb_env_close(env);
+    raw_drop_database(f->dir, "values", "value_index", keep_flag);
 }
 
 static void random_store(fixture *f)

@@ -293,21 +293,7 @@ static void drop_grid(fixture *f, const char *db, const char *flag)
 {
     ck_store_close(f->store);
     f->store = NULL;
-    MDB_env *env;
-    MDB_txn *txn;
-    MDB_dbi meta, grid;
-    assert_int_equal(mdb_env_create(&env), 0);
-    assert_int_equal(mdb_env_set_maxdbs(env, 16), 0);
-    assert_int_equal(mdb_env_set_mapsize(env, (size_t)1 << 30), 0);
-    assert_int_equal(mdb_env_open(env, f->dir, MDB_NOTLS, 0644), 0);
-    assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
-    assert_int_equal(mdb_dbi_open(txn, "meta", 0, &meta), 0);
-    assert_int_equal(mdb_dbi_open(txn, db, 0, &grid), 0);
-    MDB_val key = {strlen(flag), (void *)flag};
-    assert_int_equal(mdb_del(txn, meta, &key, NULL), 0);
-    assert_int_equal(mdb_drop(txn, grid, 1), 0);
-    assert_int_equal(mdb_txn_commit(txn), 0);
-    mdb_env_close(env);
+    raw_drop_database(f->dir, db, flag, false);
 }
 
 /* Whether the whole-store grid and the graph grid are complete. */
