@@ -76,7 +76,7 @@ int spatial_open(ck_store *s, MDB_txn *txn, bool readonly);
 /* Indexes t (a new dictionary term with id) if it is a geometry literal. */
 ck_status spatial_note_term(ck_txn *txn, const ck_term *t, ck_id id, ck_error *err);
 /* Keeps the graph grid current after the quads (spog rows) were added or
- * removed: called once the six indexes hold the change. */
+ * removed: called once all the permutation indexes hold the change. */
 ck_status spatial_note_quads(ck_txn *txn, const quad_row *spog, size_t n, bool inserting, ck_error *err);
 
 /* value_index.c */
