@@ -2438,6 +2438,29 @@ static exec_op *spatial_pair_bgp(planner *pl, const sparql_pattern *p, const gra
     return op;
 }
 
+/* The BGP bgp planned from n candidate values of slot (an index's seeds:
+ * a VALUES of one column feeding its joins), the candidates' operator
+ * noted with what. */
+static exec_op *bgp_from_candidates(planner *pl, const sparql_pattern *bgp, const graph_ctx *g, int slot,
+                                    const ck_id *ids, size_t n, const char *what)
+{
+    int w = pl->exec.width;
+    ck_id *rows = calloc(n * (size_t)w + 1, sizeof *rows);
+    bool *bound = calloc((size_t)w + 1, sizeof *bound);
+    exec_op *op = NULL;
+    if (rows && bound) {
+        for (size_t i = 0; i < n; i++)
+            rows[i * (size_t)w + (size_t)slot] = ids[i];
+        bound[slot] = true;
+        exec_op *values = exec_values_new(&pl->exec, rows, n);
+        note(pl, values, (double)n, "%s", what);
+        op = plan_bgp(pl, bgp, g, values, bound);
+    }
+    free(rows);
+    free(bound);
+    return op;
+}
+
 /* A FILTER over a BGP with a spatial condition the store's spatial index
  * can answer (geo_index.h): the BGP planned from the index's candidates.
  * NULL when the index does not apply. */
@@ -2449,22 +2472,11 @@ static exec_op *spatial_seeded_bgp(planner *pl, const sparql_pattern *p, const g
     if (!geo_index_seed_for(pl->txn, pl->options.readable, &pl->eval.functions, pl->query, p->left, p->exprs,
                             p->n_exprs, &seed))
         return spatial_pair_bgp(pl, p, g);
-    int w = pl->exec.width;
-    ck_id *rows = calloc(seed.n * (size_t)w + 1, sizeof *rows);
-    bool *bound = calloc((size_t)w + 1, sizeof *bound);
-    exec_op *op = NULL;
-    if (rows && bound) {
-        for (size_t i = 0; i < seed.n; i++)
-            rows[i * (size_t)w + (size_t)seed.var] = seed.ids[i];
-        bound[seed.var] = true;
-        exec_op *values = exec_values_new(&pl->exec, rows, seed.n);
-        /* a restricted caller's candidates come from its graphs' grids */
-        note(pl, values, (double)seed.n, "spatial index: %s: %zu candidates (%llu entries read)", seed.what,
-             seed.n, (unsigned long long)seed.visited);
-        op = plan_bgp(pl, p->left, g, values, bound);
-    }
-    free(rows);
-    free(bound);
+    /* a restricted caller's candidates come from its graphs' grids */
+    char what[256];
+    snprintf(what, sizeof what, "spatial index: %s: %zu candidates (%llu entries read)", seed.what, seed.n,
+             (unsigned long long)seed.visited);
+    exec_op *op = bgp_from_candidates(pl, p->left, g, seed.var, seed.ids, seed.n, what);
     geo_index_seed_free(&seed);
     return op;
 }
@@ -2476,8 +2488,10 @@ static exec_op *spatial_seeded_bgp(planner *pl, const sparql_pattern *p, const g
 /* The subjects a FILTER over a BGP with a numeric range can start from
  * (range_index.h), in *seed (ids malloc'd, sorted), with the condition in
  * t; false when the value index does not apply or the range is not
- * selective: at most max index rows, and fewer subjects than the
- * cheapest other triple of the BGP matches. */
+ * selective: more index rows than cap, than an eighth of the predicate's
+ * quads, or than the cheapest other triple of the BGP matches. The bound
+ * is known before the index is read, so a wide range costs a read of
+ * that many rows at most. */
 typedef struct {
     range_test t;
     ck_id *ids;
@@ -2485,7 +2499,8 @@ typedef struct {
     uint64_t rows_read;
 } range_seed;
 
-static bool range_seed_for(planner *pl, const sparql_pattern *p, const graph_ctx *g, range_seed *seed)
+static bool range_seed_for(planner *pl, const sparql_pattern *p, const graph_ctx *g, uint64_t cap,
+                           range_seed *seed)
 {
     memset(seed, 0, sizeof *seed);
     if (pl->options.readable || p->op != SPARQL_OP_FILTER || !ck_values_ready(pl->txn) ||
@@ -2495,14 +2510,8 @@ static bool range_seed_for(planner *pl, const sparql_pattern *p, const graph_ctx
     if (!pred || ck_id_tag(pred) == SPARQL_TAG_LOCAL)
         return false; /* no quad has it: the plain plan ends at once */
     uint64_t max = ck_stats_predicate_count(pl->txn, pred) / RANGE_SEED_SHARE;
-    bool over = false;
-    ck_error err = {0};
-    if (max < 64 || ck_values_subjects(pl->txn, pred, seed->t.lo, seed->t.hi, (size_t)max, &seed->ids, &seed->n,
-                                       &over, &seed->rows_read, &err) != CK_OK || over) {
-        free(seed->ids);
-        seed->ids = NULL;
-        return false;
-    }
+    if (cap < max)
+        max = cap;
     /* another triple that matches fewer rows is the better start */
     const sparql_pattern *bgp = p->left;
     for (size_t i = 0; i < bgp->n_triples; i++) {
@@ -2510,11 +2519,17 @@ static bool range_seed_for(planner *pl, const sparql_pattern *p, const graph_ctx
         if (&tr->p.term == seed->t.predicate)
             continue;
         exec_pattern ep = triple_pattern(pl, tr, g);
-        if (estimate_triple(pl, &ep) < (double)seed->n) {
-            free(seed->ids);
-            seed->ids = NULL;
-            return false;
-        }
+        double other = estimate_triple(pl, &ep);
+        if (other < (double)max)
+            max = (uint64_t)other;
+    }
+    bool over = false;
+    ck_error err = {0};
+    if (max < 64 || ck_values_subjects(pl->txn, pred, seed->t.lo, seed->t.hi, (size_t)max, &seed->ids, &seed->n,
+                                       &over, &seed->rows_read, &err) != CK_OK || over) {
+        free(seed->ids);
+        seed->ids = NULL;
+        return false;
     }
     return true;
 }
@@ -2524,37 +2539,26 @@ static bool range_seed_for(planner *pl, const sparql_pattern *p, const graph_ctx
 static exec_op *range_seeded_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *g)
 {
     range_seed seed;
-    if (!range_seed_for(pl, p, g, &seed))
+    if (!range_seed_for(pl, p, g, UINT64_MAX, &seed))
         return NULL;
-    int w = pl->exec.width;
-    ck_id *rows = calloc(seed.n * (size_t)w + 1, sizeof *rows);
-    bool *bound = calloc((size_t)w + 1, sizeof *bound);
-    exec_op *op = NULL;
-    if (rows && bound) {
-        for (size_t i = 0; i < seed.n; i++)
-            rows[i * (size_t)w + (size_t)seed.t.subject] = seed.ids[i];
-        bound[seed.t.subject] = true;
-        exec_op *values = exec_values_new(&pl->exec, rows, seed.n);
-        note(pl, values, (double)seed.n, "value index: %s: %zu subjects (%llu index rows read)", seed.t.what,
-             seed.n, (unsigned long long)seed.rows_read);
-        op = plan_bgp(pl, p->left, g, values, bound);
-    }
-    free(rows);
-    free(bound);
+    char what[256];
+    snprintf(what, sizeof what, "value index: %s: %zu subjects (%llu index rows read)", seed.t.what, seed.n,
+             (unsigned long long)seed.rows_read);
+    exec_op *op = bgp_from_candidates(pl, p->left, g, seed.t.subject, seed.ids, seed.n, what);
     free(seed.ids);
     return op;
 }
 
-/* Subjects a MINUS's right side may start from, at most, for that side to
- * be computed once (a hash anti-join) rather than probed per left row. */
+/* Index rows a MINUS's right side may start from, at most, for that side
+ * to be computed once (a hash anti-join) rather than probed per left row. */
 #define RANGE_SEED_MINUS_MAX 4096
 
 /* Whether MINUS's right side is a FILTER whose numeric range the value
- * index answers with few subjects: computing it once is then cheap. */
+ * index answers from few rows: computing it once is then cheap. */
 static bool minus_right_seeded(planner *pl, const sparql_pattern *p, const graph_ctx *g)
 {
     range_seed seed;
-    bool small = range_seed_for(pl, p->right, g, &seed) && seed.n <= RANGE_SEED_MINUS_MAX;
+    bool small = range_seed_for(pl, p->right, g, RANGE_SEED_MINUS_MAX, &seed);
     free(seed.ids);
     return small;
 }
