@@ -284,6 +284,94 @@ static bool inline_datetime(const ck_term *t, ck_id *id)
     return true;
 }
 
+/* ---- numbers as text (ck_number_lexical_ok, ck_number_value) ------------------ */
+
+static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+/* Moves *i past the digits at s[*i]; returns how many there were. */
+static size_t skip_digits(const char *s, size_t n, size_t *i)
+{
+    size_t start = *i;
+    while (*i < n && is_digit(s[*i]))
+        (*i)++;
+    return *i - start;
+}
+
+bool ck_number_lexical_ok(const char *s, size_t n, bool fraction, bool exponent)
+{
+    size_t i = 0;
+    if (i < n && (s[i] == '+' || s[i] == '-'))
+        i++;
+    size_t digits = skip_digits(s, n, &i);
+    if (fraction && i < n && s[i] == '.') {
+        i++;
+        digits += skip_digits(s, n, &i);
+    }
+    if (digits == 0)
+        return false;
+    if (exponent && i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-'))
+            i++;
+        if (skip_digits(s, n, &i) == 0)
+            return false;
+    }
+    return i == n;
+}
+
+/* Clinger's fast path: up to 15 significant digits and a power of ten up
+ * to 22 are exact doubles, so one multiplication or division rounds
+ * correctly, as strtod does; loads and queries read numbers by the
+ * million, and most take this path. */
+bool ck_number_value(const char *s, size_t n, double *out)
+{
+    static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                   1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    size_t i = s[0] == '+' || s[0] == '-';
+    bool point = false;
+    uint64_t m = 0;
+    int digits = 0, scale = 0, exponent = 0;
+    for (; i < n && s[i] != 'e' && s[i] != 'E'; i++) {
+        if (s[i] == '.') {
+            point = true;
+        } else if (m == 0 && s[i] == '0') {
+            scale += point; /* a leading zero is no significant digit */
+        } else if (++digits > 15) {
+            goto slow;
+        } else {
+            m = m * 10 + (uint64_t)(s[i] - '0');
+            scale += point;
+        }
+    }
+    if (i < n) {
+        bool negative = s[++i] == '-';
+        i += s[i] == '-' || s[i] == '+';
+        if (n - i > 4)
+            goto slow;
+        for (; i < n; i++)
+            exponent = exponent * 10 + (s[i] - '0');
+        exponent = negative ? -exponent : exponent;
+    }
+    int e = exponent - scale;
+    if (e < -22 || e > 22)
+        goto slow;
+    double d = e >= 0 ? (double)m * pow10[e] : (double)m / pow10[-e];
+    *out = s[0] == '-' ? -d : d;
+    return true;
+slow:;
+    char stack[64];
+    char *text = n < sizeof stack ? stack : malloc(n + 1);
+    if (!text)
+        return false;
+    memcpy(text, s, n);
+    text[n] = '\0';
+    *out = strtod(text, NULL);
+    if (text != stack)
+        free(text);
+    return true;
+}
+
 bool ck_term_try_inline(const ck_term *term, ck_id *id)
 {
     if (term->kind != CK_TERM_LITERAL || term->lang)

@@ -95,6 +95,16 @@ bool ck_term_try_inline(const ck_term *term, ck_id *id);
  * term to borrow it. Returns false if id is not an inline literal. */
 bool ck_term_from_inline(ck_id id, ck_term *term, char buf[32]);
 
+/* Whether s (n bytes) is the lexical form of a finite number: an optional
+ * sign and digits, then (with fraction) an optional '.' and digits, at
+ * least one digit in all, then (with exponent) an optional [eE], sign and
+ * digits. xsd:integer: neither; decimal: fraction; double and float: both.
+ * No whitespace, no INF or NaN. */
+bool ck_number_lexical_ok(const char *s, size_t n, bool fraction, bool exponent);
+/* The value of a form ck_number_lexical_ok accepted, correctly rounded to
+ * double (as strtod), in *out; false only when out of memory. */
+bool ck_number_value(const char *s, size_t n, double *out);
+
 /* Total order used by tests and dumps that need determinism. */
 bool ck_term_equal(const ck_term *a, const ck_term *b);
 

@@ -95,113 +95,20 @@ static const datatype_info *datatype_find(const char *iri)
 
 /* ---- numbers as text --------------------------------------------------------- */
 
-/* xsd:double lexical form: no whitespace, no hex, INF/-INF/+INF/NaN. */
-static bool double_lexical_ok(const char *s, size_t n)
-{
-    size_t i = 0;
-    if (n == 3 && memcmp(s, "NaN", 3) == 0)
-        return true;
-    if (i < n && (s[i] == '+' || s[i] == '-'))
-        i++;
-    if (n - i == 3 && memcmp(s + i, "INF", 3) == 0)
-        return true;
-    size_t digits = 0;
-    while (i < n && s[i] >= '0' && s[i] <= '9')
-        i++, digits++;
-    if (i < n && s[i] == '.') {
-        i++;
-        while (i < n && s[i] >= '0' && s[i] <= '9')
-            i++, digits++;
-    }
-    if (digits == 0)
-        return false;
-    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-        i++;
-        if (i < n && (s[i] == '+' || s[i] == '-'))
-            i++;
-        size_t ed = 0;
-        while (i < n && s[i] >= '0' && s[i] <= '9')
-            i++, ed++;
-        if (ed == 0)
-            return false;
-    }
-    return i == n;
-}
-
-/* Clinger's fast path: at most 15 significant digits and a power of ten
- * up to 22 are both exact doubles, so one multiplication or division gives
- * the correctly rounded value, as strtod would, at a fraction of its cost.
- * False when the form needs strtod. */
-static bool fast_double(const char *s, size_t n, double *out)
-{
-    static const double p10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                 1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-    size_t i = 0;
-    bool negative = false, point = false, any = false;
-    if (i < n && (s[i] == '-' || s[i] == '+'))
-        negative = s[i++] == '-';
-    uint64_t m = 0;
-    int digits = 0, e = 0;
-    for (; i < n; i++) {
-        if (s[i] == '.' && !point) {
-            point = true;
-            continue;
-        }
-        if (s[i] < '0' || s[i] > '9')
-            break;
-        any = true;
-        if (m == 0 && s[i] == '0') { /* leading zeros are no significant digits */
-            e -= point;
-            continue;
-        }
-        if (++digits > 15)
-            return false;
-        m = m * 10 + (uint64_t)(s[i] - '0');
-        e -= point;
-    }
-    if (!any)
-        return false;
-    if (i < n && (s[i] == 'E' || s[i] == 'e')) {
-        bool eneg = false;
-        int x = 0, xd = 0;
-        if (++i < n && (s[i] == '-' || s[i] == '+'))
-            eneg = s[i++] == '-';
-        for (; i < n && s[i] >= '0' && s[i] <= '9' && xd < 5; i++, xd++)
-            x = x * 10 + (s[i] - '0');
-        if (xd == 0 || xd == 5)
-            return false;
-        e += eneg ? -x : x;
-    }
-    if (i != n || e < -22 || e > 22)
-        return false;
-    double d = e >= 0 ? (double)m * p10[e] : (double)m / p10[-e];
-    *out = negative ? -d : d;
-    return true;
-}
-
+/* An xsd:double lexical form (no whitespace, no hex, INF/-INF/+INF/NaN)
+ * and its value; false when it is not one (or memory runs out). */
 static bool parse_double(const char *s, size_t n, double *out)
 {
-    if (!double_lexical_ok(s, n))
-        return false;
-    if (fast_double(s, n, out))
-        return true;
-    char stack[64];
-    char *buf = n < sizeof stack ? stack : malloc(n + 1);
-    if (!buf)
-        return false;
-    memcpy(buf, s, n);
-    buf[n] = '\0';
-    const char *p = buf + (buf[0] == '+' || buf[0] == '-');
-    if (strcmp(p, "INF") == 0)
-        *out = buf[0] == '-' ? -INFINITY : INFINITY;
-    else if (strcmp(p, "NaN") == 0)
+    size_t sign = n && (s[0] == '+' || s[0] == '-');
+    if (n == 3 && memcmp(s, "NaN", 3) == 0) {
         *out = NAN;
-    else
-        *out = strtod(buf, NULL);
-    if (buf != stack)
-        free(buf);
-    return true;
+        return true;
+    }
+    if (n - sign == 3 && memcmp(s + sign, "INF", 3) == 0) {
+        *out = s[0] == '-' ? -INFINITY : INFINITY;
+        return true;
+    }
+    return ck_number_lexical_ok(s, n, true, true) && ck_number_value(s, n, out);
 }
 
 size_t sparql_format_double(double d, bool is_float, char *buf)
