@@ -66,18 +66,10 @@ static bool geof_arguments(const sparql_expr *call, int *var, const ck_term **li
     return false;
 }
 
+/* A distance bound: a finite, non-negative number. */
 static bool number_of(const sparql_expr *e, double *out)
 {
-    if (e->kind != SPARQL_EXPR_TERM || e->term.kind != CK_TERM_LITERAL)
-        return false;
-    sparql_value v;
-    if (!sparql_value_from_term(&v, &e->term))
-        return false;
-    bool ok = sparql_value_is_numeric(&v);
-    if (ok)
-        *out = sparql_value_to_double(&v);
-    sparql_value_clear(&v);
-    return ok && isfinite(*out) && *out >= 0;
+    return e->kind == SPARQL_EXPR_TERM && sparql_term_to_double(&e->term, out) && isfinite(*out) && *out >= 0;
 }
 
 /* geof:distance(...) < d and its mirrored forms: the call and d in metres. */

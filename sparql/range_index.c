@@ -11,19 +11,10 @@
 
 #include "value.h"
 
-/* The value of a numeric constant expression. */
+/* The value of a numeric constant expression (not NaN: no range). */
 static bool number_of(const sparql_expr *e, double *out)
 {
-    if (e->kind != SPARQL_EXPR_TERM || e->term.kind != CK_TERM_LITERAL)
-        return false;
-    sparql_value v;
-    if (!sparql_value_from_term(&v, &e->term))
-        return false;
-    bool ok = sparql_value_is_numeric(&v);
-    if (ok)
-        *out = sparql_value_to_double(&v);
-    sparql_value_clear(&v);
-    return ok && !isnan(*out);
+    return e->kind == SPARQL_EXPR_TERM && sparql_term_to_double(&e->term, out) && !isnan(*out);
 }
 
 /* One comparison of variable var with a number (or several, under &&):

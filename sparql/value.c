@@ -685,6 +685,18 @@ static bool decimal_to_double_exact(sparql_decimal a, double *out)
     return true;
 }
 
+bool sparql_term_to_double(const ck_term *term, double *out)
+{
+    sparql_value v;
+    if (term->kind != CK_TERM_LITERAL || !sparql_value_from_term(&v, term))
+        return false;
+    bool ok = sparql_value_is_numeric(&v);
+    if (ok)
+        *out = sparql_value_to_double(&v);
+    sparql_value_clear(&v);
+    return ok;
+}
+
 double sparql_value_to_double(const sparql_value *v)
 {
     if (v->type == SPARQL_TYPE_FLOAT || v->type == SPARQL_TYPE_DOUBLE)

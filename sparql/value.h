@@ -199,6 +199,9 @@ bool sparql_inline_order(ck_id x, ck_id y, int *c);
 
 /* Numeric value as double (for SUBSTR's arguments, ...). v must be numeric. */
 double sparql_value_to_double(const sparql_value *v);
+/* The value of a numeric literal term as a double (an index's bound from a
+ * query constant); false when the term is not a numeric literal. */
+bool sparql_term_to_double(const ck_term *term, double *out);
 
 /* Canonical lexical forms (also used by casts). buf: 40 bytes for doubles. */
 size_t sparql_format_double(double d, bool is_float, char *buf);
