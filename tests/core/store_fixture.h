@@ -8,9 +8,21 @@
 #ifndef CITYKG_TESTS_STORE_FIXTURE_H
 #define CITYKG_TESTS_STORE_FIXTURE_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* xorshift64: the random stream of the tests, the same on every run. A
+ * test sets rng_state to its seed where it wants a stream of its own. */
+static uint64_t rng_state = 0x9E3779B97F4A7C15ULL;
+static inline uint64_t rnd(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return rng_state;
+}
 
 #ifdef MDB_VERSION_MAJOR
 /* With raw LMDB on the closed store in dir: empties database db and, unless

@@ -14,14 +14,6 @@
 #include "store.h"
 #include "store_fixture.h"
 
-static uint64_t rng_state = 0x2545F4914F6CDD1DULL;
-static uint64_t rnd(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
-}
 
 static ck_id iri(uint64_t n) { return ck_id_make(CK_TAG_IRI, n); }
 
@@ -287,6 +279,7 @@ static void test_count_empty_store(void **state)
 
 int main(void)
 {
+    rng_state = 0x2545F4914F6CDD1DULL; /* this test's stream */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_counts_bulk, setup, teardown),
         cmocka_unit_test_setup_teardown(test_counts_after_updates, setup, teardown),

@@ -16,14 +16,6 @@
 #include "store.h"
 #include "store_fixture.h"
 
-static uint64_t rng_state;
-static uint64_t rnd(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
-}
 
 /* ---- the same quads as the whole-store scan, filtered -------------------- */
 

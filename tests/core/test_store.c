@@ -17,14 +17,6 @@
 #include "store.h"
 #include "store_fixture.h"
 
-static uint64_t rng_state = 0x9E3779B97F4A7C15ULL;
-static uint64_t rnd(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
-}
 
 static ck_term iri(const char *s) { return (ck_term){CK_TERM_IRI, s, strlen(s), NULL, 0, NULL, 0}; }
 static ck_term lit(const char *s, const char *dt, const char *lang)
@@ -505,6 +497,7 @@ static void test_graph_blocks_of_an_older_store(void **state)
 
 int main(void)
 {
+    rng_state = 0x9E3779B97F4A7C15ULL; /* this test's stream */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_dictionary_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_patterns_against_model, setup, teardown),

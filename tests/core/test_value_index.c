@@ -21,14 +21,6 @@
 #include "store_fixture.h"
 #include "value_index.h"
 
-static uint64_t rng_state;
-static uint64_t rnd(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
-}
 
 #define XSD "http://www.w3.org/2001/XMLSchema#"
 
