@@ -196,13 +196,19 @@ static exec_pattern triple_pattern(planner *pl, const sparql_triple *t, const gr
     return ep;
 }
 
+/* Whether a constant of the query is worth a seek. A term the store does
+ * not hold (a query-local id) matches no quad, so the seek can be saved —
+ * except for a restricted caller, who must pay it as for a term that only
+ * unreadable graphs use: otherwise the time of a lookup (estimates, scans,
+ * path steps, DESCRIBE) would tell whether a term exists in the store. */
+static bool constant_sought(const planner *pl, ck_id id)
+{
+    return id && (ck_id_tag(id) != SPARQL_TAG_LOCAL || pl->options.readable);
+}
+
 /* The store pattern of a triple's constants (variables free) in its graph
- * context; false if a constant is a term the store does not hold, or the
- * graph one the caller may not read, so nothing can match. For a
- * restricted caller a term the store does not hold is kept (its
- * query-local id matches no quad): the estimate then seeks as for a term
- * that only unreadable graphs use, so the time of planning cannot tell
- * the two apart. */
+ * context; false if a constant is not sought (constant_sought), or the
+ * graph one the caller may not read, so nothing can match. */
 static bool constant_pattern(const planner *pl, const exec_pattern *ep, ck_pattern *q)
 {
     *q = (ck_pattern){0};
@@ -211,7 +217,7 @@ static bool constant_pattern(const planner *pl, const exec_pattern *ep, ck_patte
     for (int k = 0; k < 3; k++) {
         if (pos[k]->is_var)
             continue;
-        if (!pos[k]->id || (ck_id_tag(pos[k]->id) == SPARQL_TAG_LOCAL && !pl->options.readable))
+        if (!constant_sought(pl, pos[k]->id))
             return false;
         *field[k] = pos[k]->id;
     }
@@ -1791,9 +1797,7 @@ static void path_targets(planner *pl, const graph_ctx *g, const sparql_path *pat
     case SPARQL_PATH_LINK: {
         ck_term t = {CK_TERM_IRI, path->iri, strlen(path->iri), NULL, 0, NULL, 0};
         ck_id p = node_id(pl, &t);
-        /* a restricted caller seeks even for a term the store does not
-         * hold, as for one only unreadable graphs use (constant_pattern) */
-        if (p && (ck_id_tag(p) != SPARQL_TAG_LOCAL || pl->options.readable))
+        if (constant_sought(pl, p))
             step(pl, g, start, p, forward, NULL, out);
         return;
     }
@@ -3166,8 +3170,7 @@ static void describe_node(planner *pl, ck_id id, id_set *done, graph_writer *gw)
         return;
     ck_pattern q = {.s = id};
     ck_scan *sc;
-    if ((ck_id_tag(id) == SPARQL_TAG_LOCAL && !pl->options.readable) || /* see constant_pattern */
-        !graph_pattern(pl, &pl->default_graph, &q) ||
+    if (!constant_sought(pl, id) || !graph_pattern(pl, &pl->default_graph, &q) ||
         ck_scan_open(pl->txn, &q, &sc, &pl->exec.error) != CK_OK)
         return;
     ck_quad quad, last = {0};
