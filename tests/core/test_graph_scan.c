@@ -83,6 +83,17 @@ typedef struct {
     size_t n;
 } random_city;
 
+/* The set of c's graphs whose bits mask has (bit 0: the default graph),
+ * its named ids in ids. */
+static ck_graph_set graphs_of_mask(const random_city *c, unsigned mask, ck_id ids[NGRAPHS])
+{
+    ck_graph_set set = {ids, 0, mask & 1};
+    for (unsigned g = 1; g < NGRAPHS; g++)
+        if (mask & (1u << g))
+            ids[set.n++] = c->graph[g];
+    return set;
+}
+
 /* Random quads over few subjects, predicates and objects, so that the
  * same triple is often in several graphs and ranges interleave; and a
  * predicate of each graph's own. The last named graph gets an id but no
@@ -127,10 +138,7 @@ static void check_all_patterns(ck_txn *t, const random_city *c, unsigned rounds)
     ck_error err;
     for (unsigned mask = 0; mask < (1u << NGRAPHS); mask++) {
         ck_id ids[NGRAPHS];
-        ck_graph_set set = {ids, 0, mask & 1};
-        for (unsigned g = 1; g < NGRAPHS; g++)
-            if (mask & (1u << g))
-                ids[set.n++] = c->graph[g];
+        ck_graph_set set = graphs_of_mask(c, mask, ids);
         for (unsigned r = 0; r < rounds; r++) {
             unsigned bound = r % 8;
             const ck_quad *from = &c->quads[rnd() % c->n];
@@ -206,10 +214,7 @@ static void test_predicate_lookups(void **state)
     quad_list want = {0}, got = {0};
     for (unsigned mask = 0; mask < (1u << NGRAPHS); mask += 3) {
         ck_id ids[NGRAPHS];
-        ck_graph_set set = {ids, 0, mask & 1};
-        for (unsigned g = 1; g < NGRAPHS; g++)
-            if (mask & (1u << g))
-                ids[set.n++] = c.graph[g];
+        ck_graph_set set = graphs_of_mask(&c, mask, ids);
         for (unsigned g = 0; g < NGRAPHS; g++) {
             ck_scan *by_subject = NULL, *by_object = NULL;
             uint64_t found = 0;
