@@ -84,7 +84,7 @@ static ck_status range_start(graph_scan *gs, size_t i, ck_txn *txn, const quad_r
     gs->seeks++;
     ck_status st;
     if (txn) {
-        st = quad_index_cursor_open(&r->cursor, txn->mdb, txn->store->index[gs->perm], &p,
+        st = quad_index_cursor_open(&r->cursor, txn->mdb, !txn->write, txn->store->index[gs->perm], &p,
                                     1 + bound, err);
         r->open = true; /* closed by graph_scan_close even when the opening failed */
     } else {
@@ -129,7 +129,7 @@ static ck_status check_predicate(graph_scan *gs, ck_id p, ck_error *err)
     for (size_t i = 0; i < gs->n && st == CK_OK; i++) {
         quad_row prefix = {{gs->ranges[i].g, p, 0, 0}};
         st = opened ? quad_index_cursor_seek(&probe, &prefix, 2, err)
-                    : quad_index_cursor_open(&probe, gs->txn->mdb,
+                    : quad_index_cursor_open(&probe, gs->txn->mdb, !gs->txn->write,
                                              gs->txn->store->index[PERM_GPOS], &prefix, 2, err);
         opened = true;
         gs->seeks++;

@@ -87,7 +87,9 @@ typedef struct {
     MDB_cursor *cursor;
     quad_row prefix;
     int prefix_len;
-    unsigned char *raw;     /* copy of the current block's value */
+    unsigned char *copy;    /* buffer for block copies (write transactions) */
+    const unsigned char *raw; /* the current block's value: in copy, or LMDB's map */
+    bool borrow;            /* read-only transaction: raw points into the map */
     size_t raw_len, raw_pos; /* raw_len: the rows, without the restart table */
     const unsigned char *restarts; /* the block's restart table (in raw) */
     size_t nrestarts;
@@ -106,7 +108,9 @@ typedef struct {
     ck_error error;
 } quad_index_cursor;
 
-ck_status quad_index_cursor_open(quad_index_cursor *c, MDB_txn *txn, MDB_dbi dbi,
+/* read_only: txn is a read-only transaction, whose pages stay put until it
+ * ends, so blocks are read in place instead of copied. */
+ck_status quad_index_cursor_open(quad_index_cursor *c, MDB_txn *txn, bool read_only, MDB_dbi dbi,
                                  const quad_row *prefix, int prefix_len, ck_error *err);
 /* Starts over at another prefix with the same cursor, e.g. for each row
  * of an index join; cheap when the prefix falls in the block loaded. */
@@ -125,6 +129,15 @@ const quad_row *quad_index_cursor_next(quad_index_cursor *c);
  * rows per block seen so far. The cursor is exhausted afterwards. */
 uint64_t quad_index_cursor_estimate_rest(quad_index_cursor *c);
 void quad_index_cursor_close(quad_index_cursor *c);
+
+/* Estimates the rows from `from` to `to` (both inclusive): those of the
+ * block holding `from` counted exactly, then every following block whose
+ * first row is <= to, by its key and size only, at that first block's
+ * rows per byte. Reads one block and the keys of the rest, so
+ * a range of a million rows costs about a thousand B-tree steps; stops
+ * once the estimate passes max (then *rows > max). */
+ck_status quad_index_estimate_between(MDB_txn *txn, MDB_dbi dbi, const quad_row *from, const quad_row *to,
+                                      uint64_t max, uint64_t *rows, ck_error *err);
 
 /* Counts the rows with a given prefix (first prefix_len columns) without
  * returning them. A block lying wholly inside the range (its first row and

@@ -262,7 +262,7 @@ static ck_status graph_uses_object(ck_txn *txn, ck_id g, ck_id o, bool *used, ck
 {
     quad_index_cursor c;
     quad_row prefix = {{g, o, 0, 0}};
-    ck_status st = quad_index_cursor_open(&c, txn->mdb, txn->store->index[PERM_GOSP], &prefix, 2, err);
+    ck_status st = quad_index_cursor_open(&c, txn->mdb, !txn->write, txn->store->index[PERM_GOSP], &prefix, 2, err);
     if (st == CK_OK) {
         *used = quad_index_cursor_next(&c) != NULL;
         if (c.error.code)
@@ -348,7 +348,7 @@ static int rebuild_graphs(ck_store *s, MDB_txn *mtxn)
     quad_index_cursor quads;
     ck_error err;
     quad_row none = {{0, 0, 0, 0}};
-    if (quad_index_cursor_open(&quads, mtxn, s->index[PERM_OSPG], &none, 4, &err) != CK_OK) {
+    if (quad_index_cursor_open(&quads, mtxn, false, s->index[PERM_OSPG], &none, 4, &err) != CK_OK) {
         mdb_cursor_close(cur);
         return MDB_PANIC;
     }

@@ -535,7 +535,7 @@ static ck_status scan_start(ck_txn *t, ck_scan *sc, const ck_pattern *p, ck_erro
     }
     int bound = scan_prefix(p, sc->perm, &prefix);
     t->work.seeks++;
-    return quad_index_cursor_open(&sc->cursor, t->mdb, t->store->index[sc->perm], &prefix,
+    return quad_index_cursor_open(&sc->cursor, t->mdb, !t->write, t->store->index[sc->perm], &prefix,
                                   bound, err);
 }
 

@@ -66,7 +66,7 @@ ck_status store_build_psog(ck_store *s, MDB_txn *txn, ck_error *err)
         return ck_lmdb_error(err, rc, "emptying psog");
     quad_index_cursor c;
     quad_row none = {{0, 0, 0, 0}};
-    ck_status st = quad_index_cursor_open(&c, txn, s->index[PERM_POSG], &none, 0, err);
+    ck_status st = quad_index_cursor_open(&c, txn, false, s->index[PERM_POSG], &none, 0, err);
     psog_batch b = {0};
     const quad_row *r;
     while (st == CK_OK && (r = quad_index_cursor_next(&c))) {

@@ -216,7 +216,7 @@ static ck_status triple_present(ck_txn *txn, quad_index_cursor *c, bool *open, c
                                 bool *present, ck_error *err)
 {
     ck_status st = *open ? quad_index_cursor_seek(c, q, 3, err)
-                         : quad_index_cursor_open(c, txn->mdb, txn->store->index[PERM_SPOG], q, 3, err);
+                         : quad_index_cursor_open(c, txn->mdb, !txn->write, txn->store->index[PERM_SPOG], q, 3, err);
     *open = true;
     if (st != CK_OK)
         return st;
@@ -274,7 +274,7 @@ static ck_status each_rebuilt_predicate(ck_txn *txn, predicate_rows_fn fn, void 
 {
     quad_index_cursor c;
     quad_row none = {{0, 0, 0, 0}};
-    ck_status st = quad_index_cursor_open(&c, txn->mdb, txn->store->index[PERM_POSG], &none, 0, err);
+    ck_status st = quad_index_cursor_open(&c, txn->mdb, !txn->write, txn->store->index[PERM_POSG], &none, 0, err);
     value_reader r = {.txn = txn};
     row_list rows = {0};
     uint64_t read = 0;
@@ -397,7 +397,7 @@ ck_status values_check(ck_txn *txn, uint64_t *rows, ck_error *err)
     *rows = 0;
     check_state cs = {0};
     quad_row none = {{0, 0, 0, 0}};
-    ck_status st = quad_index_cursor_open(&cs.index, txn->mdb, txn->store->values, &none, 0, err);
+    ck_status st = quad_index_cursor_open(&cs.index, txn->mdb, !txn->write, txn->store->values, &none, 0, err);
     if (st == CK_OK)
         st = each_rebuilt_predicate(txn, compare_rows, &cs, NULL, err);
     if (st == CK_OK && quad_index_cursor_next(&cs.index))
@@ -420,8 +420,8 @@ static int id_cmp(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-ck_status ck_values_subjects(ck_txn *txn, ck_id p, double lo, double hi, size_t max, ck_id **out, size_t *n,
-                             bool *over, uint64_t *rows_read, ck_error *err)
+ck_status ck_values_subjects_unordered(ck_txn *txn, ck_id p, double lo, double hi, size_t max, ck_id **out,
+                                       size_t *n, bool *over, uint64_t *rows_read, ck_error *err)
 {
     *out = NULL;
     *n = 0;
@@ -435,7 +435,7 @@ ck_status ck_values_subjects(ck_txn *txn, ck_id p, double lo, double hi, size_t 
     uint64_t first = value_key(lo), last = value_key(hi);
     quad_index_cursor c;
     quad_row prefix = {{p, 0, 0, 0}}, from = {{p, first, 0, 0}};
-    ck_status st = quad_index_cursor_open(&c, txn->mdb, txn->store->values, &prefix, 1, err);
+    ck_status st = quad_index_cursor_open(&c, txn->mdb, !txn->write, txn->store->values, &prefix, 1, err);
     if (st == CK_OK)
         st = quad_index_cursor_skip_to(&c, &from, err);
     ck_id *subjects = NULL;
@@ -470,12 +470,37 @@ ck_status ck_values_subjects(ck_txn *txn, ck_id p, double lo, double hi, size_t 
         free(subjects);
         return st;
     }
-    qsort(subjects, count, sizeof *subjects, id_cmp);
+    *out = subjects;
+    *n = count;
+    return CK_OK;
+}
+
+ck_status ck_values_subjects(ck_txn *txn, ck_id p, double lo, double hi, size_t max, ck_id **out, size_t *n,
+                             bool *over, uint64_t *rows_read, ck_error *err)
+{
+    ck_status st = ck_values_subjects_unordered(txn, p, lo, hi, max, out, n, over, rows_read, err);
+    if (st != CK_OK || *n == 0)
+        return st;
+    ck_id *subjects = *out;
+    qsort(subjects, *n, sizeof *subjects, id_cmp);
     size_t k = 1;
-    for (size_t i = 1; i < count; i++)
+    for (size_t i = 1; i < *n; i++)
         if (subjects[i] != subjects[k - 1])
             subjects[k++] = subjects[i];
-    *out = subjects;
     *n = k;
     return CK_OK;
+}
+
+ck_status ck_values_estimate(ck_txn *txn, ck_id p, double lo, double hi, uint64_t max, uint64_t *rows,
+                             ck_error *err)
+{
+    *rows = 0;
+    if (!ck_values_ready(txn))
+        return ck_error_set(err, CK_ERR_INVALID, "the store has no complete value index");
+    if (isnan(lo) || isnan(hi) || lo > hi)
+        return CK_OK;
+    quad_row from = {{p, value_key(lo), 0, 0}}, to = {{p, value_key(hi), UINT64_MAX, UINT64_MAX}};
+    ck_status st = quad_index_estimate_between(txn->mdb, txn->store->values, &from, &to, max, rows, err);
+    txn->work.seeks++;
+    return st;
 }

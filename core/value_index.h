@@ -74,4 +74,17 @@ bool ck_values_ready(ck_txn *txn);
 ck_status ck_values_subjects(ck_txn *txn, ck_id p, double lo, double hi, size_t max,
                              ck_id **out, size_t *n, bool *over, uint64_t *rows_read, ck_error *err);
 
+/* As ck_values_subjects, but the subjects in index order (by value) with
+ * duplicates kept: for callers that build their own set and need no
+ * sort. */
+ck_status ck_values_subjects_unordered(ck_txn *txn, ck_id p, double lo, double hi, size_t max, ck_id **out,
+                                       size_t *n, bool *over, uint64_t *rows_read, ck_error *err);
+
+/* Estimates how many index rows ck_values_subjects would read for (p, lo,
+ * hi) without reading them: the first block's rows exactly, the others by
+ * their keys (quad_index_estimate_between). Stops counting past max (then
+ * *rows > max). */
+ck_status ck_values_estimate(ck_txn *txn, ck_id p, double lo, double hi, uint64_t max, uint64_t *rows,
+                             ck_error *err);
+
 #endif

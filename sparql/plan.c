@@ -23,6 +23,7 @@
 #include "exec.h"
 #include "geo_index.h"
 #include "geo_rewrite.h"
+#include "candidate_set.h"
 #include "range_index.h"
 #include "service.h"
 #include "termspace.h"
@@ -39,7 +40,7 @@ typedef struct {
 
 typedef struct {
     int depth;
-    char label[200];
+    char label[400];
     double estimate; /* < 0: none */
     exec_op *op;
 } plan_line;
@@ -93,6 +94,12 @@ typedef struct {
      * (merge_star_worth): the store has psog, the caller is unrestricted
      * (psog is not graph-first), and CITYKG_PSOG_MERGE is not "off" */
     bool psog_merge;
+    /* value-index reducers (plan_reducer): one per FILTER considered; the
+     * FILTER whose BGP is being planned; how many times the pattern being
+     * planned will run (a MINUS's probes), to weigh a reducer's cost */
+    struct range_reducer *reducers;
+    const sparql_pattern *reducing;
+    double probe_repeats;
 } planner;
 
 static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_ctx *g,
@@ -121,6 +128,18 @@ static void note(planner *pl, exec_op *op, double estimate, const char *fmt, ...
     va_start(ap, fmt);
     vsnprintf(l->label, sizeof l->label, fmt, ap);
     va_end(ap);
+}
+
+/* Adds text to the plan line of op (made by note), for what an operator
+ * learns while it runs, such as the reducer its probes built. */
+static void note_append(planner *pl, const exec_op *op, const char *text)
+{
+    for (size_t i = 0; i < pl->nlines; i++)
+        if (pl->lines[i].op == op) {
+            size_t len = strlen(pl->lines[i].label);
+            snprintf(pl->lines[i].label + len, sizeof pl->lines[i].label - len, "; %s", text);
+            return;
+        }
 }
 
 static ck_id node_id(planner *pl, const ck_term *t)
@@ -459,6 +478,139 @@ static bool sort_before_lookups(planner *pl, const exec_pattern *scan, double ro
     return !scan_sorted_by(scan, slot);
 }
 
+/* ---- value-index reducers ----------------------------------------------------
+ *
+ * A FILTER with a numeric range over a BGP (range_index.h) whose range is
+ * too wide to start the BGP from (range_seed_for) can still spare it most
+ * lookups of the range's triple ?s <p> ?v: once the other triples have
+ * bound ?s, a row whose ?s is not among the subjects in range cannot pass
+ * the FILTER, and a bit test drops it before its ?v is looked up. "NO2
+ * sensors that never measured 95 or more": 19 % of all observations reach
+ * 95, but only 0.1 % of the NO2 sensors' ones, so the set of the
+ * observations in range (read once from the value index) spares a MINUS
+ * probe nearly every lookup of a value. The FILTER still tests the rows
+ * that pass, exactly: the set only holds subjects with some value in the
+ * (inclusive, double) range.
+ *
+ * The set costs reading its index rows (about 10 ns each); a lookup it
+ * spares costs about 40 times that. So it is built only when its rows are
+ * at most REDUCER_ROWS_PER_LOOKUP times the lookups expected on the
+ * triple (over all probes of a MINUS) and at most a REDUCER_SHARE-th of
+ * the predicate: the estimate comes from the index's block keys
+ * (ck_values_estimate), before any row is read. Decided once per FILTER
+ * and query; unrestricted callers only, like the value index itself. */
+#define REDUCER_ROWS_PER_LOOKUP 16
+#define REDUCER_SHARE 4
+
+typedef struct range_reducer {
+    const sparql_pattern *filter;
+    range_test t;
+    size_t triple;        /* the triple ?s <p> ?v in the FILTER's BGP */
+    bool decided;
+    candidate_set *set;   /* NULL: not worth it (or no range) */
+    uint64_t rows_read;
+    char what[320];       /* for --explain */
+    struct range_reducer *next;
+} range_reducer;
+
+/* The reducer of the FILTER whose BGP bgp is being planned, decided or
+ * not; NULL when there is no range to reduce by. */
+static range_reducer *reducer_of(planner *pl, const sparql_pattern *bgp)
+{
+    const sparql_pattern *f = pl->reducing;
+    if (!f || f->left != bgp || pl->options.readable || !ck_values_ready(pl->txn))
+        return NULL;
+    for (range_reducer *r = pl->reducers; r; r = r->next)
+        if (r->filter == f)
+            return r->decided && !r->set ? NULL : r;
+    range_reducer *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->filter = f;
+    r->next = pl->reducers;
+    pl->reducers = r;
+    r->decided = !range_test_for(pl->query, bgp, f->exprs, f->n_exprs, &r->t);
+    r->triple = SIZE_MAX;
+    for (size_t i = 0; i < bgp->n_triples && !r->decided; i++)
+        if (&bgp->triples[i].p.term == r->t.predicate)
+            r->triple = i;
+    r->decided |= r->triple == SIZE_MAX;
+    return r->decided ? NULL : r;
+}
+
+/* Decides r for `lookups` expected lookups of its triple: reads the
+ * subjects in range into a set when that is worth it. */
+static void reducer_decide(planner *pl, range_reducer *r, double lookups)
+{
+    r->decided = true;
+    ck_id pred = node_id(pl, r->t.predicate);
+    if (!pred || ck_id_tag(pred) == SPARQL_TAG_LOCAL)
+        return;
+    double max = (double)(ck_stats_predicate_count(pl->txn, pred) / REDUCER_SHARE);
+    if (REDUCER_ROWS_PER_LOOKUP * lookups < max)
+        max = REDUCER_ROWS_PER_LOOKUP * lookups;
+    uint64_t est;
+    ck_error err = {0};
+    if (max < 1 || ck_values_estimate(pl->txn, pred, r->t.lo, r->t.hi, (uint64_t)max, &est, &err) != CK_OK ||
+        est > (uint64_t)max)
+        return;
+    /* the estimate may be off by a block or so: twice it caps the read */
+    ck_id *ids;
+    size_t n;
+    bool over;
+    if (ck_values_subjects_unordered(pl->txn, pred, r->t.lo, r->t.hi, (size_t)(2 * max) + 64, &ids, &n, &over,
+                                     &r->rows_read, &err) != CK_OK || over)
+        return;
+    r->set = candidate_set_build(ids, n);
+    if (r->set && !exec_reserve(&pl->exec, candidate_set_bytes(r->set))) {
+        candidate_set_free(r->set);
+        r->set = NULL;
+        return;
+    }
+    if (r->set)
+        snprintf(r->what, sizeof r->what, "value-index reducer: %s: %zu subjects from %llu index rows (%s, %zu bytes)",
+                 r->t.what, candidate_set_count(r->set), (unsigned long long)r->rows_read, candidate_set_kind(r->set),
+                 candidate_set_bytes(r->set));
+}
+
+static bool reducer_test(void *arg, const ck_id *row)
+{
+    const range_reducer *r = arg;
+    return candidate_set_has(r->set, row[r->t.subject]);
+}
+
+/* In plan_bgp, before each step: once the reducer's subject is bound by
+ * the rows so far (rows_so_far of them, per run) and its triple is still
+ * to come, the rows pass through the set first. Returns op, filtered or
+ * not; sets *r to NULL once the reducer is placed or moot. */
+static exec_op *reduce_rows(planner *pl, range_reducer **r, exec_op *op, const bool *bound, const bool *used,
+                            double rows_so_far)
+{
+    range_reducer *red = *r;
+    if (!red || !op || !bound[red->t.subject])
+        return op;
+    *r = NULL;
+    if (used[red->triple])
+        return op; /* the range's triple bound ?s itself */
+    if (!red->decided)
+        reducer_decide(pl, red, (rows_so_far > 1 ? rows_so_far : 1) * pl->probe_repeats);
+    if (!red->set)
+        return op;
+    op = exec_filter_new(&pl->exec, op, reducer_test, red);
+    note(pl, op, -1, "%s", red->what);
+    return op;
+}
+
+static void reducers_free(planner *pl)
+{
+    while (pl->reducers) {
+        range_reducer *next = pl->reducers->next;
+        candidate_set_free(pl->reducers->set);
+        free(pl->reducers);
+        pl->reducers = next;
+    }
+}
+
 static exec_op *plan_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *g, exec_op *input,
                          const bool *input_bound)
 {
@@ -485,12 +637,18 @@ static exec_op *plan_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *
     bool keep_order = false; /* the rows are in ORDER BY order: keep it */
     exec_op *op = input;
     double rows_so_far = 0; /* estimated rows of op */
+    double per_input = 1;   /* estimated rows of op per input row (for a reducer) */
     /* the BGP's first scan, or the rows of other patterns it starts from
      * (a path's nodes: no pattern), while nothing else is joined */
     exec_op *driver = input;
     const exec_pattern *driver_pattern = NULL;
     double driver_est = -1;
+    range_reducer *reducer = reducer_of(pl, p);
     for (size_t step = 0, done = 0; done < n; step++) {
+        exec_op *unreduced = op;
+        op = reduce_rows(pl, &reducer, op, bound, used, input ? per_input : rows_so_far);
+        if (driver == unreduced)
+            driver = op; /* the set test keeps the rows' order */
         if (op != driver)
             driver = NULL;
         /* most selective next triple; positions bound by earlier triples
@@ -556,6 +714,7 @@ static exec_op *plan_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *
             }
             done += 2;
             rows_so_far = est[loose];
+            per_input *= best_rows;
             continue;
         }
         if (may_push && !op) {
@@ -576,6 +735,7 @@ static exec_op *plan_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *
             }
         }
         rows_so_far = op ? rows_so_far * best_rows : best_rows;
+        per_input *= best_rows;
         used[best] = true;
         done++;
         if (op && star_member(&eps[best], bound, NULL)) {
@@ -2212,10 +2372,18 @@ static bool minus_removes(minus_probe_op *m, const ck_id *row)
     bool explain = pl->options.explain;
     pl->options.explain = false; /* not one plan line per row */
     const ck_id *outer_seed = pl->seed_row;
+    double outer_repeats = pl->probe_repeats;
     pl->seed_row = row;
+    pl->probe_repeats = outer_repeats * (double)m->rows.n;
+    range_reducer *had = pl->reducers;
     exec_op *probe = plan_pattern(pl, m->right, &m->graph, exec_values_new(&pl->exec, row, 1));
     pl->seed_row = outer_seed;
+    pl->probe_repeats = outer_repeats;
     pl->options.explain = explain;
+    /* a reducer the probes use, once: on the MINUS's line */
+    for (range_reducer *r = pl->reducers; r != had && explain; r = r->next)
+        if (r->set)
+            note_append(pl, &m->base, r->what);
     bool found = probe && exec_next(probe, m->probe_row);
     exec_free(probe);
     return found;
@@ -2804,7 +2972,13 @@ static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_c
         exec_op *seeded = in || pl->in_exists ? NULL : spatial_seeded_bgp(pl, p, g);
         if (!seeded && !in && !pl->in_exists)
             seeded = range_seeded_bgp(pl, p, g);
-        op = exec_filter_new(&pl->exec, seeded ? seeded : plan_pattern(pl, p->left, g, in), filter_test, fa);
+        if (!seeded) {
+            const sparql_pattern *outer = pl->reducing;
+            pl->reducing = p;
+            seeded = plan_pattern(pl, p->left, g, in);
+            pl->reducing = outer;
+        }
+        op = exec_filter_new(&pl->exec, seeded, filter_test, fa);
         note(pl, op, -1, "filter");
         break;
     }
@@ -3249,7 +3423,7 @@ static ck_status run_parsed(ck_txn *txn, const sparql_query *q, const sparql_pat
                             sparql_solution_fn solution_fn, void *fn_ctx, ck_error *err)
 {
     ck_status st;
-    planner pl = {.query = q, .txn = txn};
+    planner pl = {.query = q, .txn = txn, .probe_repeats = 1};
     if (options)
         pl.options = *options;
     pl.exec.txn = txn;
@@ -3365,6 +3539,7 @@ static ck_status run_parsed(ck_txn *txn, const sparql_query *q, const sparql_pat
     if (st && err)
         *err = pl.exec.error;
     exec_free(root);
+    reducers_free(&pl);
     while (pl.filters) {
         struct filter_args *next = pl.filters->next;
         free(pl.filters);

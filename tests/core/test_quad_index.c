@@ -171,13 +171,16 @@ static void ref_apply(ref_set *s, const quad_row *rows, size_t n, bool insert)
     }
 }
 
-static void expect_prefix_scan(fixture *f, const ref_set *ref, const quad_row *prefix, int len)
+/* read_only: blocks read in place in a read-only transaction, or copied
+ * as in a write transaction. */
+static void expect_prefix_scan_in(fixture *f, const ref_set *ref, const quad_row *prefix, int len,
+                                  bool read_only)
 {
     MDB_txn *t;
-    assert_int_equal(mdb_txn_begin(f->env, NULL, MDB_RDONLY, &t), 0);
+    assert_int_equal(mdb_txn_begin(f->env, NULL, read_only ? MDB_RDONLY : 0, &t), 0);
     quad_index_cursor c;
     ck_error err = {0};
-    assert_int_equal(quad_index_cursor_open(&c, t, f->dbi, prefix, len, &err), CK_OK);
+    assert_int_equal(quad_index_cursor_open(&c, t, read_only, f->dbi, prefix, len, &err), CK_OK);
     size_t i = 0;
     const quad_row *r;
     while ((r = quad_index_cursor_next(&c))) {
@@ -207,6 +210,12 @@ static void expect_prefix_scan(fixture *f, const ref_set *ref, const quad_row *p
     }
     quad_index_cursor_close(&c);
     mdb_txn_abort(t);
+}
+
+static void expect_prefix_scan(fixture *f, const ref_set *ref, const quad_row *prefix, int len)
+{
+    expect_prefix_scan_in(f, ref, prefix, len, true);
+    expect_prefix_scan_in(f, ref, prefix, len, false);
 }
 
 static void test_insert_remove_scan(void **state)
