@@ -1376,6 +1376,13 @@ typedef struct {
     size_t *order;      /* row numbers, each group's together */
     size_t pos;         /* next row of order to start a group at */
     bool started, empty_done;
+    /* streaming (group_streams): no rows kept, one running state per
+     * group and aggregate; groups numbered as they first appear */
+    bool streaming;
+    size_t ngroups, gcap;
+    ck_id *gkeys;               /* ngroups x nkeys */
+    struct agg_state *gstates;  /* ngroups x naggregates */
+    size_t *gslots, ngslots;    /* hash of key tuples: group number + 1 */
 } group_op;
 
 /* Orders the rows so that each group's rows are contiguous, groups in the
@@ -1495,7 +1502,7 @@ static bool sum_value(const numeric_sum *s, sparql_value *out)
 }
 
 /* One aggregate's running state over a group's rows. */
-typedef struct {
+typedef struct agg_state {
     const sparql_aggregate *a;
     uint64_t count;
     bool error;
@@ -1722,17 +1729,33 @@ static bool group_gather(group_op *g, exec_ctx *ctx)
     return true;
 }
 
+/* The group's row: its key (NULL for the one group of no rows) and its
+ * aggregates' values from their finished states (custom aggregates from
+ * the buffered rows from..to). Frees the states. */
+static void group_emit_states(group_op *gop, const ck_id *key, agg_state *states, size_t from, size_t to,
+                              ck_id *row)
+{
+    const sparql_pattern *p = gop->p;
+    memset(row, 0, (size_t)gop->base.ctx->width * sizeof(ck_id));
+    for (size_t k = 0; key && k < p->n_keys; k++)
+        if (p->keys[k].var >= 0)
+            row[p->keys[k].var] = key[k];
+    for (size_t a = 0; a < p->n_aggregates; a++) {
+        sparql_value v;
+        if (p->aggregates[a].kind == SPARQL_AGG_CUSTOM)
+            aggregate_custom(gop, &p->aggregates[a], from, to, &v);
+        else
+            aggregate_finish(gop, &states[a], &v);
+        row[p->aggregates[a].var] = eval_value_id(&gop->pl->eval, &v);
+        sparql_value_clear(&v);
+    }
+}
+
 static void group_emit(group_op *gop, size_t from, size_t to, ck_id *row)
 {
     const sparql_pattern *p = gop->p;
     int w = gop->base.ctx->width;
-    memset(row, 0, (size_t)w * sizeof(ck_id));
-    if (from < to) {
-        const ck_id *key = gop->keys + gop->order[from] * p->n_keys;
-        for (size_t k = 0; k < p->n_keys; k++)
-            if (p->keys[k].var >= 0)
-                row[p->keys[k].var] = key[k];
-    }
+    const ck_id *key = from < to ? gop->keys + gop->order[from] * p->n_keys : NULL;
     /* All aggregates in one pass over the group's rows (group_gather has
      * put them one after the other). */
     agg_state stack[8], *states = p->n_aggregates <= 8 ? stack
@@ -1758,17 +1781,115 @@ static void group_emit(group_op *gop, size_t from, size_t to, ck_id *row)
             if (states[a].a->kind != SPARQL_AGG_CUSTOM)
                 aggregate_add(gop, &states[a], in, from, r);
     }
-    for (size_t a = 0; a < p->n_aggregates; a++) {
-        sparql_value v;
-        if (p->aggregates[a].kind == SPARQL_AGG_CUSTOM)
-            aggregate_custom(gop, &p->aggregates[a], from, to, &v);
-        else
-            aggregate_finish(gop, &states[a], &v);
-        row[p->aggregates[a].var] = eval_value_id(&gop->pl->eval, &v);
-        sparql_value_clear(&v);
-    }
+    group_emit_states(gop, key, states, from, to, row);
     if (states != stack)
         free(states);
+}
+
+/* A row's group key: variables as their ids, expressions evaluated. */
+static void group_key(group_op *g, const ck_id *row, ck_id *key)
+{
+    const sparql_pattern *p = g->p;
+    for (size_t k = 0; k < p->n_keys; k++) {
+        const sparql_expr *e = p->keys[k].expr;
+        if (e->kind == SPARQL_EXPR_VAR) { /* the id is the key: no decoding */
+            key[k] = row[e->var];
+            continue;
+        }
+        sparql_value v;
+        eval_expr(&g->pl->eval, e, row, &v);
+        key[k] = eval_value_id(&g->pl->eval, &v);
+        sparql_value_clear(&v);
+    }
+}
+
+/* Whether GROUP p can aggregate its rows as they come instead of keeping
+ * them: every aggregate's state then grows by the row alone, which
+ * leaves out DISTINCT (its values seen so far) and custom aggregates
+ * (which read the group's rows). GROUP BY over a million rows then holds
+ * its groups only, and skips buffering, hashing and gathering the rows
+ * (benchmark query 12: 197k rows into 12 groups). */
+static bool group_streams(const sparql_pattern *p)
+{
+    for (size_t a = 0; a < p->n_aggregates; a++)
+        if (p->aggregates[a].distinct || p->aggregates[a].kind == SPARQL_AGG_CUSTOM)
+            return false;
+    return true;
+}
+
+/* The group of key, added (its states fresh) when new; SIZE_MAX when out
+ * of memory or over the query's memory budget. */
+static size_t group_find(group_op *g, exec_ctx *ctx, const ck_id *key)
+{
+    const sparql_pattern *p = g->p;
+    size_t nk = p->n_keys, na = p->n_aggregates;
+    if ((g->ngroups + 1) * 2 > g->ngslots) {
+        size_t ns = g->ngslots ? g->ngslots * 2 : 64;
+        if (!exec_reserve(ctx, (ns - g->ngslots) * sizeof(size_t)))
+            return SIZE_MAX;
+        size_t *slots = calloc(ns, sizeof *slots);
+        if (!slots)
+            goto nomem;
+        for (size_t i = 0; i < g->ngroups; i++) {
+            size_t j = ck_hash_bytes(g->gkeys + i * nk, nk * sizeof(ck_id), 7) & (ns - 1);
+            while (slots[j])
+                j = (j + 1) & (ns - 1);
+            slots[j] = i + 1;
+        }
+        free(g->gslots);
+        g->gslots = slots;
+        g->ngslots = ns;
+    }
+    size_t j = ck_hash_bytes(key, nk * sizeof(ck_id), 7) & (g->ngslots - 1);
+    for (; g->gslots[j]; j = (j + 1) & (g->ngslots - 1))
+        if (memcmp(g->gkeys + (g->gslots[j] - 1) * nk, key, nk * sizeof(ck_id)) == 0)
+            return g->gslots[j] - 1;
+    if (g->ngroups == g->gcap) {
+        size_t cap = g->gcap ? g->gcap * 2 : 16;
+        if (!exec_reserve(ctx, (cap - g->gcap) * (nk * sizeof(ck_id) + na * sizeof(agg_state))))
+            return SIZE_MAX;
+        ck_id *keys = realloc(g->gkeys, (cap * nk + 1) * sizeof *keys);
+        if (keys)
+            g->gkeys = keys;
+        agg_state *states = realloc(g->gstates, (cap * na + 1) * sizeof *states);
+        if (states)
+            g->gstates = states;
+        if (!keys || !states)
+            goto nomem;
+        g->gcap = cap;
+    }
+    size_t gi = g->ngroups++;
+    memcpy(g->gkeys + gi * nk, key, nk * sizeof(ck_id));
+    agg_state *st = g->gstates + gi * na;
+    memset(st, 0, na * sizeof *st);
+    for (size_t a = 0; a < na; a++)
+        st[a].a = &p->aggregates[a];
+    g->gslots[j] = gi + 1;
+    return gi;
+nomem:
+    ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory for GROUP BY");
+    return SIZE_MAX;
+}
+
+/* Streaming GROUP BY (group_streams): every input row into its group's
+ * running states. */
+static bool group_stream(group_op *g, exec_ctx *ctx)
+{
+    const sparql_pattern *p = g->p;
+    ck_id *row = calloc((size_t)ctx->width + 1, sizeof *row), *key = calloc(p->n_keys + 1, sizeof *key);
+    bool ok = row && key;
+    if (!ok)
+        ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory for GROUP BY");
+    while (ok && exec_next(g->input, row)) {
+        group_key(g, row, key);
+        size_t gi = group_find(g, ctx, key);
+        ok = gi != SIZE_MAX;
+        for (size_t a = 0; ok && a < p->n_aggregates; a++)
+            aggregate_add(g, &g->gstates[gi * p->n_aggregates + a], row, 0, 0);
+    }
+    free(row);
+    free(key);
+    return ok && !ctx->error.code;
 }
 
 static bool group_next(exec_op *op, ck_id *row)
@@ -1776,6 +1897,24 @@ static bool group_next(exec_op *op, ck_id *row)
     group_op *g = (group_op *)op;
     const sparql_pattern *p = g->p;
     int w = op->ctx->width;
+    if (g->streaming) {
+        if (!g->started) {
+            g->started = true;
+            if (!group_stream(g, op->ctx))
+                return false;
+            if (g->ngroups == 0 && p->n_keys == 0) {
+                /* no rows: one empty group without GROUP BY */
+                ck_id none = 0;
+                if (group_find(g, op->ctx, &none) == SIZE_MAX)
+                    return false;
+            }
+        }
+        if (g->pos >= g->ngroups)
+            return false;
+        size_t gi = g->pos++;
+        group_emit_states(g, g->gkeys + gi * p->n_keys, g->gstates + gi * p->n_aggregates, 0, 0, row);
+        return !op->ctx->error.code;
+    }
     if (!g->started) {
         g->started = true;
         if (!buffer_all(g->input, op->ctx, &g->rows))
@@ -1790,18 +1929,7 @@ static bool group_next(exec_op *op, ck_id *row)
         }
         for (size_t i = 0; i < g->rows.n; i++) {
             g->order[i] = i;
-            for (size_t k = 0; k < p->n_keys; k++) {
-                const sparql_expr *e = p->keys[k].expr;
-                const ck_id *r = g->rows.rows + i * (size_t)w;
-                if (e->kind == SPARQL_EXPR_VAR) { /* the id is the key: no decoding */
-                    g->keys[i * p->n_keys + k] = r[e->var];
-                    continue;
-                }
-                sparql_value v;
-                eval_expr(&g->pl->eval, e, r, &v);
-                g->keys[i * p->n_keys + k] = eval_value_id(&g->pl->eval, &v);
-                sparql_value_clear(&v);
-            }
+            group_key(g, g->rows.rows + i * (size_t)w, g->keys + i * p->n_keys);
         }
         if (!group_rows(g, op->ctx) || !group_gather(g, op->ctx))
             return false;
@@ -1833,6 +1961,16 @@ static void group_destroy(exec_op *op)
     free(g->rows.rows);
     free(g->keys);
     free(g->order);
+    /* groups not emitted (a LIMIT stopped early) still hold their states */
+    for (size_t gi = g->pos; gi < g->ngroups; gi++)
+        for (size_t a = 0; a < g->p->n_aggregates; a++) {
+            agg_state *st = &g->gstates[gi * g->p->n_aggregates + a];
+            sparql_value_clear(&st->acc);
+            free(st->concat);
+        }
+    free(g->gkeys);
+    free(g->gstates);
+    free(g->gslots);
 }
 
 /* ---- property paths ------------------------------------------------------------ */
@@ -3024,9 +3162,11 @@ static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_c
             pl->consumes_all = all;
             gop->pl = pl;
             gop->p = p;
+            gop->streaming = group_streams(p);
         }
         op = gop ? &gop->base : NULL;
-        note(pl, op, -1, "group (%zu keys, %zu aggregates)", p->n_keys, p->n_aggregates);
+        note(pl, op, -1, "group (%zu keys, %zu aggregates%s)", p->n_keys, p->n_aggregates,
+             gop && gop->streaming ? ", as the rows come" : "");
         break;
     }
     case SPARQL_OP_ORDER: {
