@@ -386,11 +386,101 @@ static void test_order_many_iris(void **state)
     free(expected);
 }
 
+/* Drops the CSV's last column from every line. */
+static void drop_last_column(char *csv)
+{
+    char *w = csv;
+    for (char *line = csv; *line;) {
+        char *end = strchr(line, '\n'), *cut = end;
+        while (cut > line && cut[-1] != ',')
+            cut--;
+        size_t keep = (size_t)(cut > line ? cut - 1 - line : 0);
+        memmove(w, line, keep);
+        w += keep;
+        *w++ = '\n';
+        line = end + 1;
+    }
+    *w = 0;
+}
+
+/* GROUP BY aggregating rows as they come (no DISTINCT or custom
+ * aggregate) against the buffered path, which a COUNT(DISTINCT) added as
+ * the last column forces: every other column must be the same, groups in
+ * the same order; also keys that are expressions, SUMs that fail on a
+ * non-number, a LIMIT that leaves groups unfinished (their states are
+ * freed: ASan), and no rows at all. */
+static void test_group_as_rows_come(void **state)
+{
+    fixture *f = *state;
+    enum { ROWS = 3000, KEYS = 37 };
+    char *text = malloc(ROWS * 160 + 64), *p = text;
+    p += sprintf(p, "INSERT DATA {\n");
+    for (int i = 0; i < ROWS; i++) {
+        int z = (i * 7919) % KEYS;
+        p += sprintf(p, "<http://ex.org/p%04d> <http://ex.org/q> <http://ex.org/z%02d> .\n", i, z);
+        if (z == 5 && i % 7 == 0)
+            p += sprintf(p, "<http://ex.org/p%04d> <http://ex.org/k> \"many\" .\n", i);
+        else if (i % 3)
+            p += sprintf(p, "<http://ex.org/p%04d> <http://ex.org/k> %d .\n", i, i % 101);
+        else
+            p += sprintf(p, "<http://ex.org/p%04d> <http://ex.org/k> %d.25 .\n", i, i % 13);
+    }
+    strcpy(p, "}");
+    ck_txn *txn;
+    ck_error err = {0};
+    assert_int_equal(ck_txn_begin_write(f->store, &txn, &err), CK_OK);
+    assert_int_equal(sparql_update_run(txn, text, NULL, NULL, &err), CK_OK);
+    assert_int_equal(ck_txn_commit(txn, &err), CK_OK);
+    free(text);
+    const char *select = "SELECT ?key (COUNT(*) AS ?n) (COUNT(?k) AS ?nk) (MIN(?p) AS ?lo) (MAX(?k) AS ?hi) "
+                         "(SAMPLE(?p) AS ?one) (SUM(?k) AS ?sum) (AVG(?k) AS ?avg) "
+                         "(GROUP_CONCAT(STR(?k); SEPARATOR='|') AS ?all)";
+    const char *wheres[] = {
+        "WHERE { ?p ex:q ?z ; ex:k ?k } GROUP BY (?z AS ?key)",
+        "WHERE { ?p ex:q ?z ; ex:k ?k } GROUP BY (STRLEN(STR(?p)) + (?k > 50) AS ?key)",
+        "WHERE { ?p ex:q ?z ; ex:k ?k } GROUP BY (?z AS ?key) LIMIT 3",
+        "WHERE { ?p ex:q ?z OPTIONAL { ?p ex:nothing ?k } } GROUP BY (?z AS ?key)",
+    };
+    for (size_t i = 0; i < sizeof wheres / sizeof *wheres; i++) {
+        char *streamed, *buffered;
+        assert_true(asprintf(&streamed, "%s %s", select, wheres[i]) > 0);
+        assert_true(asprintf(&buffered, "%s (COUNT(DISTINCT ?p) AS ?distinct) %s", select, wheres[i]) > 0);
+        char *a = run_csv(f->store, streamed), *b = run_csv(f->store, buffered);
+        drop_last_column(b);
+        if (strcmp(a, b) != 0)
+            fail_msg("%s\nas the rows come:\n%.600s\nbuffered:\n%.600s", wheres[i], a, b);
+        /* every group has a line: the key count is right */
+        size_t lines = 0;
+        for (const char *c = a; *c; c++)
+            lines += *c == '\n';
+        if (i == 0 || i == 3)
+            assert_int_equal(lines, KEYS + 1);
+        if (i == 0 && !strstr(a, "http://ex.org/z05,"))
+            fail_msg("group z05 missing:\n%.300s", a);
+        free(a);
+        free(b);
+        free(streamed);
+        free(buffered);
+    }
+    /* z05's SUM failed on "many": unbound, where the others have a sum */
+    char *z05 = run_csv(f->store, "SELECT ?s WHERE { { SELECT ?z (SUM(?k) AS ?s) WHERE { ?p ex:q ?z ; ex:k ?k } "
+                                  "GROUP BY ?z } FILTER(?z = ex:z05) }");
+    assert_string_equal(z05, "s\n\n");
+    free(z05);
+    char *none = run_csv(f->store, "SELECT (COUNT(*) AS ?n) (SUM(?k) AS ?s) WHERE { ?p ex:nothing ?k }");
+    assert_string_equal(none, "n,s\n0,0\n");
+    free(none);
+    none = run_csv(f->store, "SELECT ?k (COUNT(*) AS ?n) WHERE { ?p ex:nothing ?k } GROUP BY ?k");
+    assert_string_equal(none, "k,n\n");
+    free(none);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_queries, setup, teardown),
         cmocka_unit_test_setup_teardown(test_order_many_iris, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_group_as_rows_come, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
