@@ -863,6 +863,43 @@ const quad_row *quad_index_cursor_next(quad_index_cursor *c)
     return NULL;
 }
 
+size_t quad_index_cursor_next_many(quad_index_cursor *c, quad_row *out, size_t max)
+{
+    /* the first row as quad_index_cursor_next finds it: it loads the next
+     * block when this one is used up */
+    const quad_row *first = quad_index_cursor_next(c);
+    if (!first)
+        return 0;
+    out[0] = *first;
+    size_t n = 1;
+    const unsigned char *p = c->raw + c->raw_pos, *end = c->raw + c->raw_len;
+    quad_row prev = c->cur, cur = c->cur;
+    while (n < max && p < end) {
+        prev = cur;
+        if (!decode_next(&p, end, &cur)) {
+            ck_error_set(&c->error, CK_ERR_CORRUPT, "corrupt index block");
+            c->done = true;
+            break;
+        }
+        if (!row_has_prefix(&cur, &c->prefix, c->prefix_len)) {
+            c->have_cur = true; /* quad_index_cursor_next ends the range there */
+            break;
+        }
+        out[n++] = cur;
+    }
+    /* the cursor's state as after n calls of quad_index_cursor_next */
+    c->raw_pos = (size_t)(p - c->raw);
+    if (n > 1 || c->have_cur) {
+        c->prev = prev;
+        c->prev_valid = true;
+        c->cur = cur;
+        c->cur_known = true;
+    }
+    c->returned += n - 1;
+    c->out = out[n - 1];
+    return n;
+}
+
 uint64_t quad_index_cursor_estimate_rest(quad_index_cursor *c)
 {
     /* rows left in the current block, exactly */

@@ -123,6 +123,10 @@ ck_status quad_index_cursor_seek(quad_index_cursor *c, const quad_row *prefix, i
 ck_status quad_index_cursor_skip_to(quad_index_cursor *c, const quad_row *row, ck_error *err);
 /* Returns the next row, or NULL at the end (or on error: c->error.code set). */
 const quad_row *quad_index_cursor_next(quad_index_cursor *c);
+/* Up to max (>= 1) next rows into out, the rest of the loaded block's in
+ * one tight loop: what quad_index_cursor_next would return one by one,
+ * for a walk over a long range. 0 at the end (or on error). */
+size_t quad_index_cursor_next_many(quad_index_cursor *c, quad_row *out, size_t max);
 /* Ends an iteration with an estimate of the matching rows not yet returned:
  * exact within the current block, then the following blocks whose first row
  * has the prefix, counted by key only (no decoding) and multiplied by the

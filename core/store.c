@@ -620,6 +620,23 @@ bool ck_scan_next(ck_scan *sc, ck_quad *q)
     return true;
 }
 
+size_t ck_scan_next_many(ck_scan *sc, ck_quad *quads, size_t max)
+{
+    if (sc->graphs) { /* merged graph ranges: one at a time */
+        size_t n = 0;
+        while (n < max && ck_scan_next(sc, &quads[n]))
+            n++;
+        return n;
+    }
+    quad_row rows[64];
+    size_t n = quad_index_cursor_next_many(&sc->cursor, rows, max < 64 ? max : 64);
+    if (!n && sc->cursor.error.code)
+        sc->error = sc->cursor.error;
+    for (size_t i = 0; i < n; i++)
+        row_to_quad(sc->perm, &rows[i], &quads[i]);
+    return n;
+}
+
 const ck_error *ck_scan_error(const ck_scan *sc) { return &sc->error; }
 const char *ck_scan_order(const ck_scan *sc) { return quad_perm_names[sc->perm]; }
 

@@ -149,6 +149,10 @@ ck_status ck_scan_reset(ck_txn *txn, ck_scan *scan, const ck_pattern *pattern, c
  * the order is that of the scan without the set (copies of a triple in
  * several graphs one after the other, by graph id). */
 bool ck_scan_next(ck_scan *scan, ck_quad *quad);
+/* Up to max (>= 1) next matches into quads, as ck_scan_next would return
+ * them one by one, decoded in a batch: for walks over long ranges. 0 at
+ * the end or on error. */
+size_t ck_scan_next_many(ck_scan *scan, ck_quad *quads, size_t max);
 const ck_error *ck_scan_error(const ck_scan *scan);
 const char *ck_scan_order(const ck_scan *scan);
 /* Moves a by_subject scan of a whole predicate (p bound, s not; read from

@@ -138,7 +138,8 @@ static void test_random_adds_and_removes(void **state)
 }
 
 /* Skipping to a subject in a psog scan gives the rows from that subject
- * on, as reading on would. */
+ * on, as reading on would; so do batches read with ck_scan_next_many,
+ * before and after skips. */
 static void test_skip_to_subject(void **state)
 {
     fixture *f = *state;
@@ -152,21 +153,28 @@ static void test_skip_to_subject(void **state)
     ck_scan *all, *skipping;
     must(ck_scan_open(t, &q, &all, &err), &err);
     must(ck_scan_open(t, &q, &skipping, &err), &err);
-    ck_quad a, b;
-    size_t n = 0;
-    assert_true(ck_scan_next(skipping, &b));
-    while (ck_scan_next(all, &a)) {
-        if (a.s < b.s || (a.s == b.s && (a.o < b.o || (a.o == b.o && a.g < b.g))))
-            continue; /* before the skipping scan's row */
-        assert_memory_equal(&a, &b, sizeof a);
-        n++;
-        /* every third row, skip on to a later subject */
-        if (n % 3 == 0)
-            must(ck_scan_skip_to_subject(skipping, b.s + 5, &err), &err);
-        if (!ck_scan_next(skipping, &b))
+    ck_quad a, batch[40];
+    size_t n = 0, reads = 0;
+    for (;; reads++) {
+        /* one row or a batch (ck_scan_next_many), then maybe a skip past
+         * the last row read */
+        size_t k = reads % 2 ? ck_scan_next_many(skipping, batch, 1 + rnd() % 39)
+                             : ck_scan_next(skipping, &batch[0]);
+        if (!k)
             break;
+        for (size_t i = 0; i < k; i++) {
+            const ck_quad *b = &batch[i];
+            do /* the rows before the skipping scan's row */
+                assert_true(ck_scan_next(all, &a));
+            while (a.s < b->s || (a.s == b->s && (a.o < b->o || (a.o == b->o && a.g < b->g))));
+            assert_memory_equal(&a, b, sizeof a);
+            n++;
+        }
+        if (reads % 3 == 0)
+            must(ck_scan_skip_to_subject(skipping, batch[k - 1].s + 5, &err), &err);
     }
-    assert_true(n > 10);
+    assert_null(ck_scan_error(skipping)->code ? "error" : NULL);
+    assert_true(n > 10 && reads > 10);
     ck_pattern spog = {.s = m.s[0]};
     ck_scan *other;
     must(ck_scan_open(t, &spog, &other, &err), &err);

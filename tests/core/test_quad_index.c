@@ -181,9 +181,26 @@ static void expect_prefix_scan_in(fixture *f, const ref_set *ref, const quad_row
     quad_index_cursor c;
     ck_error err = {0};
     assert_int_equal(quad_index_cursor_open(&c, t, read_only, f->dbi, prefix, len, &err), CK_OK);
-    size_t i = 0;
+    size_t i = 0, returned = 0;
     const quad_row *r;
-    while ((r = quad_index_cursor_next(&c))) {
+    /* rows one at a time and in batches of random sizes, mixed */
+    quad_row batch[80];
+    size_t nbatch = 0, pos = 0;
+    for (;;) {
+        if (pos == nbatch) {
+            pos = nbatch = 0;
+            if (rnd() % 3 == 0) {
+                r = quad_index_cursor_next(&c);
+            } else {
+                nbatch = quad_index_cursor_next_many(&c, batch, 1 + rnd() % 79);
+                r = nbatch ? &batch[pos++] : NULL;
+            }
+        } else {
+            r = &batch[pos++];
+        }
+        if (!r)
+            break;
+        returned++;
         /* advance the reference to the next row with the prefix */
         while (i < ref->n) {
             bool match = true;
@@ -202,6 +219,7 @@ static void expect_prefix_scan_in(fixture *f, const ref_set *ref, const quad_row
         i++;
     }
     assert_int_equal(c.error.code, CK_OK);
+    assert_int_equal(c.returned, returned);
     for (; i < ref->n; i++) {
         bool match = true;
         for (int k = 0; k < len; k++)
