@@ -1819,10 +1819,33 @@ static bool group_streams(const sparql_pattern *p)
 
 /* The group of key, added (its states fresh) when new; SIZE_MAX when out
  * of memory or over the query's memory budget. */
+/* Hash of a group key: ids mixed in registers (a call per row to a byte
+ * hash cost more than the rest of the grouping). */
+static size_t group_hash(const ck_id *key, size_t nk)
+{
+    uint64_t h = 0x9E3779B97F4A7C15ULL;
+    for (size_t k = 0; k < nk; k++) {
+        h ^= key[k];
+        h *= 0xbf58476d1ce4e5b9ULL;
+        h ^= h >> 31;
+    }
+    return (size_t)h;
+}
+
+static bool group_key_equal(const ck_id *a, const ck_id *b, size_t nk)
+{
+    for (size_t k = 0; k < nk; k++)
+        if (a[k] != b[k])
+            return false;
+    return true;
+}
+
 static size_t group_find(group_op *g, exec_ctx *ctx, const ck_id *key)
 {
     const sparql_pattern *p = g->p;
     size_t nk = p->n_keys, na = p->n_aggregates;
+    if (nk == 0 && g->ngroups == 1)
+        return 0; /* no GROUP BY: one group */
     if ((g->ngroups + 1) * 2 > g->ngslots) {
         size_t ns = g->ngslots ? g->ngslots * 2 : 64;
         if (!exec_reserve(ctx, (ns - g->ngslots) * sizeof(size_t)))
@@ -1831,7 +1854,7 @@ static size_t group_find(group_op *g, exec_ctx *ctx, const ck_id *key)
         if (!slots)
             goto nomem;
         for (size_t i = 0; i < g->ngroups; i++) {
-            size_t j = ck_hash_bytes(g->gkeys + i * nk, nk * sizeof(ck_id), 7) & (ns - 1);
+            size_t j = group_hash(g->gkeys + i * nk, nk) & (ns - 1);
             while (slots[j])
                 j = (j + 1) & (ns - 1);
             slots[j] = i + 1;
@@ -1840,9 +1863,9 @@ static size_t group_find(group_op *g, exec_ctx *ctx, const ck_id *key)
         g->gslots = slots;
         g->ngslots = ns;
     }
-    size_t j = ck_hash_bytes(key, nk * sizeof(ck_id), 7) & (g->ngslots - 1);
+    size_t j = group_hash(key, nk) & (g->ngslots - 1);
     for (; g->gslots[j]; j = (j + 1) & (g->ngslots - 1))
-        if (memcmp(g->gkeys + (g->gslots[j] - 1) * nk, key, nk * sizeof(ck_id)) == 0)
+        if (group_key_equal(g->gkeys + (g->gslots[j] - 1) * nk, key, nk))
             return g->gslots[j] - 1;
     if (g->ngroups == g->gcap) {
         size_t cap = g->gcap ? g->gcap * 2 : 16;
