@@ -639,9 +639,7 @@ typedef struct {
     size_t nbuckets;
 } row_table;
 
-/* Hash of the ids in the given slots, or of the first n slots when slots
- * is NULL. */
-static uint64_t key_hash(const ck_id *row, const int *slots, int n)
+uint64_t exec_key_hash(const ck_id *row, const int *slots, int n)
 {
     uint64_t h = 0x9E3779B97F4A7C15ULL;
     for (int i = 0; i < n; i++) {
@@ -706,7 +704,7 @@ static bool table_build(row_table *t, exec_op *input, exec_ctx *ctx, const ck_id
     for (size_t b = 0; b < t->nbuckets; b++)
         t->heads[b] = SIZE_MAX;
     for (size_t i = t->n; i-- > 0;) {
-        size_t b = key_hash(t->rows + i * (size_t)w, t->key_slots, t->nkeys) & (t->nbuckets - 1);
+        size_t b = exec_key_hash(t->rows + i * (size_t)w, t->key_slots, t->nkeys) & (t->nbuckets - 1);
         t->chain[i] = t->heads[b];
         t->heads[b] = i;
     }
@@ -740,7 +738,7 @@ static void probe_start(table_probe *p, const row_table *t, const ck_id *left, i
     for (int i = 0; i < t->nkeys && p->probe; i++)
         p->probe = left[t->key_slots[i]] != 0;
     if (p->probe)
-        p->next = t->n ? t->heads[key_hash(left, t->key_slots, t->nkeys) & (t->nbuckets - 1)]
+        p->next = t->n ? t->heads[exec_key_hash(left, t->key_slots, t->nkeys) & (t->nbuckets - 1)]
                        : SIZE_MAX;
     else
         p->next = t->n ? 0 : SIZE_MAX;
@@ -1491,13 +1489,13 @@ static bool distinct_next(exec_op *op, ck_id *row)
             }
             /* rehash everything into the new table */
             for (size_t i = 0; i < d->n; i++) {
-                size_t j = key_hash(d->rows + i * (size_t)w, NULL, w) & (d->nslots - 1);
+                size_t j = exec_key_hash(d->rows + i * (size_t)w, NULL, w) & (d->nslots - 1);
                 while (d->slots[j])
                     j = (j + 1) & (d->nslots - 1);
                 d->slots[j] = i + 1;
             }
         }
-        size_t j = key_hash(row, NULL, w) & (d->nslots - 1);
+        size_t j = exec_key_hash(row, NULL, w) & (d->nslots - 1);
         bool seen = false;
         while (d->slots[j]) {
             if (memcmp(d->rows + (d->slots[j] - 1) * (size_t)w, row, sizeof(ck_id) * (size_t)w) == 0) {

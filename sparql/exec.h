@@ -126,6 +126,10 @@ exec_op *exec_index_join_new(exec_ctx *ctx, exec_op *left, const exec_pattern *p
  * is built into a table). Rows are compatible when every slot bound in both
  * holds the same id; unbound slots join with anything (SPARQL semantics). */
 exec_op *exec_hash_join_new(exec_ctx *ctx, exec_op *left, exec_op *right);
+/* Hash of the ids in the given slots of row, or of its first n ids when
+ * slots is NULL: ids mixed in registers (for hash tables of rows and
+ * keys). */
+uint64_t exec_key_hash(const ck_id *row, const int *slots, int n);
 
 /* LeftJoin without filter: left rows extended by compatible right rows, or
  * alone when there is none. (OPTIONAL; a filter, if any, is applied by the

@@ -1819,19 +1819,6 @@ static bool group_streams(const sparql_pattern *p)
 
 /* The group of key, added (its states fresh) when new; SIZE_MAX when out
  * of memory or over the query's memory budget. */
-/* Hash of a group key: ids mixed in registers (a call per row to a byte
- * hash cost more than the rest of the grouping). */
-static size_t group_hash(const ck_id *key, size_t nk)
-{
-    uint64_t h = 0x9E3779B97F4A7C15ULL;
-    for (size_t k = 0; k < nk; k++) {
-        h ^= key[k];
-        h *= 0xbf58476d1ce4e5b9ULL;
-        h ^= h >> 31;
-    }
-    return (size_t)h;
-}
-
 static bool group_key_equal(const ck_id *a, const ck_id *b, size_t nk)
 {
     for (size_t k = 0; k < nk; k++)
@@ -1854,7 +1841,7 @@ static size_t group_find(group_op *g, exec_ctx *ctx, const ck_id *key)
         if (!slots)
             goto nomem;
         for (size_t i = 0; i < g->ngroups; i++) {
-            size_t j = group_hash(g->gkeys + i * nk, nk) & (ns - 1);
+            size_t j = (size_t)exec_key_hash(g->gkeys + i * nk, NULL, (int)nk) & (ns - 1);
             while (slots[j])
                 j = (j + 1) & (ns - 1);
             slots[j] = i + 1;
@@ -1863,7 +1850,7 @@ static size_t group_find(group_op *g, exec_ctx *ctx, const ck_id *key)
         g->gslots = slots;
         g->ngslots = ns;
     }
-    size_t j = group_hash(key, nk) & (g->ngslots - 1);
+    size_t j = (size_t)exec_key_hash(key, NULL, (int)nk) & (g->ngslots - 1);
     for (; g->gslots[j]; j = (j + 1) & (g->ngslots - 1))
         if (group_key_equal(g->gkeys + (g->gslots[j] - 1) * nk, key, nk))
             return g->gslots[j] - 1;
