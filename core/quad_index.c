@@ -277,7 +277,8 @@ static bool restart_cmp(const unsigned char *p, const unsigned char *end, const 
 }
 
 /* Decodes the row after *r from *p (not past end) into *r. */
-static bool decode_next(const unsigned char **p, const unsigned char *end, quad_row *r)
+static inline __attribute__((always_inline)) bool decode_next(const unsigned char **p, const unsigned char *end,
+                                                            quad_row *r)
 {
     if (*p >= end)
         return false;
