@@ -19,11 +19,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "candidate_set.h"
 #include "eval.h"
 #include "exec.h"
 #include "geo_index.h"
 #include "geo_rewrite.h"
-#include "candidate_set.h"
 #include "range_index.h"
 #include "service.h"
 #include "termspace.h"
@@ -94,7 +94,7 @@ typedef struct {
      * (merge_star_worth): the store has psog, the caller is unrestricted
      * (psog is not graph-first), and CITYKG_PSOG_MERGE is not "off" */
     bool psog_merge;
-    /* value-index reducers (plan_reducer): one per FILTER considered; the
+    /* value-index reducers (reduce_rows): one per FILTER considered; the
      * FILTER whose BGP is being planned; how many times the pattern being
      * planned will run (a MINUS's probes), to weigh a reducer's cost */
     struct range_reducer *reducers;
@@ -1817,8 +1817,6 @@ static bool group_streams(const sparql_pattern *p)
     return true;
 }
 
-/* The group of key, added (its states fresh) when new; SIZE_MAX when out
- * of memory or over the query's memory budget. */
 static bool group_key_equal(const ck_id *a, const ck_id *b, size_t nk)
 {
     for (size_t k = 0; k < nk; k++)
@@ -1827,6 +1825,8 @@ static bool group_key_equal(const ck_id *a, const ck_id *b, size_t nk)
     return true;
 }
 
+/* The group of key, added (its states fresh) when new; SIZE_MAX when out
+ * of memory or over the query's memory budget. */
 static size_t group_find(group_op *g, exec_ctx *ctx, const ck_id *key)
 {
     const sparql_pattern *p = g->p;
