@@ -86,6 +86,10 @@ static const eval_constant *constant_entry(eval_ctx *ctx, const sparql_expr *e)
     ck_term_normalize(&t);
     if (!ck_term_try_inline(&t, &c->inline_id))
         c->inline_id = 0;
+    if (e->term.kind == CK_TERM_IRI && ctx->terms) {
+        ck_error err;
+        c->iri_id = termspace_intern(ctx->terms, &e->term, &err);
+    }
     c->expr = e;
     ctx->constants[constant_slot(ctx->constants, ctx->constants_cap, e)] = c;
     ctx->n_constants++;
@@ -108,6 +112,24 @@ static ck_id operand_id(eval_ctx *ctx, const sparql_expr *e, const ck_id *row)
         return c ? c->inline_id : 0;
     }
     return 0;
+}
+
+/* An IRI the store holds, as a variable's id, and an IRI constant's id:
+ * RDFterm-equal is then id equality (one term, one id: termspace.h), with
+ * no text compared. *x and *y 0 when that does not apply. */
+static bool store_iri_and_constant(eval_ctx *ctx, const sparql_expr *var, const sparql_expr *k,
+                                   const ck_id *row, ck_id *x, ck_id *y)
+{
+    *x = *y = 0;
+    if (var->kind != SPARQL_EXPR_VAR || var->var < 0 || k->kind != SPARQL_EXPR_TERM ||
+        k->term.kind != CK_TERM_IRI || ck_id_tag(row[var->var]) != CK_TAG_IRI)
+        return false;
+    const eval_constant *c = constant_entry(ctx, k);
+    if (!c || !c->iri_id)
+        return false;
+    *x = row[var->var];
+    *y = c->iri_id;
+    return true;
 }
 
 void eval_slot_value(eval_ctx *ctx, const ck_id *row, int slot, sparql_value *out)
@@ -215,6 +237,12 @@ static bool is_comparison(const sparql_expr *e)
  * needs no text of numbers, booleans and dateTimes): 1, 0, -1 (error). */
 static int compare(eval_ctx *ctx, const sparql_expr *e, const ck_id *row)
 {
+    /* ?x = <iri>, ?x != <iri> with ?x an IRI: the ids decide */
+    ck_id xi, yi;
+    if ((e->kind == SPARQL_EXPR_EQ || e->kind == SPARQL_EXPR_NE) &&
+        (store_iri_and_constant(ctx, e->args[0], e->args[1], row, &xi, &yi) ||
+         store_iri_and_constant(ctx, e->args[1], e->args[0], row, &xi, &yi)))
+        return (xi == yi) == (e->kind == SPARQL_EXPR_EQ);
     /* two integers, or dateTimes in one timezone: from the ids alone */
     ck_id x = operand_id(ctx, e->args[0], row), y = 0;
     enum ck_tag tag = ck_id_tag(x);
@@ -334,6 +362,17 @@ void eval_expr(eval_ctx *ctx, const sparql_expr *e, const ck_id *row, sparql_val
     case SPARQL_EXPR_NOT_IN: {
         /* true if equal to some member; an error member only matters when
          * no member is equal (§17.4.1.9) */
+        bool by_id = e->n_args > 1;
+        bool hit = false;
+        for (size_t i = 1; i < e->n_args && by_id; i++) {
+            ck_id xi, yi;
+            by_id = store_iri_and_constant(ctx, e->args[0], e->args[i], row, &xi, &yi);
+            hit = hit || (by_id && xi == yi);
+        }
+        if (by_id) { /* an IRI against IRIs: no member can be an error */
+            set_bool(out, hit == (e->kind == SPARQL_EXPR_IN));
+            return;
+        }
         sparql_value x;
         eval_expr(ctx, e->args[0], row, &x);
         if (sparql_value_is_error(&x))

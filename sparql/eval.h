@@ -20,6 +20,7 @@ typedef struct {
     const sparql_expr *expr;
     sparql_value value;
     ck_id inline_id;    /* the constant as an inline id, or 0 */
+    ck_id iri_id;       /* an IRI constant's id in the termspace, or 0 */
 } eval_constant;
 
 typedef struct {

@@ -475,12 +475,56 @@ static void test_group_as_rows_come(void **state)
     free(none);
 }
 
+/* IN, NOT IN, = and != between a variable and IRI constants decide by
+ * ids when the variable holds an IRI of the store, and through values
+ * otherwise (literals, blank nodes, unbound): the answers of both paths
+ * mixed, against the ones the specification gives. */
+static void test_iri_comparisons(void **state)
+{
+    fixture *f = *state;
+    ck_txn *txn;
+    ck_error err = {0};
+    assert_int_equal(ck_txn_begin_write(f->store, &txn, &err), CK_OK);
+    assert_int_equal(sparql_update_run(txn, PREFIXES "INSERT DATA { ex:a ex:k ex:i1 . ex:b ex:k ex:i2 . "
+                                                    "ex:c ex:k \"i1\" . ex:d ex:k 5 . ex:e ex:k [] . ex:f ex:k ex:i3 }",
+                                       NULL, NULL, &err),
+                     CK_OK);
+    assert_int_equal(ck_txn_commit(txn, &err), CK_OK);
+    static const struct {
+        const char *filter, *csv;
+    } cases[] = {
+        {"?v IN (ex:i1, ex:i2)", "s\nhttp://ex.org/a\nhttp://ex.org/b\n"},
+        {"?v NOT IN (ex:i1, ex:i2)", "s\nhttp://ex.org/c\nhttp://ex.org/d\nhttp://ex.org/e\nhttp://ex.org/f\n"},
+        {"?v = ex:i1", "s\nhttp://ex.org/a\n"},
+        {"ex:i1 = ?v", "s\nhttp://ex.org/a\n"},
+        {"?v != ex:i1", "s\nhttp://ex.org/b\nhttp://ex.org/c\nhttp://ex.org/d\nhttp://ex.org/e\nhttp://ex.org/f\n"},
+        {"?v IN (ex:i1, \"i1\")", "s\nhttp://ex.org/a\nhttp://ex.org/c\n"},
+        {"?v IN (ex:unknown)", "s\n"},
+        {"?v NOT IN (ex:unknown)",
+         "s\nhttp://ex.org/a\nhttp://ex.org/b\nhttp://ex.org/c\nhttp://ex.org/d\nhttp://ex.org/e\nhttp://ex.org/f\n"},
+        {"?none IN (ex:i1)", "s\n"},
+        {"!(?none NOT IN (ex:i1))", "s\n"},
+        {"COALESCE(?none IN (ex:i1), ?v = ex:i3)", "s\nhttp://ex.org/f\n"},
+        {"IRI(CONCAT(STR(ex:), \"i2\")) = ?v", "s\nhttp://ex.org/b\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *q;
+        assert_true(asprintf(&q, "SELECT ?s WHERE { ?s ex:k ?v FILTER(%s) } ORDER BY ?s", cases[i].filter) > 0);
+        char *got = run_csv(f->store, q);
+        if (strcmp(got, cases[i].csv) != 0)
+            fail_msg("FILTER(%s):\ngot:\n%s\nexpected:\n%s", cases[i].filter, got, cases[i].csv);
+        free(got);
+        free(q);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_queries, setup, teardown),
         cmocka_unit_test_setup_teardown(test_order_many_iris, setup, teardown),
         cmocka_unit_test_setup_teardown(test_group_as_rows_come, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_iri_comparisons, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
