@@ -554,15 +554,21 @@ static void reducer_decide(planner *pl, range_reducer *r, double lookups)
     if (max < 1 || ck_values_estimate(pl->txn, pred, r->t.lo, r->t.hi, (uint64_t)max, &est, &err) != CK_OK ||
         est > (uint64_t)max)
         return;
-    /* the estimate may be off by a block or so: twice it caps the read */
+    /* the estimate may be off by a block or so: twice it caps the read;
+     * a set the query's memory budget could not hold is not made (the
+     * plan without it is exact too) */
+    size_t cap = (size_t)(2 * max) + 64;
+    exec_ctx *ctx = &pl->exec;
+    if (ctx->memory_limit && ctx->memory_used + cap * sizeof(ck_id) > ctx->memory_limit)
+        return;
     ck_id *ids;
     size_t n;
     bool over;
-    if (ck_values_subjects_unordered(pl->txn, pred, r->t.lo, r->t.hi, (size_t)(2 * max) + 64, &ids, &n, &over,
-                                     &r->rows_read, &err) != CK_OK || over)
+    if (ck_values_subjects_unordered(pl->txn, pred, r->t.lo, r->t.hi, cap, &ids, &n, &over, &r->rows_read,
+                                     &err) != CK_OK || over)
         return;
     r->set = candidate_set_build(ids, n);
-    if (r->set && !exec_reserve(&pl->exec, candidate_set_bytes(r->set))) {
+    if (r->set && !exec_reserve(ctx, candidate_set_bytes(r->set))) {
         candidate_set_free(r->set);
         r->set = NULL;
         return;
