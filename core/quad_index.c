@@ -200,6 +200,21 @@ static void key_to_row(const unsigned char key[32], quad_row *r)
 static uint64_t zigzag(uint64_t delta) { return (delta << 1) ^ (uint64_t)((int64_t)delta >> 63); }
 static uint64_t unzigzag(uint64_t z) { return (z >> 1) ^ (uint64_t)(-(int64_t)(z & 1)); }
 
+/* Copies a row just written column by column (decode_next) through four
+ * 8-byte registers: a struct copy would read it with 16-byte loads, which
+ * cannot take their data from the pending 8-byte stores and wait for
+ * them to reach the cache (store forwarding); on the row walks that
+ * stall was half of the decoding time. */
+static inline void row_copy(quad_row *dst, const quad_row *src)
+{
+    uint64_t a = src->c[0], b = src->c[1], c = src->c[2], d = src->c[3];
+    __asm__("" : "+r"(a), "+r"(b), "+r"(c), "+r"(d)); /* keep them scalar */
+    dst->c[0] = a;
+    dst->c[1] = b;
+    dst->c[2] = c;
+    dst->c[3] = d;
+}
+
 /* Encodes row on its own (a restart point): RESTART_HEADER and four
  * LEB128 values. Needs <= 41 bytes. */
 static size_t encode_absolute(const quad_row *row, unsigned char *p)
@@ -665,7 +680,7 @@ static int block_advance(quad_index_cursor *c)
     if (c->raw_pos >= c->raw_len)
         return 0;
     const unsigned char *p = c->raw + c->raw_pos;
-    c->prev = c->cur;
+    row_copy(&c->prev, &c->cur);
     c->prev_valid = c->cur_known;
     c->cur_known = true;
     if (!decode_next(&p, c->raw + c->raw_len, &c->cur)) {
@@ -829,7 +844,7 @@ const quad_row *quad_index_cursor_next(quad_index_cursor *c)
             c->have_cur = false;
             if (row_has_prefix(&c->cur, &c->prefix, c->prefix_len)) {
                 c->returned++;
-                c->out = c->cur;
+                row_copy(&c->out, &c->cur);
                 return &c->out;
             }
             if (row_after_prefix(&c->cur, &c->prefix, c->prefix_len)) {
@@ -874,9 +889,8 @@ size_t quad_index_cursor_next_many(quad_index_cursor *c, quad_row *out, size_t m
     out[0] = *first;
     size_t n = 1;
     const unsigned char *p = c->raw + c->raw_pos, *end = c->raw + c->raw_len;
-    quad_row prev = c->cur, cur = c->cur;
+    quad_row cur = c->cur;
     while (n < max && p < end) {
-        prev = cur;
         if (!decode_next(&p, end, &cur)) {
             ck_error_set(&c->error, CK_ERR_CORRUPT, "corrupt index block");
             c->done = true;
@@ -886,14 +900,20 @@ size_t quad_index_cursor_next_many(quad_index_cursor *c, quad_row *out, size_t m
             c->have_cur = true; /* quad_index_cursor_next ends the range there */
             break;
         }
-        out[n++] = cur;
+        row_copy(&out[n++], &cur);
     }
-    /* the cursor's state as after n calls of quad_index_cursor_next */
+    /* the cursor's state as after n calls of quad_index_cursor_next: cur
+     * the row decoded last, prev the one before it */
     c->raw_pos = (size_t)(p - c->raw);
+    if (c->have_cur) {
+        c->prev = out[n - 1];
+        row_copy(&c->cur, &cur);
+    } else if (n > 1) {
+        c->prev = out[n - 2];
+        c->cur = out[n - 1];
+    }
     if (n > 1 || c->have_cur) {
-        c->prev = prev;
         c->prev_valid = true;
-        c->cur = cur;
         c->cur_known = true;
     }
     c->returned += n - 1;
