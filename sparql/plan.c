@@ -1541,6 +1541,15 @@ static void aggregate_add(group_op *gop, agg_state *s, const ck_id *row, size_t 
         s->count += row[a->expr->var] != 0; /* COUNT(?x) needs no value */
         return;
     }
+    double d;
+    if (!a->distinct && (a->kind == SPARQL_AGG_SUM || a->kind == SPARQL_AGG_AVG) &&
+        a->expr->kind == SPARQL_EXPR_VAR && a->expr->var >= 0 && s->sum.rank == 3 && !s->sum.failed &&
+        sparql_inline_double(row[a->expr->var], &d)) {
+        /* a double into a double sum, as sum_add would add it */
+        s->count++;
+        s->sum.d += d;
+        return;
+    }
     if (!a->distinct && (a->kind == SPARQL_AGG_SUM || a->kind == SPARQL_AGG_AVG ||
                          a->kind == SPARQL_AGG_COUNT)) {
         /* these read the value only, not its text: inline numbers are

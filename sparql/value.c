@@ -423,42 +423,67 @@ static bool exact_double(uint64_t m, int e, bool negative, double *out)
     return true;
 }
 
-static bool decode_number(ck_id id, sparql_value *out)
-{
-    uint64_t p = ck_id_payload(id);
-    uint64_t m;
+/* The fields of an inline number (CK_TAG_NUMBER or CK_TAG_SCIENTIFIC):
+ * type 0 decimal, 1 double, 2 float (above: not a number); the value is
+ * m * 10^(exponent - scale), negated when negative. */
+typedef struct {
     unsigned type, scale;
     bool negative;
-    int exponent = 0;
+    int exponent;
+    uint64_t m;
+} inline_number;
+
+static void number_fields(ck_id id, inline_number *f)
+{
+    uint64_t p = ck_id_payload(id);
+    f->exponent = 0;
     if (ck_id_tag(id) == CK_TAG_NUMBER) {
-        type = (unsigned)(p >> 58);  /* 0 decimal, 1 double, 2 float */
-        scale = (unsigned)(p >> 53) & 31;
-        negative = p >> 52 & 1;
-        m = p & (((uint64_t)1 << 52) - 1);
+        f->type = (unsigned)(p >> 58);
+        f->scale = (unsigned)(p >> 53) & 31;
+        f->negative = p >> 52 & 1;
+        f->m = p & (((uint64_t)1 << 52) - 1);
     } else {
-        type = 1 + (unsigned)(p >> 59 & 1); /* double or float */
-        scale = (unsigned)(p >> 54) & 31;
-        negative = p >> 53 & 1;
-        exponent = (int)(p >> 43 & 1023) - 512;
-        m = p & (((uint64_t)1 << 43) - 1);
+        f->type = 1 + (unsigned)(p >> 59 & 1); /* double or float */
+        f->scale = (unsigned)(p >> 54) & 31;
+        f->negative = p >> 53 & 1;
+        f->exponent = (int)(p >> 43 & 1023) - 512;
+        f->m = p & (((uint64_t)1 << 43) - 1);
     }
-    if (type > 2)
+}
+
+static bool decode_number(ck_id id, sparql_value *out)
+{
+    inline_number f;
+    number_fields(id, &f);
+    if (f.type > 2)
         return false;
-    if (type == 0) {
+    if (f.type == 0) {
         /* as sparql_decimal_parse: trailing fractional zeros dropped */
+        uint64_t m = f.m;
+        unsigned scale = f.scale;
         while (scale > 0 && m % 10 == 0)
             m /= 10, scale--;
         out->type = SPARQL_TYPE_DECIMAL;
-        out->v.dec.m = negative ? -(sparql_int128)m : (sparql_int128)m;
+        out->v.dec.m = f.negative ? -(sparql_int128)m : (sparql_int128)m;
         out->v.dec.scale = (int)scale;
         return true;
     }
-    if (!exact_double(m, exponent - (int)scale, negative, &out->v.d))
+    if (!exact_double(f.m, f.exponent - (int)f.scale, f.negative, &out->v.d))
         return false; /* strtod's case: read the text */
-    out->type = type == 1 ? SPARQL_TYPE_DOUBLE : SPARQL_TYPE_FLOAT;
-    if (type == 2)
+    out->type = f.type == 1 ? SPARQL_TYPE_DOUBLE : SPARQL_TYPE_FLOAT;
+    if (f.type == 2)
         out->v.d = (float)out->v.d;
     return true;
+}
+
+bool sparql_inline_double(ck_id id, double *out)
+{
+    enum ck_tag tag = ck_id_tag(id);
+    if (tag != CK_TAG_NUMBER && tag != CK_TAG_SCIENTIFIC)
+        return false;
+    inline_number f;
+    number_fields(id, &f);
+    return f.type == 1 && exact_double(f.m, f.exponent - (int)f.scale, f.negative, out);
 }
 
 /* Only values sparql_datetime_parse accepts the same way: a field the

@@ -139,6 +139,10 @@ bool sparql_value_as_term(const sparql_value *v, ck_term *term);
  * value the text must give: fields XSD forbids (30 February), 24:00:00,
  * doubles beyond the exact range of one IEEE operation. */
 bool sparql_value_from_inline(ck_id id, sparql_value *out);
+/* The value of an inline xsd:double id, as sparql_value_from_inline gives
+ * it, without the rest of a value: false for any other id (and for the
+ * doubles that function leaves to the text). For sums over many rows. */
+bool sparql_inline_double(ck_id id, double *out);
 /* sparql_value_from_term for t, the term of inline id (ck_term_from_inline),
  * with the parsed value read from the id instead of the text. */
 bool sparql_value_from_inline_term(sparql_value *out, ck_id id, const ck_term *t);

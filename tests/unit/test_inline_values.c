@@ -99,6 +99,12 @@ static int check_literal(const char *lex, const char *datatype, ck_id *id_out)
     } else {
         assert_int_equal(fast.kind, SPARQL_VALUE_ERROR);
     }
+    /* the double alone (sums): exactly the decoded doubles, bit for bit */
+    double d;
+    bool is_double = decoded && fast.type == SPARQL_TYPE_DOUBLE;
+    assert_int_equal(sparql_inline_double(id, &d), is_double);
+    if (is_double && memcmp(&d, &fast.v.d, sizeof d) != 0)
+        fail_msg("\"%s\"^^<%s>: sparql_inline_double gives %.17g, the value %.17g", lex, datatype, d, fast.v.d);
     sparql_value_clear(&slow);
     sparql_value_clear(&fast);
     return decoded;
@@ -165,6 +171,9 @@ static void test_edge_cases(void **state)
     assert_false(v.valid);
     sparql_value_clear(&v);
     /* ids that are not inline values */
+    double d;
+    assert_false(sparql_inline_double(0, &d));
+    assert_false(sparql_inline_double(ck_id_make(CK_TAG_INT, 5), &d));
     assert_false(sparql_value_from_inline(0, &v));
     assert_false(sparql_value_from_inline(ck_id_make(CK_TAG_IRI, 7), &v));
     assert_false(sparql_value_from_inline(ck_id_make(CK_TAG_SHORT_STRING, 0x61), &v));

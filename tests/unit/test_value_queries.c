@@ -518,6 +518,39 @@ static void test_iri_comparisons(void **state)
     }
 }
 
+/* SUM and AVG add a double to a double sum without building its value
+ * (sparql_inline_double); the answers of the build before that shortcut:
+ * doubles after an integer and a decimal, a string that fails the sum,
+ * a float promoted, cancellation at 1e20. */
+static void test_double_sums(void **state)
+{
+    fixture *f = *state;
+    ck_txn *txn;
+    ck_error err = {0};
+    assert_int_equal(ck_txn_begin_write(f->store, &txn, &err), CK_OK);
+    assert_int_equal(
+        sparql_update_run(txn,
+                          PREFIXES "INSERT DATA {"
+                                   " ex:d1 ex:h ex:a ; ex:m \"1.5E0\"^^xsd:double . ex:d2 ex:h ex:a ; ex:m \"2.25E0\"^^xsd:double ."
+                                   " ex:d3 ex:h ex:a ; ex:m 4 . ex:d4 ex:h ex:a ; ex:m \"0.125E0\"^^xsd:double ."
+                                   " ex:d5 ex:h ex:a ; ex:m 0.1 . ex:d6 ex:h ex:a ; ex:m \"1.0E-1\"^^xsd:double ."
+                                   " ex:e1 ex:h ex:b ; ex:m \"1.5E0\"^^xsd:double . ex:e2 ex:h ex:b ; ex:m \"2.5E0\"^^xsd:double ."
+                                   " ex:e3 ex:h ex:b ; ex:m \"many\" . ex:e4 ex:h ex:b ; ex:m \"3.5E0\"^^xsd:double ."
+                                   " ex:f1 ex:h ex:c ; ex:m \"1.5\"^^xsd:float . ex:f2 ex:h ex:c ; ex:m \"2.5E0\"^^xsd:double ."
+                                   " ex:f3 ex:h ex:c ; ex:m \"1.0E20\"^^xsd:double . ex:f4 ex:h ex:c ; ex:m \"-1.0E20\"^^xsd:double ."
+                                   " ex:f5 ex:h ex:c ; ex:m \"0.3E0\"^^xsd:double . }",
+                          NULL, NULL, &err),
+        CK_OK);
+    assert_int_equal(ck_txn_commit(txn, &err), CK_OK);
+    char *got = run_csv(f->store, "SELECT ?h (SUM(?v) AS ?s) (AVG(?v) AS ?a) WHERE { ?x ex:h ?h ; ex:m ?v } "
+                                  "GROUP BY ?h ORDER BY ?h");
+    assert_string_equal(got, "h,s,a\n"
+                             "http://ex.org/a,8.075E0,1.3458333333333332E0\n"
+                             "http://ex.org/b,,\n"
+                             "http://ex.org/c,3.0E-1,6.0E-2\n");
+    free(got);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -525,6 +558,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_order_many_iris, setup, teardown),
         cmocka_unit_test_setup_teardown(test_group_as_rows_come, setup, teardown),
         cmocka_unit_test_setup_teardown(test_iri_comparisons, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_double_sums, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
