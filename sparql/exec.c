@@ -35,6 +35,14 @@ static uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+uint64_t exec_time_left_ms(const exec_ctx *ctx)
+{
+    if (!ctx->deadline_ns)
+        return 0;
+    uint64_t now = now_ns();
+    return now >= ctx->deadline_ns ? 1 : (ctx->deadline_ns - now) / 1000000u + 1;
+}
+
 void exec_set_timeout(exec_ctx *ctx, uint64_t timeout_ms)
 {
     ctx->timeout_ms = timeout_ms;

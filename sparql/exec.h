@@ -101,6 +101,9 @@ bool exec_check(exec_ctx *ctx);
 bool exec_check_now(exec_ctx *ctx);
 /* Sets the deadline timeout_ms from now (0: none). */
 void exec_set_timeout(exec_ctx *ctx, uint64_t timeout_ms);
+/* The time the query has left, at least 1 ms, for a request of its own
+ * (SERVICE); 0 when it has no time limit. */
+uint64_t exec_time_left_ms(const exec_ctx *ctx);
 
 /* Allocates a zeroed operator struct of size bytes (>= sizeof(exec_op)). */
 void *exec_op_new(size_t size, exec_ctx *ctx, bool (*next)(exec_op *, ck_id *),

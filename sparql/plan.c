@@ -17,7 +17,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "candidate_set.h"
 #include "eval.h"
@@ -2236,17 +2235,6 @@ static exec_op *plan_path(planner *pl, const sparql_pattern *p, const graph_ctx 
 
 /* ---- SERVICE ---------------------------------------------------------------------- */
 
-/* The time the query has left, for the request's own timeout (0: none). */
-static uint64_t time_left_ms(const exec_ctx *ctx)
-{
-    if (!ctx->deadline_ns)
-        return 0;
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    uint64_t now = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-    return now >= ctx->deadline_ns ? 1 : (ctx->deadline_ns - now) / 1000000u + 1;
-}
-
 /* Sends the SERVICE group to endpoint and appends its solutions to out as
  * rows, each with bind_slot (if >= 0) set to bind_id. The answer's blank
  * nodes get labels of their own, so two answers never share one. With
@@ -2269,7 +2257,7 @@ static bool service_fetch(planner *pl, const sparql_pattern *p, const char *endp
     snprintf(text, len, "%sSELECT * WHERE %s", q->prologue, p->service_text);
     uint64_t budget = pl->exec.memory_limit;
     service_options so = {.allow = pl->options.service_allow,
-                          .timeout_ms = time_left_ms(&pl->exec),
+                          .timeout_ms = exec_time_left_ms(&pl->exec),
                           .max_bytes = budget && budget - pl->exec.memory_used < ((size_t)256 << 20)
                                            ? (size_t)(budget - pl->exec.memory_used)
                                            : (size_t)256 << 20,
