@@ -31,21 +31,6 @@ void quad_to_row(quad_perm perm, const ck_quad *q, quad_row *r)
     }
 }
 
-void row_to_quad(quad_perm perm, const quad_row *r, ck_quad *q)
-{
-    const uint64_t *c = r->c;
-    switch (perm) {
-    case PERM_SPOG: *q = (ck_quad){.s = c[0], .p = c[1], .o = c[2], .g = c[3]}; break;
-    case PERM_POSG: *q = (ck_quad){.p = c[0], .o = c[1], .s = c[2], .g = c[3]}; break;
-    case PERM_OSPG: *q = (ck_quad){.o = c[0], .s = c[1], .p = c[2], .g = c[3]}; break;
-    case PERM_GSPO: *q = (ck_quad){.g = c[0], .s = c[1], .p = c[2], .o = c[3]}; break;
-    case PERM_GPOS: *q = (ck_quad){.g = c[0], .p = c[1], .o = c[2], .s = c[3]}; break;
-    case PERM_GOSP: *q = (ck_quad){.g = c[0], .o = c[1], .s = c[2], .p = c[3]}; break;
-    case PERM_PSOG: *q = (ck_quad){.p = c[0], .s = c[1], .o = c[2], .g = c[3]}; break;
-    default: break;
-    }
-}
-
 int quad_row_cmp(const quad_row *a, const quad_row *b)
 {
     for (int i = 0; i < 4; i++)

@@ -54,7 +54,22 @@ typedef enum {
 extern const char *const quad_perm_names[PERM_COUNT];
 
 void quad_to_row(quad_perm perm, const ck_quad *q, quad_row *row);
-void row_to_quad(quad_perm perm, const quad_row *row, ck_quad *q);
+/* Inline: scans convert every row they return. */
+static inline void row_to_quad(quad_perm perm, const quad_row *r, ck_quad *q)
+{
+    const uint64_t *c = r->c;
+    switch (perm) {
+    case PERM_SPOG: *q = (ck_quad){.s = c[0], .p = c[1], .o = c[2], .g = c[3]}; break;
+    case PERM_POSG: *q = (ck_quad){.p = c[0], .o = c[1], .s = c[2], .g = c[3]}; break;
+    case PERM_OSPG: *q = (ck_quad){.o = c[0], .s = c[1], .p = c[2], .g = c[3]}; break;
+    case PERM_GSPO: *q = (ck_quad){.g = c[0], .s = c[1], .p = c[2], .o = c[3]}; break;
+    case PERM_GPOS: *q = (ck_quad){.g = c[0], .p = c[1], .o = c[2], .s = c[3]}; break;
+    case PERM_GOSP: *q = (ck_quad){.g = c[0], .o = c[1], .s = c[2], .p = c[3]}; break;
+    case PERM_PSOG: *q = (ck_quad){.p = c[0], .s = c[1], .o = c[2], .g = c[3]}; break;
+    default: break;
+    }
+}
+
 int quad_row_cmp(const quad_row *a, const quad_row *b);
 
 /* Sorts rows and removes duplicates; returns the new count. Radix sort:
