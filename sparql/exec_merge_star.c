@@ -31,9 +31,9 @@
 
 typedef struct {
     ck_scan *scan;
-    ck_quad batch[RANGE_BATCH]; /* decoded ahead of ahead */
+    ck_quad batch[RANGE_BATCH]; /* decoded, from ahead on not yet taken */
     size_t nbatch, pos;
-    ck_quad ahead;     /* the scan's next quad, not yet taken */
+    const ck_quad *ahead; /* the scan's next quad (in batch), not yet taken */
     bool have_ahead;
     bool done;         /* the range is exhausted */
     ck_id *vals;       /* the current subject's objects */
@@ -54,24 +54,34 @@ typedef struct {
     bool opened;       /* the scans are open */
 } merge_star_op;
 
-/* Reads the next quad of range r into r->ahead; false at its end. */
-static bool range_advance(merge_star_op *m, star_range *r)
+/* Decodes range r's next batch and points r->ahead at its first quad;
+ * false at the range's end. */
+static bool range_refill(merge_star_op *m, star_range *r)
 {
     exec_ctx *ctx = m->base.ctx;
-    if (r->pos == r->nbatch && !r->done) {
-        r->nbatch = ck_scan_next_many(r->scan, r->batch, RANGE_BATCH);
-        r->pos = 0;
-    }
-    r->have_ahead = r->pos < r->nbatch;
-    if (r->have_ahead)
-        r->ahead = r->batch[r->pos++];
-    else {
+    r->nbatch = r->done ? 0 : ck_scan_next_many(r->scan, r->batch, RANGE_BATCH);
+    r->pos = 0;
+    r->have_ahead = r->nbatch > 0;
+    if (r->have_ahead) {
+        r->ahead = &r->batch[r->pos++];
+    } else {
         r->done = true;
         const ck_error *e = ck_scan_error(r->scan);
         if (e->code && !ctx->error.code)
             ctx->error = *e;
     }
     return r->have_ahead;
+}
+
+/* Points r->ahead at the range's next quad; false at its end. Inline: it
+ * runs for every quad of every range. */
+static inline bool range_advance(merge_star_op *m, star_range *r)
+{
+    if (r->pos < r->nbatch) {
+        r->ahead = &r->batch[r->pos++];
+        return true;
+    }
+    return range_refill(m, r);
 }
 
 /* Opens range i's psog scan over its predicate's whole range. */
@@ -88,7 +98,7 @@ static bool range_open(merge_star_op *m, int i)
 static bool range_reach(merge_star_op *m, star_range *r, ck_id s)
 {
     bool skipped = false;
-    for (int steps = 0; r->have_ahead && r->ahead.s < s; steps++) {
+    for (int steps = 0; r->have_ahead && r->ahead->s < s; steps++) {
         /* rows decoded already are stepped over; the scan skips only past
          * the last of them */
         if (steps >= STEPS_BEFORE_SKIP && !skipped && r->pos == r->nbatch) {
@@ -130,8 +140,8 @@ static bool range_collect(merge_star_op *m, star_range *r, ck_id s)
     r->n = 0;
     if (!range_reach(m, r, s))
         return false;
-    while (r->have_ahead && r->ahead.s == s) {
-        if (!(r->n && r->vals[r->n - 1] == r->ahead.o) && !range_push(m, r, r->ahead.o))
+    while (r->have_ahead && r->ahead->s == s) {
+        if (!(r->n && r->vals[r->n - 1] == r->ahead->o) && !range_push(m, r, r->ahead->o))
             return false;
         range_advance(m, r);
     }
