@@ -279,6 +279,17 @@ static const struct {
 
 #define PREFIXES "PREFIX ex: <http://ex.org/>\nPREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n"
 
+/* Runs a SPARQL Update in a write transaction of its own and commits it. */
+static void update(ck_store *store, const char *text)
+{
+    ck_txn *txn;
+    ck_error err = {0};
+    assert_int_equal(ck_txn_begin_write(store, &txn, &err), CK_OK);
+    if (sparql_update_run(txn, text, NULL, NULL, &err) != CK_OK)
+        fail_msg("update failed: %s", err.message);
+    assert_int_equal(ck_txn_commit(txn, &err), CK_OK);
+}
+
 static void load(ck_store *store)
 {
     size_t len = 0;
@@ -289,12 +300,7 @@ static void load(ck_store *store)
     for (size_t i = 0; i < sizeof data_triples / sizeof *data_triples; i++)
         p += sprintf(p, "%s\n", data_triples[i]);
     strcpy(p, "}");
-    ck_txn *txn;
-    ck_error err = {0};
-    assert_int_equal(ck_txn_begin_write(store, &txn, &err), CK_OK);
-    if (sparql_update_run(txn, text, NULL, NULL, &err) != CK_OK)
-        fail_msg("INSERT DATA failed: %s", err.message);
-    assert_int_equal(ck_txn_commit(txn, &err), CK_OK);
+    update(store, text);
     free(text);
 }
 
@@ -358,11 +364,7 @@ static void test_order_many_iris(void **state)
         assert_true(asprintf(&expected[i], "http://ex.org/z%03d,http://ex.org/p%04d\n", z, i) > 0);
     }
     strcpy(p, "}");
-    ck_txn *txn;
-    ck_error err = {0};
-    assert_int_equal(ck_txn_begin_write(f->store, &txn, &err), CK_OK);
-    assert_int_equal(sparql_update_run(txn, text, NULL, NULL, &err), CK_OK);
-    assert_int_equal(ck_txn_commit(txn, &err), CK_OK);
+    update(f->store, text);
     free(text);
     qsort(expected, ROWS, sizeof *expected, by_string);
     const char *queries[] = {"SELECT ?z ?p WHERE { ?p ex:q ?z } ORDER BY ?z ?p",
@@ -426,11 +428,7 @@ static void test_group_as_rows_come(void **state)
             p += sprintf(p, "<http://ex.org/p%04d> <http://ex.org/k> %d.25 .\n", i, i % 13);
     }
     strcpy(p, "}");
-    ck_txn *txn;
-    ck_error err = {0};
-    assert_int_equal(ck_txn_begin_write(f->store, &txn, &err), CK_OK);
-    assert_int_equal(sparql_update_run(txn, text, NULL, NULL, &err), CK_OK);
-    assert_int_equal(ck_txn_commit(txn, &err), CK_OK);
+    update(f->store, text);
     free(text);
     const char *select = "SELECT ?key (COUNT(*) AS ?n) (COUNT(?k) AS ?nk) (MIN(?p) AS ?lo) (MAX(?k) AS ?hi) "
                          "(SAMPLE(?p) AS ?one) (SUM(?k) AS ?sum) (AVG(?k) AS ?avg) "
@@ -482,14 +480,8 @@ static void test_group_as_rows_come(void **state)
 static void test_iri_comparisons(void **state)
 {
     fixture *f = *state;
-    ck_txn *txn;
-    ck_error err = {0};
-    assert_int_equal(ck_txn_begin_write(f->store, &txn, &err), CK_OK);
-    assert_int_equal(sparql_update_run(txn, PREFIXES "INSERT DATA { ex:a ex:k ex:i1 . ex:b ex:k ex:i2 . "
-                                                    "ex:c ex:k \"i1\" . ex:d ex:k 5 . ex:e ex:k [] . ex:f ex:k ex:i3 }",
-                                       NULL, NULL, &err),
-                     CK_OK);
-    assert_int_equal(ck_txn_commit(txn, &err), CK_OK);
+    update(f->store, PREFIXES "INSERT DATA { ex:a ex:k ex:i1 . ex:b ex:k ex:i2 . "
+                              "ex:c ex:k \"i1\" . ex:d ex:k 5 . ex:e ex:k [] . ex:f ex:k ex:i3 }");
     static const struct {
         const char *filter, *csv;
     } cases[] = {
@@ -525,23 +517,15 @@ static void test_iri_comparisons(void **state)
 static void test_double_sums(void **state)
 {
     fixture *f = *state;
-    ck_txn *txn;
-    ck_error err = {0};
-    assert_int_equal(ck_txn_begin_write(f->store, &txn, &err), CK_OK);
-    assert_int_equal(
-        sparql_update_run(txn,
-                          PREFIXES "INSERT DATA {"
-                                   " ex:d1 ex:h ex:a ; ex:m \"1.5E0\"^^xsd:double . ex:d2 ex:h ex:a ; ex:m \"2.25E0\"^^xsd:double ."
-                                   " ex:d3 ex:h ex:a ; ex:m 4 . ex:d4 ex:h ex:a ; ex:m \"0.125E0\"^^xsd:double ."
-                                   " ex:d5 ex:h ex:a ; ex:m 0.1 . ex:d6 ex:h ex:a ; ex:m \"1.0E-1\"^^xsd:double ."
-                                   " ex:e1 ex:h ex:b ; ex:m \"1.5E0\"^^xsd:double . ex:e2 ex:h ex:b ; ex:m \"2.5E0\"^^xsd:double ."
-                                   " ex:e3 ex:h ex:b ; ex:m \"many\" . ex:e4 ex:h ex:b ; ex:m \"3.5E0\"^^xsd:double ."
-                                   " ex:f1 ex:h ex:c ; ex:m \"1.5\"^^xsd:float . ex:f2 ex:h ex:c ; ex:m \"2.5E0\"^^xsd:double ."
-                                   " ex:f3 ex:h ex:c ; ex:m \"1.0E20\"^^xsd:double . ex:f4 ex:h ex:c ; ex:m \"-1.0E20\"^^xsd:double ."
-                                   " ex:f5 ex:h ex:c ; ex:m \"0.3E0\"^^xsd:double . }",
-                          NULL, NULL, &err),
-        CK_OK);
-    assert_int_equal(ck_txn_commit(txn, &err), CK_OK);
+    update(f->store, PREFIXES "INSERT DATA {"
+                              " ex:d1 ex:h ex:a ; ex:m \"1.5E0\"^^xsd:double . ex:d2 ex:h ex:a ; ex:m \"2.25E0\"^^xsd:double ."
+                              " ex:d3 ex:h ex:a ; ex:m 4 . ex:d4 ex:h ex:a ; ex:m \"0.125E0\"^^xsd:double ."
+                              " ex:d5 ex:h ex:a ; ex:m 0.1 . ex:d6 ex:h ex:a ; ex:m \"1.0E-1\"^^xsd:double ."
+                              " ex:e1 ex:h ex:b ; ex:m \"1.5E0\"^^xsd:double . ex:e2 ex:h ex:b ; ex:m \"2.5E0\"^^xsd:double ."
+                              " ex:e3 ex:h ex:b ; ex:m \"many\" . ex:e4 ex:h ex:b ; ex:m \"3.5E0\"^^xsd:double ."
+                              " ex:f1 ex:h ex:c ; ex:m \"1.5\"^^xsd:float . ex:f2 ex:h ex:c ; ex:m \"2.5E0\"^^xsd:double ."
+                              " ex:f3 ex:h ex:c ; ex:m \"1.0E20\"^^xsd:double . ex:f4 ex:h ex:c ; ex:m \"-1.0E20\"^^xsd:double ."
+                              " ex:f5 ex:h ex:c ; ex:m \"0.3E0\"^^xsd:double . }");
     char *got = run_csv(f->store, "SELECT ?h (SUM(?v) AS ?s) (AVG(?v) AS ?a) WHERE { ?x ex:h ?h ; ex:m ?v } "
                                   "GROUP BY ?h ORDER BY ?h");
     assert_string_equal(got, "h,s,a\n"
