@@ -633,7 +633,7 @@ static bool block_load(quad_index_cursor *c, const MDB_val *k, const MDB_val *v)
     c->cur_known = true;
     c->prev_valid = false;
     c->loaded = false;
-    if (c->borrow) {
+    if (!c->copy) { /* a read-only transaction */
         c->raw = v->mv_data;
         /* a lookup's binary search reads the block at scattered places:
          * fetching all its lines at once costs less than a miss per probe */
@@ -732,7 +732,6 @@ ck_status quad_index_cursor_open(quad_index_cursor *c, MDB_txn *txn, bool read_o
                                  const quad_row *prefix, int prefix_len, ck_error *err)
 {
     memset(c, 0, sizeof *c);
-    c->borrow = read_only;
     if (!read_only)
         c->copy = malloc(QUAD_BLOCK_MAX_BYTES);
     int rc = read_only || c->copy ? mdb_cursor_open(txn, dbi, &c->cursor) : ENOMEM;
@@ -967,14 +966,16 @@ ck_status quad_index_estimate_between(MDB_txn *txn, MDB_dbi dbi, const quad_row 
     if (rc)
         return lmdb_fail(err, rc, "opening estimate cursor");
     quad_row *block = malloc(QUAD_BLOCK_MAX_ROWS * sizeof *block);
-    ck_status st = block ? CK_OK : ck_error_set(err, CK_ERR_NOMEM, "out of memory");
+    if (!block) {
+        mdb_cursor_close(cur);
+        return ck_error_set(err, CK_ERR_NOMEM, "out of memory");
+    }
+    ck_status st = CK_OK;
     MDB_val k, v;
-    rc = st ? 0 : seek_block(cur, from, &k, &v, NULL, NULL);
-    if (rc == MDB_NOTFOUND) {
-        rc = 0; /* an empty index */
-    } else if (rc) {
+    rc = seek_block(cur, from, &k, &v, NULL, NULL);
+    if (rc && rc != MDB_NOTFOUND) { /* not found: an empty index */
         st = lmdb_fail(err, rc, "seeking estimate start");
-    } else if (st == CK_OK) {
+    } else if (rc == 0) {
         size_t n = quad_block_decode(&k, &v, block);
         if (n == 0)
             st = ck_error_set(err, CK_ERR_CORRUPT, "corrupt index block");

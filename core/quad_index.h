@@ -102,9 +102,9 @@ typedef struct {
     MDB_cursor *cursor;
     quad_row prefix;
     int prefix_len;
-    unsigned char *copy;    /* buffer for block copies (write transactions) */
+    unsigned char *copy;    /* buffer for block copies (write transactions only;
+                               NULL: raw points into LMDB's map) */
     const unsigned char *raw; /* the current block's value: in copy, or LMDB's map */
-    bool borrow;            /* read-only transaction: raw points into the map */
     size_t raw_len, raw_pos; /* raw_len: the rows, without the restart table */
     const unsigned char *restarts; /* the block's restart table (in raw) */
     size_t nrestarts;
