@@ -584,3 +584,21 @@ uint64_t ck_hash_bytes(const void *data, size_t len, uint64_t seed)
     h ^= h >> 31;
     return h;
 }
+
+static int id_order(const void *a, const void *b)
+{
+    ck_id x = *(const ck_id *)a, y = *(const ck_id *)b;
+    return (x > y) - (x < y);
+}
+
+size_t ck_ids_sort_unique(ck_id *ids, size_t n)
+{
+    if (n < 2)
+        return n;
+    qsort(ids, n, sizeof *ids, id_order);
+    size_t k = 1;
+    for (size_t i = 1; i < n; i++)
+        if (ids[i] != ids[k - 1])
+            ids[k++] = ids[i];
+    return k;
+}

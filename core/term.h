@@ -105,6 +105,9 @@ bool ck_number_lexical_ok(const char *s, size_t n, bool fraction, bool exponent)
  * double (as strtod), in *out; false only when out of memory. */
 bool ck_number_value(const char *s, size_t n, double *out);
 
+/* Sorts n ids ascending and drops repeats; returns how many are left. */
+size_t ck_ids_sort_unique(ck_id *ids, size_t n);
+
 /* Total order used by tests and dumps that need determinism. */
 bool ck_term_equal(const ck_term *a, const ck_term *b);
 

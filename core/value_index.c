@@ -414,12 +414,6 @@ ck_status values_check(ck_txn *txn, uint64_t *rows, ck_error *err)
 
 bool ck_values_ready(ck_txn *txn) { return txn->store->values_ready; }
 
-static int id_cmp(const void *a, const void *b)
-{
-    ck_id x = *(const ck_id *)a, y = *(const ck_id *)b;
-    return x < y ? -1 : x > y;
-}
-
 ck_status ck_values_subjects_unordered(ck_txn *txn, ck_id p, double lo, double hi, size_t max, ck_id **out,
                                        size_t *n, bool *over, uint64_t *rows_read, ck_error *err)
 {
@@ -481,13 +475,7 @@ ck_status ck_values_subjects(ck_txn *txn, ck_id p, double lo, double hi, size_t 
     ck_status st = ck_values_subjects_unordered(txn, p, lo, hi, max, out, n, over, rows_read, err);
     if (st != CK_OK || *n == 0)
         return st;
-    ck_id *subjects = *out;
-    qsort(subjects, *n, sizeof *subjects, id_cmp);
-    size_t k = 1;
-    for (size_t i = 1; i < *n; i++)
-        if (subjects[i] != subjects[k - 1])
-            subjects[k++] = subjects[i];
-    *n = k;
+    *n = ck_ids_sort_unique(*out, *n);
     return CK_OK;
 }
 

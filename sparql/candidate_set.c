@@ -20,12 +20,6 @@ struct candidate_set {
     ck_id *sorted;
 };
 
-static int id_cmp(const void *a, const void *b)
-{
-    ck_id x = *(const ck_id *)a, y = *(const ck_id *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* Fills set's bitmap from ids when they allow one; false when they do not
  * (or memory is short: the sorted array is then tried). */
 static bool build_bitmap(candidate_set *set, const ck_id *ids, size_t n)
@@ -68,12 +62,9 @@ candidate_set *candidate_set_build(ck_id *ids, size_t n)
         free(ids);
         return set;
     }
-    qsort(ids, n, sizeof *ids, id_cmp);
-    size_t k = 1;
-    for (size_t i = 1; i < n; i++)
-        if (ids[i] != ids[k - 1])
-            ids[k++] = ids[i];
-    set->sorted = ids;
+    size_t k = ck_ids_sort_unique(ids, n);
+    ck_id *fitted = realloc(ids, k * sizeof *ids); /* duplicates gone: what the set takes is what it counts */
+    set->sorted = fitted ? fitted : ids;
     set->count = k;
     return set;
 }

@@ -188,12 +188,6 @@ static bool collect(void *arg, ck_id id, const ck_envelope *env)
     return true;
 }
 
-static int id_cmp(const void *a, const void *b)
-{
-    ck_id x = *(const ck_id *)a, y = *(const ck_id *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* Index candidates for geometries within metres of c (0: touching its
  * envelope), in every CRS the index holds, appended to seed. With graphs,
  * from those graphs' grids: a literal in several of them once. */
@@ -222,13 +216,7 @@ static bool search_around(ck_txn *txn, const ck_graph_set *graphs, geo_context *
         seed->visited += visited;
     }
     if (graphs && seed->n - first > 1) {
-        ck_id *ids = seed->ids + first;
-        size_t n = seed->n - first, k = 1;
-        qsort(ids, n, sizeof *ids, id_cmp);
-        for (size_t i = 1; i < n; i++)
-            if (ids[i] != ids[k - 1])
-                ids[k++] = ids[i];
-        seed->n = first + k;
+        seed->n = first + ck_ids_sort_unique(seed->ids + first, seed->n - first);
     }
     return !col.oom;
 }

@@ -324,12 +324,6 @@ static graph_change *change_for(updater *up, ck_id g)
     return &nc[up->n_changes++];
 }
 
-static int cmp_id(const void *a, const void *b)
-{
-    ck_id x = *(const ck_id *)a, y = *(const ck_id *)b;
-    return (x > y) - (x < y);
-}
-
 /* Adds or removes the quads of b (store ids only) and counts, per graph,
  * how many really changed. */
 static bool apply(updater *up, quad_buf *b, bool adding)
@@ -344,11 +338,7 @@ static bool apply(updater *up, quad_buf *b, bool adding)
     for (size_t i = 0; i < b->n; i++)
         if (i == 0 || b->q[i].g != b->q[i - 1].g)
             graphs[n++] = b->q[i].g;
-    qsort(graphs, n, sizeof *graphs, cmp_id);
-    size_t distinct = 0;
-    for (size_t i = 0; i < n; i++)
-        if (distinct == 0 || graphs[i] != graphs[distinct - 1])
-            graphs[distinct++] = graphs[i];
+    size_t distinct = ck_ids_sort_unique(graphs, n);
     before = malloc(distinct * sizeof *before);
     bool ok = before != NULL;
     for (size_t i = 0; ok && i < distinct; i++) {
