@@ -153,6 +153,26 @@ bool ck_scan_next(ck_scan *scan, ck_quad *quad);
  * them one by one, decoded in a batch: for walks over long ranges. 0 at
  * the end or on error. */
 size_t ck_scan_next_many(ck_scan *scan, ck_quad *quads, size_t max);
+
+/* A scan read through a buffer of quads decoded ahead. */
+#define CK_SCAN_BATCH 64
+typedef struct {
+    ck_quad quads[CK_SCAN_BATCH];
+    size_t n, pos; /* quads held, and the next one to take */
+} ck_scan_batch;
+
+/* The scan's next quad from the buffer, refilled by ck_scan_next_many
+ * when used up; NULL at the end or on error. Valid until the next call. */
+static inline const ck_quad *ck_scan_batch_next(ck_scan *scan, ck_scan_batch *b)
+{
+    if (b->pos == b->n) {
+        b->n = ck_scan_next_many(scan, b->quads, CK_SCAN_BATCH);
+        b->pos = 0;
+        if (!b->n)
+            return NULL;
+    }
+    return &b->quads[b->pos++];
+}
 const ck_error *ck_scan_error(const ck_scan *scan);
 const char *ck_scan_order(const ck_scan *scan);
 /* Moves a by_subject scan of a whole predicate (p bound, s not; read from

@@ -298,16 +298,15 @@ typedef struct {
      * (ck_pattern.graphs): the readable ones of the graph mode */
     const ck_graph_set *scan_graphs;
     ck_graph_set own_graphs; /* scan_graphs when made here (ids owned for a FROM set) */
-    /* the scan's quads decoded ahead (ck_scan_next_many) once it has
-     * returned CURSOR_BATCH_AFTER of them since its seek: long walks
-     * decode in batches (queries 12, 19, 20: 5-12 % faster), lookups and
-     * short scans stay one quad at a time (batching the 500-row scan of
-     * query 05 from its 64th row made it 10 % slower) */
-    ck_quad *batch;
-    size_t nbatch, bpos, taken;
+    /* the scan's quads decoded ahead (ck_scan_batch) once it has returned
+     * CURSOR_BATCH_AFTER of them since its seek: long walks decode in
+     * batches (queries 12, 19, 20: 5-12 % faster), lookups and short scans
+     * stay one quad at a time (batching the 500-row scan of query 05 from
+     * its 64th row made it 10 % slower) */
+    ck_scan_batch *batch;
+    size_t taken;
 } pattern_cursor;
 
-#define CURSOR_BATCH 64
 #define CURSOR_BATCH_AFTER 512
 
 /* The id a position is fixed to by constants or the bindings, or 0. */
@@ -329,7 +328,9 @@ static bool cursor_seek(pattern_cursor *c, const ck_id *bindings)
     memcpy(c->base, bindings, sizeof(ck_id) * (size_t)c->ctx->width);
     c->empty = false;
     c->have_last = false;
-    c->nbatch = c->bpos = c->taken = 0;
+    c->taken = 0;
+    if (c->batch)
+        c->batch->n = c->batch->pos = 0;
     bool unknown = false;
     ck_pattern q = {0};
     q.s = fixed_id(&p->s, bindings, &unknown);
@@ -448,21 +449,19 @@ static bool cursor_next(pattern_cursor *c, ck_id *row)
         return false;
     for (;;) {
         ck_quad q;
-        if (c->bpos < c->nbatch) {
-            q = c->batch[c->bpos++];
-        } else if (c->taken++ < CURSOR_BATCH_AFTER) {
+        if (c->taken < CURSOR_BATCH_AFTER) {
+            c->taken++;
             if (!ck_scan_next(c->scan, &q))
                 break;
         } else {
-            if (!c->batch && !(c->batch = malloc(CURSOR_BATCH * sizeof *c->batch))) {
+            if (!c->batch && !(c->batch = calloc(1, sizeof *c->batch))) {
                 ck_error_set(&c->ctx->error, CK_ERR_NOMEM, "out of memory");
                 return false;
             }
-            c->nbatch = ck_scan_next_many(c->scan, c->batch, CURSOR_BATCH);
-            c->bpos = 0;
-            if (!c->nbatch)
+            const ck_quad *next = ck_scan_batch_next(c->scan, c->batch);
+            if (!next)
                 break;
-            q = c->batch[c->bpos++];
+            q = *next;
         }
         if (!exec_graph_accepts(c->pattern.graph_mode, c->pattern.graph_set,
                                 c->pattern.n_graph_set, q.g) ||

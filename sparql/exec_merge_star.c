@@ -25,14 +25,12 @@
  * a seek costs about as much as decoding a few rows. */
 #define STEPS_BEFORE_SKIP 8
 
-/* Quads a range decodes at a time: a batch costs a few nanoseconds a row
- * where one call per row through the scan's layers cost about fifteen. */
-#define RANGE_BATCH 64
-
 typedef struct {
     ck_scan *scan;
-    ck_quad batch[RANGE_BATCH]; /* decoded, from ahead on not yet taken */
-    size_t nbatch, pos;
+    /* quads decoded ahead (ck_scan_batch): a batch costs a few nanoseconds
+     * a row where one call per row through the scan's layers cost about
+     * fifteen */
+    ck_scan_batch batch;
     const ck_quad *ahead; /* the scan's next quad (in batch), not yet taken */
     bool have_ahead;
     bool done;         /* the range is exhausted */
@@ -54,34 +52,25 @@ typedef struct {
     bool opened;       /* the scans are open */
 } merge_star_op;
 
-/* Decodes range r's next batch and points r->ahead at its first quad;
- * false at the range's end. */
-static bool range_refill(merge_star_op *m, star_range *r)
+/* Marks range r ended, passing on its scan's error. */
+static void range_end(merge_star_op *m, star_range *r)
 {
     exec_ctx *ctx = m->base.ctx;
-    r->nbatch = r->done ? 0 : ck_scan_next_many(r->scan, r->batch, RANGE_BATCH);
-    r->pos = 0;
-    r->have_ahead = r->nbatch > 0;
-    if (r->have_ahead) {
-        r->ahead = &r->batch[r->pos++];
-    } else {
-        r->done = true;
-        const ck_error *e = ck_scan_error(r->scan);
-        if (e->code && !ctx->error.code)
-            ctx->error = *e;
-    }
-    return r->have_ahead;
+    r->done = true;
+    const ck_error *e = ck_scan_error(r->scan);
+    if (e->code && !ctx->error.code)
+        ctx->error = *e;
 }
 
 /* Points r->ahead at the range's next quad; false at its end. Inline: it
  * runs for every quad of every range. */
 static inline bool range_advance(merge_star_op *m, star_range *r)
 {
-    if (r->pos < r->nbatch) {
-        r->ahead = &r->batch[r->pos++];
-        return true;
-    }
-    return range_refill(m, r);
+    r->ahead = r->done ? NULL : ck_scan_batch_next(r->scan, &r->batch);
+    r->have_ahead = r->ahead != NULL;
+    if (!r->have_ahead)
+        range_end(m, r);
+    return r->have_ahead;
 }
 
 /* Opens range i's psog scan over its predicate's whole range. */
@@ -101,7 +90,7 @@ static bool range_reach(merge_star_op *m, star_range *r, ck_id s)
     for (int steps = 0; r->have_ahead && r->ahead->s < s; steps++) {
         /* rows decoded already are stepped over; the scan skips only past
          * the last of them */
-        if (steps >= STEPS_BEFORE_SKIP && !skipped && r->pos == r->nbatch) {
+        if (steps >= STEPS_BEFORE_SKIP && !skipped && r->batch.pos == r->batch.n) {
             if (ck_scan_skip_to_subject(r->scan, s, &m->base.ctx->error) != CK_OK)
                 return false;
             skipped = true;
