@@ -98,6 +98,25 @@ bool exec_next(exec_op *op, ck_id *row)
     return true;
 }
 
+size_t exec_next_many(exec_op *op, ck_id *rows, size_t max)
+{
+    if (!op || op->ended || !exec_check(op->ctx))
+        return 0;
+    size_t n = 0;
+    if (op->next_many) {
+        n = op->next_many(op, rows, max);
+    } else {
+        /* one at a time; not asked again once it said none (an operator
+         * need not answer next after its end) */
+        size_t w = (size_t)op->ctx->width;
+        while (n < max && op->next(op, rows + n * w))
+            n++;
+        op->ended = n < max;
+    }
+    op->rows_out += n;
+    return n;
+}
+
 void exec_free(exec_op *op)
 {
     if (op) {
@@ -439,15 +458,21 @@ static bool memo_next(pattern_cursor *c, ck_id *row)
     return false;
 }
 
-static bool cursor_next(pattern_cursor *c, ck_id *row)
+/* Up to max matches into rows (each ctx->width ids); fewer only at the
+ * end of the matches. */
+static size_t cursor_next_many(pattern_cursor *c, ck_id *rows, size_t max)
 {
+    size_t n = 0, w = (size_t)c->ctx->width;
     if (c->empty)
-        return false;
-    if (c->memo && c->memo->replay)
-        return memo_next(c, row);
+        return 0;
+    if (c->memo && c->memo->replay) {
+        while (n < max && memo_next(c, rows + n * w))
+            n++;
+        return n;
+    }
     if (!c->scan)
-        return false;
-    for (;;) {
+        return 0;
+    while (n < max) {
         ck_quad q;
         if (c->taken < CURSOR_BATCH_AFTER) {
             c->taken++;
@@ -456,7 +481,7 @@ static bool cursor_next(pattern_cursor *c, ck_id *row)
         } else {
             if (!c->batch && !(c->batch = calloc(1, sizeof *c->batch))) {
                 ck_error_set(&c->ctx->error, CK_ERR_NOMEM, "out of memory");
-                return false;
+                return n;
             }
             const ck_quad *next = ck_scan_batch_next(c->scan, c->batch);
             if (!next)
@@ -478,16 +503,21 @@ static bool cursor_next(pattern_cursor *c, ck_id *row)
         }
         if (c->memo)
             memo_record(c->memo, &q);
-        if (bind_quad(c, &q, row))
-            return true;
+        if (bind_quad(c, &q, rows + n * w))
+            n++;
     }
+    if (n == max)
+        return n;
+    /* the scan ended */
     const ck_error *e = ck_scan_error(c->scan);
     if (e->code && !c->ctx->error.code)
         c->ctx->error = *e;
     else if (c->memo && !e->code)
         memo_finish(c->memo);
-    return false;
+    return n;
 }
+
+static bool cursor_next(pattern_cursor *c, ck_id *row) { return cursor_next_many(c, row, 1) == 1; }
 
 static void cursor_close(pattern_cursor *c)
 {
@@ -511,7 +541,7 @@ typedef struct {
     bool opened;
 } scan_op;
 
-static bool scan_next(exec_op *op, ck_id *row)
+static size_t scan_next_many(exec_op *op, ck_id *rows, size_t max)
 {
     scan_op *s = (scan_op *)op;
     if (!s->opened) {
@@ -520,18 +550,22 @@ static bool scan_next(exec_op *op, ck_id *row)
         free(none);
         s->opened = true;
         if (!ok)
-            return false;
+            return 0;
     }
-    return cursor_next(&s->cursor, row);
+    return cursor_next_many(&s->cursor, rows, max);
 }
+
+static bool scan_next(exec_op *op, ck_id *row) { return scan_next_many(op, row, 1) == 1; }
 
 static void scan_destroy(exec_op *op) { cursor_close(&((scan_op *)op)->cursor); }
 
 exec_op *exec_scan_new(exec_ctx *ctx, const exec_pattern *pattern)
 {
     scan_op *s = exec_op_new(sizeof *s, ctx, scan_next, scan_destroy);
-    if (s)
-        s->pattern = *pattern;
+    if (!s)
+        return NULL;
+    s->base.next_many = scan_next_many;
+    s->pattern = *pattern;
     return &s->base;
 }
 
@@ -626,6 +660,26 @@ static bool index_join_next(exec_op *op, ck_id *row)
     }
 }
 
+static size_t index_join_next_many(exec_op *op, ck_id *rows, size_t max)
+{
+    index_join_op *j = (index_join_op *)op;
+    size_t n = 0, w = (size_t)op->ctx->width;
+    while (n < max) {
+        if (j->have_left && !j->keep && !j->optional) {
+            /* the rest of the current left row's matches, as many as fit */
+            n += cursor_next_many(&j->cursor, rows + n * w, max - n);
+            if (n == max || op->ctx->error.code)
+                break;
+            j->have_left = false;
+        }
+        /* the next left row with a match, and that match */
+        if (!index_join_next(op, rows + n * w))
+            break;
+        n++;
+    }
+    return n;
+}
+
 static void index_join_destroy(exec_op *op)
 {
     index_join_op *j = (index_join_op *)op;
@@ -643,6 +697,7 @@ exec_op *exec_index_join_new(exec_ctx *ctx, exec_op *left, const exec_pattern *p
         exec_free(left);
         return NULL;
     }
+    j->base.next_many = index_join_next_many;
     j->left = left;
     j->pattern = *pattern;
     j->left_row = calloc((size_t)ctx->width + 1, sizeof(ck_id));
@@ -1261,54 +1316,67 @@ static bool radix_sort(const ck_id *keys, size_t *order, size_t n)
     return true;
 }
 
-static bool sort_next(exec_op *op, ck_id *row)
+/* Reads every input row, straight into the buffer, and orders them. */
+static bool sort_rows(sort_op *so)
+{
+    exec_ctx *ctx = so->base.ctx;
+    size_t w = (size_t)(ctx->width ? ctx->width : 1), cap = 0;
+    for (;;) {
+        if (so->n + EXEC_BATCH > cap) {
+            size_t ncap = cap ? cap * 2 : 1024;
+            if (!exec_reserve(ctx, (ncap - cap) * w * sizeof(ck_id)))
+                return false;
+            ck_id *nr = realloc(so->rows, ncap * w * sizeof(ck_id));
+            if (!nr) {
+                ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory");
+                return false;
+            }
+            so->rows = nr;
+            cap = ncap;
+        }
+        size_t got = exec_next_many(so->input, so->rows + so->n * w, EXEC_BATCH);
+        if (!got)
+            break;
+        so->n += got;
+    }
+    if (ctx->error.code)
+        return false;
+    ck_id *keys = malloc((so->n + 1) * sizeof *keys);
+    so->order = malloc((so->n + 1) * sizeof *so->order);
+    /* keys and order, then radix_sort's two arrays of pairs */
+    bool ok = keys && so->order && exec_reserve(ctx, so->n * 6 * sizeof(size_t));
+    for (size_t i = 0; ok && i < so->n; i++)
+        keys[i] = so->rows[i * w + (size_t)so->slot];
+    ok = ok && radix_sort(keys, so->order, so->n);
+    free(keys);
+    if (!ok && !ctx->error.code)
+        ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory");
+    return ok;
+}
+
+static size_t sort_next_many(exec_op *op, ck_id *rows, size_t max)
 {
     sort_op *so = (sort_op *)op;
-    int w = op->ctx->width ? op->ctx->width : 1;
+    size_t w = (size_t)(op->ctx->width ? op->ctx->width : 1);
     if (!so->sorted) {
         so->sorted = true;
-        size_t cap = 0;
-        while (exec_next(so->input, row)) {
-            if (so->n == cap) {
-                size_t ncap = cap ? cap * 2 : 1024;
-                if (!exec_reserve(op->ctx, (ncap - cap) * (size_t)w * sizeof(ck_id)))
-                    return false;
-                ck_id *nr = realloc(so->rows, ncap * (size_t)w * sizeof(ck_id));
-                if (!nr) {
-                    ck_error_set(&op->ctx->error, CK_ERR_NOMEM, "out of memory");
-                    return false;
-                }
-                so->rows = nr;
-                cap = ncap;
-            }
-            memcpy(so->rows + so->n++ * (size_t)w, row, (size_t)w * sizeof(ck_id));
-        }
-        if (op->ctx->error.code)
-            return false;
-        ck_id *keys = malloc((so->n + 1) * sizeof *keys);
-        so->order = malloc((so->n + 1) * sizeof *so->order);
-        /* keys and order, then radix_sort's two arrays of pairs */
-        bool ok = keys && so->order && exec_reserve(op->ctx, so->n * 6 * sizeof(size_t));
-        for (size_t i = 0; ok && i < so->n; i++)
-            keys[i] = so->rows[i * (size_t)w + (size_t)so->slot];
-        ok = ok && radix_sort(keys, so->order, so->n);
-        free(keys);
-        if (!ok) {
-            if (!op->ctx->error.code)
-                ck_error_set(&op->ctx->error, CK_ERR_NOMEM, "out of memory");
-            return false;
-        }
+        if (!sort_rows(so))
+            return 0;
     }
-    if (so->pos >= so->n)
-        return false;
-    /* rows are read in key order, i.e. scattered over a buffer larger than
-     * the caches: ask for a later one now so its miss overlaps the work on
-     * this one (without it, this copy was a quarter of a 281k-row join) */
-    if (so->pos + SORT_PREFETCH_AHEAD < so->n)
-        __builtin_prefetch(so->rows + so->order[so->pos + SORT_PREFETCH_AHEAD] * (size_t)w);
-    memcpy(row, so->rows + so->order[so->pos++] * (size_t)w, (size_t)w * sizeof(ck_id));
-    return true;
+    size_t n = 0;
+    for (; n < max && so->pos < so->n; n++) {
+        /* rows are read in key order, i.e. scattered over a buffer larger
+         * than the caches: ask for a later one now so its miss overlaps the
+         * work on this one (without it, this copy was a quarter of a
+         * 281k-row join) */
+        if (so->pos + SORT_PREFETCH_AHEAD < so->n)
+            __builtin_prefetch(so->rows + so->order[so->pos + SORT_PREFETCH_AHEAD] * w);
+        memcpy(rows + n * w, so->rows + so->order[so->pos++] * w, w * sizeof(ck_id));
+    }
+    return n;
 }
+
+static bool sort_next(exec_op *op, ck_id *row) { return sort_next_many(op, row, 1) == 1; }
 
 static void sort_destroy(exec_op *op)
 {
@@ -1325,6 +1393,7 @@ exec_op *exec_sort_by_slot_new(exec_ctx *ctx, exec_op *input, int slot)
         exec_free(input);
         return NULL;
     }
+    so->base.next_many = sort_next_many;
     so->input = input;
     so->slot = slot;
     return &so->base;

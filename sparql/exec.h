@@ -38,10 +38,21 @@ typedef struct exec_op exec_op;
  * member and are made with exec_op_new. */
 struct exec_op {
     bool (*next)(exec_op *op, ck_id *row);
+    /* optional: up to max rows, one after another, each ctx->width ids;
+     * 0 at the end (or on an error). An operator that has it answers next
+     * from the same state, so a consumer may mix the two. */
+    size_t (*next_many)(exec_op *op, ck_id *rows, size_t max);
     void (*destroy)(exec_op *op); /* frees what the operator owns, not op itself */
     struct exec_ctx *ctx;
     uint64_t rows_out;
+    bool ended;        /* exec_next_many saw next return false */
 };
+
+/* Rows an operator asks its input for at a time (exec_next_many): about
+ * the rows' bytes that stay in the first-level cache. Passing rows in
+ * batches saves every row the calls and checks from operator to operator
+ * (about a third of a 281k-row star join's time, query 12). */
+#define EXEC_BATCH 64
 
 /* One position of a quad pattern: a constant term id, or a variable slot. */
 typedef struct {
@@ -237,6 +248,9 @@ exec_op *exec_count_group_new(exec_ctx *ctx, exec_op *left, const exec_pattern *
 /* ---- driving ---------------------------------------------------------------- */
 
 bool exec_next(exec_op *op, ck_id *row);
+/* Up to max rows into rows (max x ctx->width ids); 0 when the input has
+ * no more (check ctx->error). Fewer than max does not mean the end. */
+size_t exec_next_many(exec_op *op, ck_id *rows, size_t max);
 void exec_free(exec_op *op);
 
 /* Rows produced so far by this operator (for --explain's actual counts). */

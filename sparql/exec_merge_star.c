@@ -44,7 +44,9 @@ typedef struct {
     exec_op *left;
     exec_star star;
     star_range ranges[EXEC_STAR_MAX];
-    ck_id *left_row;
+    ck_id *left_rows;  /* a batch of left rows (EXEC_BATCH) */
+    size_t left_n, left_pos;
+    const ck_id *left_row; /* the one being joined, in left_rows */
     ck_id subject;     /* whose objects the ranges hold (0: none) */
     bool matched;      /* every range had an object for subject */
     bool emitting;
@@ -158,20 +160,34 @@ static bool star_match(merge_star_op *m, ck_id s)
     return true;
 }
 
-static bool merge_star_next(exec_op *op, ck_id *row)
+/* The next left row, from a batch of them; NULL at the end. */
+static const ck_id *left_next(merge_star_op *m)
+{
+    size_t w = (size_t)m->base.ctx->width;
+    if (m->left_pos == m->left_n) {
+        m->left_n = exec_next_many(m->left, m->left_rows, EXEC_BATCH);
+        m->left_pos = 0;
+        if (!m->left_n)
+            return NULL;
+    }
+    return m->left_rows + m->left_pos++ * w;
+}
+
+static size_t merge_star_next_many(exec_op *op, ck_id *rows, size_t max)
 {
     merge_star_op *m = (merge_star_op *)op;
     const exec_star *st = &m->star;
-    int w = op->ctx->width;
+    size_t w = (size_t)op->ctx->width, n = 0;
     if (!m->opened) {
         m->opened = true;
         for (int i = 0; i < st->n; i++)
             if (!range_open(m, i))
-                return false;
+                return 0;
     }
-    for (;;) {
+    while (n < max) {
         if (m->emitting) {
-            memcpy(row, m->left_row, sizeof(ck_id) * (size_t)w);
+            ck_id *row = rows + n++ * w;
+            memcpy(row, m->left_row, sizeof(ck_id) * w);
             for (int i = 0; i < st->n; i++)
                 row[st->o_slot[i]] = m->ranges[i].vals[m->ranges[i].idx];
             /* the next combination: an odometer over the object lists */
@@ -179,10 +195,10 @@ static bool merge_star_next(exec_op *op, ck_id *row)
             while (i >= 0 && ++m->ranges[i].idx == m->ranges[i].n)
                 m->ranges[i--].idx = 0;
             m->emitting = i >= 0;
-            return true;
+            continue;
         }
-        if (m->exhausted || op->ctx->error.code || !exec_next(m->left, m->left_row))
-            return false;
+        if (m->exhausted || op->ctx->error.code || !(m->left_row = left_next(m)))
+            break;
         ck_id s = m->left_row[st->s_slot];
         if (s && star_match(m, s)) {
             for (int i = 0; i < st->n; i++)
@@ -190,13 +206,16 @@ static bool merge_star_next(exec_op *op, ck_id *row)
             m->emitting = true;
         }
     }
+    return n;
 }
+
+static bool merge_star_next(exec_op *op, ck_id *row) { return merge_star_next_many(op, row, 1) == 1; }
 
 static void merge_star_destroy(exec_op *op)
 {
     merge_star_op *m = (merge_star_op *)op;
     exec_free(m->left);
-    free(m->left_row);
+    free(m->left_rows);
     for (int i = 0; i < m->star.n; i++) {
         ck_scan_close(m->ranges[i].scan);
         free(m->ranges[i].vals);
@@ -210,10 +229,11 @@ exec_op *exec_merge_star_new(exec_ctx *ctx, exec_op *left, const exec_star *star
         exec_free(left);
         return NULL;
     }
+    m->base.next_many = merge_star_next_many;
     m->left = left;
     m->star = *star;
-    m->left_row = calloc((size_t)ctx->width + 1, sizeof(ck_id));
-    if (!m->left_row)
+    m->left_rows = calloc((size_t)ctx->width * EXEC_BATCH + 1, sizeof(ck_id));
+    if (!m->left_rows)
         ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory");
     if (ctx->readable || star->graph_mode != EXEC_GRAPH_UNION || !ck_by_subject_ready(ctx->txn))
         ck_error_set(&ctx->error, CK_ERR_INVALID,

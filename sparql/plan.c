@@ -938,38 +938,50 @@ typedef struct {
     size_t n, cap;
 } row_buffer;
 
-/* Appends a row; false (ctx->error set) when out of memory. */
-static bool row_buffer_push(exec_ctx *ctx, row_buffer *b, const ck_id *row)
+/* Room for extra more rows; false (ctx->error set) when out of memory. */
+static bool row_buffer_reserve(exec_ctx *ctx, row_buffer *b, size_t extra)
 {
-    int w = ctx->width ? ctx->width : 1;
-    if (b->n == b->cap) {
-        size_t ncap = b->cap ? b->cap * 2 : 16;
-        if (!exec_reserve(ctx, (ncap - b->cap) * (size_t)w * sizeof(ck_id)))
-            return false;
-        ck_id *nr = realloc(b->rows, ncap * (size_t)w * sizeof(ck_id));
-        if (!nr) {
-            ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory");
-            return false;
-        }
-        b->rows = nr;
-        b->cap = ncap;
-    }
-    memcpy(b->rows + b->n++ * (size_t)w, row, (size_t)w * sizeof(ck_id));
-    return true;
-}
-
-/* Materialises up to max rows of an input. */
-static bool buffer_rows(exec_op *input, exec_ctx *ctx, row_buffer *b, size_t max)
-{
-    int w = ctx->width ? ctx->width : 1;
-    ck_id *row = calloc((size_t)w, sizeof(ck_id));
-    if (!row) {
+    size_t w = (size_t)(ctx->width ? ctx->width : 1);
+    if (b->n + extra <= b->cap)
+        return true;
+    size_t ncap = b->cap ? b->cap * 2 : 16;
+    while (ncap < b->n + extra)
+        ncap *= 2;
+    if (!exec_reserve(ctx, (ncap - b->cap) * w * sizeof(ck_id)))
+        return false;
+    ck_id *nr = realloc(b->rows, ncap * w * sizeof(ck_id));
+    if (!nr) {
         ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory");
         return false;
     }
-    while (b->n < max && exec_next(input, row) && row_buffer_push(ctx, b, row))
-        ;
-    free(row);
+    b->rows = nr;
+    b->cap = ncap;
+    return true;
+}
+
+/* Appends a row; false (ctx->error set) when out of memory. */
+static bool row_buffer_push(exec_ctx *ctx, row_buffer *b, const ck_id *row)
+{
+    size_t w = (size_t)(ctx->width ? ctx->width : 1);
+    if (!row_buffer_reserve(ctx, b, 1))
+        return false;
+    memcpy(b->rows + b->n++ * w, row, w * sizeof(ck_id));
+    return true;
+}
+
+/* Materialises up to max rows of an input, read straight into the buffer. */
+static bool buffer_rows(exec_op *input, exec_ctx *ctx, row_buffer *b, size_t max)
+{
+    size_t w = (size_t)(ctx->width ? ctx->width : 1);
+    while (b->n < max) {
+        size_t want = max - b->n < EXEC_BATCH ? max - b->n : EXEC_BATCH;
+        if (!row_buffer_reserve(ctx, b, want))
+            return false;
+        size_t got = exec_next_many(input, b->rows + b->n * w, want);
+        if (!got)
+            break;
+        b->n += got;
+    }
     return !ctx->error.code;
 }
 
@@ -1900,18 +1912,21 @@ nomem:
 static bool group_stream(group_op *g, exec_ctx *ctx)
 {
     const sparql_pattern *p = g->p;
-    ck_id *row = calloc((size_t)ctx->width + 1, sizeof *row), *key = calloc(p->n_keys + 1, sizeof *key);
-    bool ok = row && key;
+    size_t w = (size_t)ctx->width, got;
+    ck_id *rows = calloc(w * EXEC_BATCH + 1, sizeof *rows), *key = calloc(p->n_keys + 1, sizeof *key);
+    bool ok = rows && key;
     if (!ok)
         ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory for GROUP BY");
-    while (ok && exec_next(g->input, row)) {
-        group_key(g, row, key);
-        size_t gi = group_find(g, ctx, key);
-        ok = gi != SIZE_MAX;
-        for (size_t a = 0; ok && a < p->n_aggregates; a++)
-            aggregate_add(g, &g->gstates[gi * p->n_aggregates + a], row, 0, 0);
-    }
-    free(row);
+    while (ok && (got = exec_next_many(g->input, rows, EXEC_BATCH)))
+        for (size_t i = 0; ok && i < got; i++) {
+            const ck_id *row = rows + i * w;
+            group_key(g, row, key);
+            size_t gi = group_find(g, ctx, key);
+            ok = gi != SIZE_MAX;
+            for (size_t a = 0; ok && a < p->n_aggregates; a++)
+                aggregate_add(g, &g->gstates[gi * p->n_aggregates + a], row, 0, 0);
+        }
+    free(rows);
     free(key);
     return ok && !ctx->error.code;
 }
