@@ -22,6 +22,7 @@ void *exec_op_new(size_t size, exec_ctx *ctx, bool (*next)(exec_op *, ck_id *),
     op->next = next;
     op->destroy = destroy;
     op->ctx = ctx;
+    op->sorted_slot = -1;
     return op;
 }
 
@@ -585,6 +586,11 @@ static bool values_next(exec_op *op, ck_id *row)
     memcpy(row, v->rows + v->pos * (size_t)op->ctx->width, sizeof(ck_id) * (size_t)op->ctx->width);
     v->pos++;
     return true;
+}
+
+double exec_rows_known(const exec_op *op)
+{
+    return op && op->next == values_next ? (double)((const values_op *)op)->n : -1;
 }
 
 static void values_destroy(exec_op *op) { free(((values_op *)op)->rows); }
@@ -1394,6 +1400,7 @@ exec_op *exec_sort_by_slot_new(exec_ctx *ctx, exec_op *input, int slot)
         return NULL;
     }
     so->base.next_many = sort_next_many;
+    so->base.sorted_slot = slot;
     so->input = input;
     so->slot = slot;
     return &so->base;
@@ -1466,6 +1473,7 @@ exec_op *exec_filter_new(exec_ctx *ctx, exec_op *input, exec_row_test test, void
         exec_free(input);
         return NULL;
     }
+    f->base.sorted_slot = input ? input->sorted_slot : -1; /* rows keep their order */
     f->input = input;
     f->test = test;
     f->arg = arg;

@@ -46,6 +46,7 @@ struct exec_op {
     struct exec_ctx *ctx;
     uint64_t rows_out;
     bool ended;        /* exec_next_many saw next return false */
+    int sorted_slot;   /* the rows come sorted by this slot's id (-1: unknown) */
 };
 
 /* Rows an operator asks its input for at a time (exec_next_many): about
@@ -178,6 +179,14 @@ exec_op *exec_star_join_new(exec_ctx *ctx, exec_op *left, const exec_star *star)
  * Defined in exec_merge_star.c. */
 exec_op *exec_merge_star_new(exec_ctx *ctx, exec_op *left, const exec_star *star);
 
+/* The left rows joined with pattern (?s <p> ?o, ?o bound by left rows) by
+ * one walk of p's psog range instead of a lookup per left row: each quad
+ * pairs with the left rows binding its object (or leaving it unbound).
+ * The rows come sorted by ?s (sorted_slot), for a merge star after it.
+ * EXEC_GRAPH_UNION only, never for a restricted caller (as
+ * exec_merge_star_new). Defined in exec_object_join.c. */
+exec_op *exec_object_join_new(exec_ctx *ctx, exec_op *left, const exec_pattern *pattern);
+
 /* Join of two inputs that both come sorted by the id in slot (ascending,
  * bound in every row): each right run of one id is buffered and paired
  * with the left rows of that id. Where a star join or an index join would
@@ -252,6 +261,10 @@ bool exec_next(exec_op *op, ck_id *row);
  * no more (check ctx->error). Fewer than max does not mean the end. */
 size_t exec_next_many(exec_op *op, ck_id *rows, size_t max);
 void exec_free(exec_op *op);
+
+/* The rows an operator will produce when known before it runs (given in
+ * advance: exec_values_new), else -1. */
+double exec_rows_known(const exec_op *op);
 
 /* Rows produced so far by this operator (for --explain's actual counts). */
 uint64_t exec_rows_out(const exec_op *op);

@@ -29,10 +29,8 @@ typedef struct {
     ck_scan *scan;
     /* quads decoded ahead (ck_scan_batch): a batch costs a few nanoseconds
      * a row where one call per row through the scan's layers cost about
-     * fifteen */
+     * fifteen; batch.quads[batch.pos] is the next quad not yet taken */
     ck_scan_batch batch;
-    const ck_quad *ahead; /* the scan's next quad (in batch), not yet taken */
-    bool have_ahead;
     bool done;         /* the range is exhausted */
     ck_id *vals;       /* the current subject's objects */
     size_t n, cap;
@@ -54,25 +52,20 @@ typedef struct {
     bool opened;       /* the scans are open */
 } merge_star_op;
 
-/* Marks range r ended, passing on its scan's error. */
-static void range_end(merge_star_op *m, star_range *r)
+/* Refills range r's batch; false at the range's end (passing on its
+ * scan's error). */
+static bool range_refill(merge_star_op *m, star_range *r)
 {
-    exec_ctx *ctx = m->base.ctx;
+    r->batch.pos = 0;
+    r->batch.n = r->done ? 0 : ck_scan_next_many(r->scan, r->batch.quads, CK_SCAN_BATCH);
+    if (r->batch.n)
+        return true;
     r->done = true;
+    exec_ctx *ctx = m->base.ctx;
     const ck_error *e = ck_scan_error(r->scan);
     if (e->code && !ctx->error.code)
         ctx->error = *e;
-}
-
-/* Points r->ahead at the range's next quad; false at its end. Inline: it
- * runs for every quad of every range. */
-static inline bool range_advance(merge_star_op *m, star_range *r)
-{
-    r->ahead = r->done ? NULL : ck_scan_batch_next(r->scan, &r->batch);
-    r->have_ahead = r->ahead != NULL;
-    if (!r->have_ahead)
-        range_end(m, r);
-    return r->have_ahead;
+    return false;
 }
 
 /* Opens range i's psog scan over its predicate's whole range. */
@@ -82,25 +75,7 @@ static bool range_open(merge_star_op *m, int i)
     ck_pattern q = {.p = m->star.p[i], .by_subject = true};
     if (ck_scan_open(ctx->txn, &q, &m->ranges[i].scan, &ctx->error) != CK_OK)
         return false;
-    return range_advance(m, &m->ranges[i]) || !ctx->error.code;
-}
-
-/* Moves range r on to its first quad with subject >= s. */
-static bool range_reach(merge_star_op *m, star_range *r, ck_id s)
-{
-    bool skipped = false;
-    for (int steps = 0; r->have_ahead && r->ahead->s < s; steps++) {
-        /* rows decoded already are stepped over; the scan skips only past
-         * the last of them */
-        if (steps >= STEPS_BEFORE_SKIP && !skipped && r->batch.pos == r->batch.n) {
-            if (ck_scan_skip_to_subject(r->scan, s, &m->base.ctx->error) != CK_OK)
-                return false;
-            skipped = true;
-        }
-        if (!range_advance(m, r))
-            break;
-    }
-    return !m->base.ctx->error.code;
+    return range_refill(m, &m->ranges[i]) || !ctx->error.code;
 }
 
 /* Appends o to r's objects. */
@@ -124,17 +99,38 @@ static bool range_push(merge_star_op *m, star_range *r, ck_id o)
     return true;
 }
 
-/* Collects range r's objects of subject s; false when it has none (or on
- * an error). Copies of a triple in several graphs are adjacent. */
+/* Collects range r's objects of subject s, stepping over (or, far behind,
+ * skipping) the subjects before it; false when it has none (or on an
+ * error). Copies of a triple in several graphs are adjacent. The batch is
+ * walked through locals: this loop runs for every quad of every range. */
 static bool range_collect(merge_star_op *m, star_range *r, ck_id s)
 {
+    ck_scan_batch *b = &r->batch;
+    size_t stepped = 0;
+    bool skipped = false;
     r->n = 0;
-    if (!range_reach(m, r, s))
-        return false;
-    while (r->have_ahead && r->ahead->s == s) {
-        if (!(r->n && r->vals[r->n - 1] == r->ahead->o) && !range_push(m, r, r->ahead->o))
-            return false;
-        range_advance(m, r);
+    while (b->n) {
+        const ck_quad *q = b->quads;
+        size_t pos = b->pos, n = b->n;
+        size_t from = pos;
+        while (pos < n && q[pos].s < s)
+            pos++;
+        stepped += pos - from;
+        for (; pos < n && q[pos].s == s; pos++)
+            if (!(r->n && r->vals[r->n - 1] == q[pos].o) && !range_push(m, r, q[pos].o))
+                return false;
+        b->pos = pos;
+        if (pos < n)
+            break; /* a later subject is next */
+        /* rows decoded already were stepped over; the scan skips past the
+         * rest only once, and not while s's objects may go on */
+        if (!r->n && !skipped && stepped >= STEPS_BEFORE_SKIP) {
+            if (ck_scan_skip_to_subject(r->scan, s, &m->base.ctx->error) != CK_OK)
+                return false;
+            skipped = true;
+        }
+        if (!range_refill(m, r))
+            break;
     }
     if (r->done && !r->n)
         m->exhausted = true;
