@@ -1585,12 +1585,60 @@ typedef struct agg_state {
     numeric_sum sum;     /* SUM, AVG */
 } agg_state;
 
+/* The additions to an aggregate that need a row's ids alone. */
+typedef enum {
+    ADD_BY_VALUE,    /* anything else: aggregate_add */
+    ADD_COUNT_ROWS,  /* COUNT(*) */
+    ADD_COUNT_BOUND, /* COUNT(?x) */
+    ADD_SUM_VAR      /* SUM(?x), AVG(?x): doubles into a double sum */
+} agg_add_kind;
+
+static agg_add_kind add_kind_of(const sparql_aggregate *a)
+{
+    if (a->distinct)
+        return ADD_BY_VALUE;
+    if (!a->expr)
+        return ADD_COUNT_ROWS;
+    if (a->expr->kind != SPARQL_EXPR_VAR || a->expr->var < 0)
+        return ADD_BY_VALUE;
+    if (a->kind == SPARQL_AGG_COUNT)
+        return ADD_COUNT_BOUND;
+    return a->kind == SPARQL_AGG_SUM || a->kind == SPARQL_AGG_AVG ? ADD_SUM_VAR : ADD_BY_VALUE;
+}
+
+/* Adds row to s by its ids alone, as aggregate_add would; false when the
+ * row needs aggregate_add (a value that is not an inline double, a sum
+ * that is not a double sum). Inline: streaming GROUP BY calls it for
+ * every row and aggregate. */
+static inline bool aggregate_add_ids(agg_state *s, agg_add_kind kind, const ck_id *row)
+{
+    double d;
+    switch (kind) {
+    case ADD_COUNT_ROWS:
+        s->count++;
+        return true;
+    case ADD_COUNT_BOUND: /* needs no value */
+        s->count += row[s->a->expr->var] != 0;
+        return true;
+    case ADD_SUM_VAR: /* as sum_add would add it */
+        if (s->sum.rank != 3 || s->sum.failed || !sparql_inline_double(row[s->a->expr->var], &d))
+            return false;
+        s->count++;
+        s->sum.d += d;
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* Adds row (order[r] of the group starting at order[from]) to s. */
 static void aggregate_add(group_op *gop, agg_state *s, const ck_id *row, size_t from, size_t r)
 {
     const sparql_aggregate *a = s->a;
     eval_ctx *ev = &gop->pl->eval;
     int w = gop->base.ctx->width;
+    if (aggregate_add_ids(s, add_kind_of(a), row))
+        return;
     if (!a->expr) { /* COUNT(*) */
         if (a->distinct) {
             /* distinct whole solutions: compare with earlier rows */
@@ -1600,19 +1648,6 @@ static void aggregate_add(group_op *gop, agg_state *s, const ck_id *row, size_t 
                     return;
         }
         s->count++;
-        return;
-    }
-    if (a->kind == SPARQL_AGG_COUNT && !a->distinct && a->expr->kind == SPARQL_EXPR_VAR) {
-        s->count += row[a->expr->var] != 0; /* COUNT(?x) needs no value */
-        return;
-    }
-    double d;
-    if (!a->distinct && (a->kind == SPARQL_AGG_SUM || a->kind == SPARQL_AGG_AVG) &&
-        a->expr->kind == SPARQL_EXPR_VAR && a->expr->var >= 0 && s->sum.rank == 3 && !s->sum.failed &&
-        sparql_inline_double(row[a->expr->var], &d)) {
-        /* a double into a double sum, as sum_add would add it */
-        s->count++;
-        s->sum.d += d;
         return;
     }
     if (!a->distinct && (a->kind == SPARQL_AGG_SUM || a->kind == SPARQL_AGG_AVG ||
@@ -1966,22 +2001,28 @@ nomem:
 static bool group_stream(group_op *g, exec_ctx *ctx)
 {
     const sparql_pattern *p = g->p;
-    size_t w = (size_t)ctx->width, got;
+    size_t w = (size_t)ctx->width, na = p->n_aggregates, got;
     ck_id *rows = calloc(w * EXEC_BATCH + 1, sizeof *rows), *key = calloc(p->n_keys + 1, sizeof *key);
-    bool ok = rows && key;
+    agg_add_kind *kinds = malloc((na + 1) * sizeof *kinds);
+    bool ok = rows && key && kinds;
     if (!ok)
         ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory for GROUP BY");
+    for (size_t a = 0; ok && a < na; a++)
+        kinds[a] = add_kind_of(&p->aggregates[a]);
     while (ok && (got = exec_next_many(g->input, rows, EXEC_BATCH)))
         for (size_t i = 0; ok && i < got; i++) {
             const ck_id *row = rows + i * w;
             group_key(g, row, key);
             size_t gi = group_find(g, ctx, key);
             ok = gi != SIZE_MAX;
-            for (size_t a = 0; ok && a < p->n_aggregates; a++)
-                aggregate_add(g, &g->gstates[gi * p->n_aggregates + a], row, 0, 0);
+            agg_state *states = ok ? g->gstates + gi * na : NULL;
+            for (size_t a = 0; ok && a < na; a++)
+                if (!aggregate_add_ids(&states[a], kinds[a], row))
+                    aggregate_add(g, &states[a], row, 0, 0);
         }
     free(rows);
     free(key);
+    free(kinds);
     return ok && !ctx->error.code;
 }
 
