@@ -3192,6 +3192,7 @@ static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_c
             sparql_pattern_scope(p->left, bound);
             pl->subject_order = star_subject_of(p->right, bound);
             exec_op *left = plan_pattern(pl, p->left, g, input);
+            pl->subject_order = subject_order; /* its rows are this join's */
             op = plan_bgp(pl, p->right, g, left, bound);
             free(bound);
             input = NULL;
