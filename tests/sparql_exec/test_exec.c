@@ -434,6 +434,115 @@ static void test_sort_by_slot(void **state)
     free(rows);
 }
 
+/* Rows read by exec_next_many in batches of changing size (1 to 64),
+ * mixed with single exec_next calls. */
+static void drain_mixed(exec_op *op, rowset *out)
+{
+    static const size_t sizes[] = {1, 7, 64, 3, 0, 64, 2};
+    ck_id rows[64 * W];
+    for (size_t k = 0;; k++) {
+        size_t want = sizes[k % 7], got;
+        if (!want) { /* one row through exec_next */
+            if (!exec_next(op, rows))
+                return;
+            rowset_add(out, rows);
+            continue;
+        }
+        got = exec_next_many(op, rows, want);
+        assert_true(got <= want);
+        for (size_t i = 0; i < got; i++)
+            rowset_add(out, rows + i * W);
+        if (!got)
+            return;
+    }
+}
+
+/* Operators with a batch form give the same rows, in the same order,
+ * whether read in batches, row by row or both mixed; an operator without
+ * one (VALUES) is read row by row and not asked again after its end. */
+static void test_batches_agree(void **state)
+{
+    fixture *f = *state;
+    exec_ctx ctx = {.txn = f->txn, .width = W};
+    exec_pattern scan = {var(A), var(B), var(C), EXEC_GRAPH_UNION, {0}, NULL, 0, false};
+    exec_pattern p1 = {var(A), con(f->t[0]), var(B), EXEC_GRAPH_UNION, {0}, NULL, 0, false};
+    exec_pattern p2 = {var(B), var(C), var(A), EXEC_GRAPH_UNION, {0}, NULL, 0, false};
+    for (int kind = 0; kind < 3; kind++) {
+        exec_op *ops[2];
+        for (int k = 0; k < 2; k++)
+            ops[k] = kind == 0   ? exec_scan_new(&ctx, &scan)
+                     : kind == 1 ? exec_index_join_new(&ctx, exec_scan_new(&ctx, &p1), &p2)
+                                 : exec_sort_by_slot_new(&ctx, exec_scan_new(&ctx, &scan), C);
+        rowset one = {0}, mixed = {0};
+        drain(ops[0], &one);
+        drain_mixed(ops[1], &mixed);
+        assert_int_equal(ctx.error.code, CK_OK);
+        assert_true(one.n > (kind == 1 ? 10 : 600));
+        assert_int_equal(mixed.n, one.n);
+        assert_memory_equal(mixed.rows, one.rows, one.n * W * sizeof(ck_id));
+        assert_int_equal(exec_rows_out(ops[1]), one.n);
+        for (int k = 0; k < 2; k++)
+            exec_free(ops[k]);
+        free(one.rows);
+        free(mixed.rows);
+    }
+    ck_id rows[5 * W] = {0};
+    for (int i = 0; i < 5; i++)
+        rows[i * W + A] = f->t[i];
+    exec_op *values = exec_values_new(&ctx, rows, 5);
+    ck_id out[64 * W];
+    assert_int_equal(exec_next_many(values, out, 3), 3);
+    assert_int_equal(exec_next_many(values, out + 3 * W, 64), 2);
+    assert_memory_equal(out, rows, sizeof rows);
+    assert_true(values->ended);
+    assert_int_equal(exec_next_many(values, out, 64), 0);
+    assert_int_equal(exec_rows_out(values), 5);
+    exec_free(values);
+}
+
+/* exec_object_join_new: left rows binding ?c (some twice, one leaving it
+ * unbound, one binding ?a too) joined with (?a <t1> ?c) as brute force
+ * extends each left row, the rows coming sorted by ?a. */
+static void test_object_join_agrees(void **state)
+{
+    fixture *f = *state;
+    exec_ctx ctx = {.txn = f->txn, .width = W};
+    exec_pattern p = {var(A), con(f->t[1]), var(C), EXEC_GRAPH_UNION, {0}, NULL, 0, false};
+    ck_id left[8 * W] = {0};
+    int objects[] = {3, 5, 5, 8, 11, -1, 3, 20}; /* -1: ?c unbound */
+    for (int i = 0; i < 8; i++) {
+        left[i * W + C] = objects[i] < 0 ? 0 : f->t[objects[i]];
+        left[i * W + B] = f->t[i]; /* carried along */
+    }
+    /* the last row binds ?a to the subject of some (?a <t1> t20) */
+    for (size_t i = 0; i < f->n; i++)
+        if (f->quads[i].p == f->t[1] && f->quads[i].o == f->t[20])
+            left[7 * W + A] = f->quads[i].s;
+    assert_true(left[7 * W + A] != 0);
+    rowset want = {0}, got = {0};
+    for (int i = 0; i < 8; i++)
+        brute_pattern(f, &p, left + i * W, &want);
+    exec_op *op = exec_object_join_new(&ctx, exec_values_new(&ctx, left, 8), &p);
+    assert_int_equal(op->sorted_slot, A);
+    drain_mixed(op, &got);
+    exec_free(op);
+    assert_int_equal(ctx.error.code, CK_OK);
+    assert_true(want.n > 100); /* the unbound row matches every (?a <t1> ?c) */
+    for (size_t i = 1; i < got.n; i++)
+        assert_true(got.rows[(i - 1) * W + A] <= got.rows[i * W + A]);
+    assert_same_rows(&got, &want);
+    free(want.rows);
+    free(got.rows);
+    /* a predicate the store does not know: no rows, no error */
+    exec_pattern unknown = p;
+    unknown.p = con(0);
+    op = exec_object_join_new(&ctx, exec_values_new(&ctx, left, 8), &unknown);
+    ck_id row[W];
+    assert_false(exec_next(op, row));
+    assert_int_equal(ctx.error.code, CK_OK);
+    exec_free(op);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -443,6 +552,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_merge_join_agrees, setup, teardown),
         cmocka_unit_test_setup_teardown(test_left_join_minus_union, setup, teardown),
         cmocka_unit_test_setup_teardown(test_project_slice_values, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_batches_agree, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_object_join_agrees, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
