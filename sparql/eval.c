@@ -41,6 +41,7 @@ void eval_ctx_free(eval_ctx *ctx)
     for (size_t i = 0; i < ctx->constants_cap; i++)
         if (ctx->constants[i]) {
             sparql_value_clear(&ctx->constants[i]->value);
+            free(ctx->constants[i]->member_ids);
             free(ctx->constants[i]);
         }
     free(ctx->constants);
@@ -55,21 +56,24 @@ static size_t constant_slot(eval_constant *const *table, size_t cap, const sparq
     return i;
 }
 
-/* A constant term, parsed at its first use: rows compare against
- * "2024-01-01T00:00:00Z"^^xsd:dateTime without parsing it each time.
- * NULL when out of memory. */
-static const eval_constant *constant_entry(eval_ctx *ctx, const sparql_expr *e)
+static eval_constant *constant_find(eval_ctx *ctx, const sparql_expr *e)
 {
-    if (ctx->constants_cap) {
-        size_t i = constant_slot(ctx->constants, ctx->constants_cap, e);
-        if (ctx->constants[i])
-            return ctx->constants[i];
-    }
+    return ctx->constants_cap ? ctx->constants[constant_slot(ctx->constants, ctx->constants_cap, e)]
+                              : NULL;
+}
+
+/* Adds c (for c->expr) to the table; false (c freed) when out of memory. */
+static bool constant_insert(eval_ctx *ctx, eval_constant *c)
+{
     if (2 * (ctx->n_constants + 1) > ctx->constants_cap) {
         size_t cap = ctx->constants_cap ? 2 * ctx->constants_cap : 16;
         eval_constant **t = calloc(cap, sizeof *t);
-        if (!t)
-            return NULL;
+        if (!t) {
+            sparql_value_clear(&c->value);
+            free(c->member_ids);
+            free(c);
+            return false;
+        }
         for (size_t i = 0; i < ctx->constants_cap; i++)
             if (ctx->constants[i])
                 t[constant_slot(t, cap, ctx->constants[i]->expr)] = ctx->constants[i];
@@ -77,7 +81,20 @@ static const eval_constant *constant_entry(eval_ctx *ctx, const sparql_expr *e)
         ctx->constants = t;
         ctx->constants_cap = cap;
     }
-    eval_constant *c = calloc(1, sizeof *c);
+    ctx->constants[constant_slot(ctx->constants, ctx->constants_cap, c->expr)] = c;
+    ctx->n_constants++;
+    return true;
+}
+
+/* A constant term, parsed at its first use: rows compare against
+ * "2024-01-01T00:00:00Z"^^xsd:dateTime without parsing it each time.
+ * NULL when out of memory. */
+static const eval_constant *constant_entry(eval_ctx *ctx, const sparql_expr *e)
+{
+    eval_constant *c = constant_find(ctx, e);
+    if (c)
+        return c;
+    c = calloc(1, sizeof *c);
     if (!c || !sparql_value_from_term(&c->value, &e->term)) {
         free(c);
         return NULL;
@@ -91,9 +108,36 @@ static const eval_constant *constant_entry(eval_ctx *ctx, const sparql_expr *e)
         c->iri_id = termspace_intern(ctx->terms, &e->term, &err);
     }
     c->expr = e;
-    ctx->constants[constant_slot(ctx->constants, ctx->constants_cap, e)] = c;
-    ctx->n_constants++;
-    return c;
+    return constant_insert(ctx, c) ? c : NULL;
+}
+
+/* The ids of IN's (or NOT IN's) members when every one is an IRI constant
+ * with an id, made at the first use; NULL otherwise (or out of memory). */
+static const eval_constant *in_member_ids(eval_ctx *ctx, const sparql_expr *e)
+{
+    eval_constant *c = constant_find(ctx, e);
+    if (c)
+        return c->member_ids ? c : NULL;
+    c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->expr = e;
+    c->member_ids = e->n_args > 1 ? malloc((e->n_args - 1) * sizeof(ck_id)) : NULL;
+    for (size_t i = 1; c->member_ids && i < e->n_args; i++) {
+        const sparql_expr *m = e->args[i];
+        const eval_constant *k = m->kind == SPARQL_EXPR_TERM && m->term.kind == CK_TERM_IRI
+                                     ? constant_entry(ctx, m)
+                                     : NULL;
+        if (!k || !k->iri_id) { /* a member compared by value */
+            free(c->member_ids);
+            c->member_ids = NULL;
+            break;
+        }
+        c->member_ids[c->n_members++] = k->iri_id;
+    }
+    if (!constant_insert(ctx, c))
+        return NULL;
+    return c->member_ids ? c : NULL;
 }
 
 static const sparql_value *constant(eval_ctx *ctx, const sparql_expr *e)
@@ -362,14 +406,15 @@ void eval_expr(eval_ctx *ctx, const sparql_expr *e, const ck_id *row, sparql_val
     case SPARQL_EXPR_NOT_IN: {
         /* true if equal to some member; an error member only matters when
          * no member is equal (§17.4.1.9) */
-        bool by_id = e->n_args > 1;
-        bool hit = false;
-        for (size_t i = 1; i < e->n_args && by_id; i++) {
-            ck_id xi, yi;
-            by_id = store_iri_and_constant(ctx, e->args[0], e->args[i], row, &xi, &yi);
-            hit = hit || (by_id && xi == yi);
-        }
-        if (by_id) { /* an IRI against IRIs: no member can be an error */
+        const sparql_expr *x0 = e->args[0];
+        const eval_constant *in;
+        if (x0->kind == SPARQL_EXPR_VAR && x0->var >= 0 && ck_id_tag(row[x0->var]) == CK_TAG_IRI &&
+            (in = in_member_ids(ctx, e))) {
+            /* a store IRI against IRI constants: equal terms have equal
+             * ids (termspace.h), and no member can be an error */
+            bool hit = false;
+            for (size_t i = 0; i < in->n_members; i++)
+                hit |= in->member_ids[i] == row[x0->var];
             set_bool(out, hit == (e->kind == SPARQL_EXPR_IN));
             return;
         }

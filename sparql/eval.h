@@ -21,6 +21,10 @@ typedef struct {
     sparql_value value;
     ck_id inline_id;    /* the constant as an inline id, or 0 */
     ck_id iri_id;       /* an IRI constant's id in the termspace, or 0 */
+    /* for IN / NOT IN whose members are all IRI constants: their ids
+     * (else NULL), so a row's IRI is compared with no lookup per member */
+    ck_id *member_ids;
+    size_t n_members;
 } eval_constant;
 
 typedef struct {
