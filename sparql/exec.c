@@ -118,6 +118,50 @@ size_t exec_next_many(exec_op *op, ck_id *rows, size_t max)
     return n;
 }
 
+bool exec_rows_reserve(exec_ctx *ctx, exec_rows *b, size_t extra)
+{
+    size_t w = (size_t)(ctx->width ? ctx->width : 1);
+    if (b->n + extra <= b->cap)
+        return true;
+    size_t ncap = b->cap ? b->cap * 2 : 16;
+    while (ncap < b->n + extra)
+        ncap *= 2;
+    if (!exec_reserve(ctx, (ncap - b->cap) * w * sizeof(ck_id)))
+        return false;
+    ck_id *nr = realloc(b->rows, ncap * w * sizeof(ck_id));
+    if (!nr) {
+        ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory");
+        return false;
+    }
+    b->rows = nr;
+    b->cap = ncap;
+    return true;
+}
+
+bool exec_rows_push(exec_ctx *ctx, exec_rows *b, const ck_id *row)
+{
+    size_t w = (size_t)(ctx->width ? ctx->width : 1);
+    if (!exec_rows_reserve(ctx, b, 1))
+        return false;
+    memcpy(b->rows + b->n++ * w, row, w * sizeof(ck_id));
+    return true;
+}
+
+bool exec_rows_read(exec_ctx *ctx, exec_rows *b, exec_op *input, size_t max)
+{
+    size_t w = (size_t)(ctx->width ? ctx->width : 1);
+    while (b->n < max) {
+        size_t want = max - b->n < EXEC_BATCH ? max - b->n : EXEC_BATCH;
+        if (!exec_rows_reserve(ctx, b, want))
+            return false;
+        size_t got = exec_next_many(input, b->rows + b->n * w, want);
+        if (!got)
+            break;
+        b->n += got;
+    }
+    return !ctx->error.code;
+}
+
 void exec_free(exec_op *op)
 {
     if (op) {
@@ -1265,8 +1309,8 @@ typedef struct {
     exec_op base;
     exec_op *input;
     int slot;
-    ck_id *rows;
-    size_t n, pos;
+    exec_rows rows;
+    size_t pos;
     size_t *order;
     bool sorted;
 } sort_op;
@@ -1326,34 +1370,17 @@ static bool radix_sort(const ck_id *keys, size_t *order, size_t n)
 static bool sort_rows(sort_op *so)
 {
     exec_ctx *ctx = so->base.ctx;
-    size_t w = (size_t)(ctx->width ? ctx->width : 1), cap = 0;
-    for (;;) {
-        if (so->n + EXEC_BATCH > cap) {
-            size_t ncap = cap ? cap * 2 : 1024;
-            if (!exec_reserve(ctx, (ncap - cap) * w * sizeof(ck_id)))
-                return false;
-            ck_id *nr = realloc(so->rows, ncap * w * sizeof(ck_id));
-            if (!nr) {
-                ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory");
-                return false;
-            }
-            so->rows = nr;
-            cap = ncap;
-        }
-        size_t got = exec_next_many(so->input, so->rows + so->n * w, EXEC_BATCH);
-        if (!got)
-            break;
-        so->n += got;
-    }
-    if (ctx->error.code)
+    size_t w = (size_t)(ctx->width ? ctx->width : 1), n;
+    if (!exec_rows_read(ctx, &so->rows, so->input, SIZE_MAX))
         return false;
-    ck_id *keys = malloc((so->n + 1) * sizeof *keys);
-    so->order = malloc((so->n + 1) * sizeof *so->order);
+    n = so->rows.n;
+    ck_id *keys = malloc((n + 1) * sizeof *keys);
+    so->order = malloc((n + 1) * sizeof *so->order);
     /* keys and order, then radix_sort's two arrays of pairs */
-    bool ok = keys && so->order && exec_reserve(ctx, so->n * 6 * sizeof(size_t));
-    for (size_t i = 0; ok && i < so->n; i++)
-        keys[i] = so->rows[i * w + (size_t)so->slot];
-    ok = ok && radix_sort(keys, so->order, so->n);
+    bool ok = keys && so->order && exec_reserve(ctx, n * 6 * sizeof(size_t));
+    for (size_t i = 0; ok && i < n; i++)
+        keys[i] = so->rows.rows[i * w + (size_t)so->slot];
+    ok = ok && radix_sort(keys, so->order, n);
     free(keys);
     if (!ok && !ctx->error.code)
         ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory");
@@ -1370,14 +1397,15 @@ static size_t sort_next_many(exec_op *op, ck_id *rows, size_t max)
             return 0;
     }
     size_t n = 0;
-    for (; n < max && so->pos < so->n; n++) {
+    const ck_id *all = so->rows.rows;
+    for (; n < max && so->pos < so->rows.n; n++) {
         /* rows are read in key order, i.e. scattered over a buffer larger
          * than the caches: ask for a later one now so its miss overlaps the
          * work on this one (without it, this copy was a quarter of a
          * 281k-row join) */
-        if (so->pos + SORT_PREFETCH_AHEAD < so->n)
-            __builtin_prefetch(so->rows + so->order[so->pos + SORT_PREFETCH_AHEAD] * w);
-        memcpy(rows + n * w, so->rows + so->order[so->pos++] * w, w * sizeof(ck_id));
+        if (so->pos + SORT_PREFETCH_AHEAD < so->rows.n)
+            __builtin_prefetch(all + so->order[so->pos + SORT_PREFETCH_AHEAD] * w);
+        memcpy(rows + n * w, all + so->order[so->pos++] * w, w * sizeof(ck_id));
     }
     return n;
 }
@@ -1388,7 +1416,7 @@ static void sort_destroy(exec_op *op)
 {
     sort_op *so = (sort_op *)op;
     exec_free(so->input);
-    free(so->rows);
+    free(so->rows.rows);
     free(so->order);
 }
 

@@ -256,6 +256,23 @@ exec_op *exec_count_group_new(exec_ctx *ctx, exec_op *left, const exec_pattern *
 
 /* ---- driving ---------------------------------------------------------------- */
 
+/* Rows an operator holds (sorts, ORDER BY, GROUP BY, joins), counted
+ * against the query's memory budget; rows of ctx->width ids (room for one
+ * id each when the width is 0). */
+typedef struct {
+    ck_id *rows;
+    size_t n, cap;
+} exec_rows;
+
+/* Room for extra more rows; false (ctx->error set) when out of memory or
+ * over the budget. */
+bool exec_rows_reserve(exec_ctx *ctx, exec_rows *b, size_t extra);
+/* Appends a copy of row. */
+bool exec_rows_push(exec_ctx *ctx, exec_rows *b, const ck_id *row);
+/* Appends up to max more rows of input (SIZE_MAX: all), read in batches
+ * straight into b; false (ctx->error set) on an error. */
+bool exec_rows_read(exec_ctx *ctx, exec_rows *b, exec_op *input, size_t max);
+
 bool exec_next(exec_op *op, ck_id *row);
 /* Up to max rows into rows (max x ctx->width ids); 0 when the input has
  * no more (check ctx->error). Fewer than max does not mean the end. */

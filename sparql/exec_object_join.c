@@ -35,8 +35,7 @@ typedef struct {
      * the distinct objects (keys, 0 = free) to the first row binding each,
      * the rows of one object chained through next in left order; rows
      * leaving ?o unbound match every quad */
-    ck_id *rows;
-    size_t n_rows;
+    exec_rows left_rows;
     ck_id *keys;
     size_t *first, *next, mask;
     size_t *wild, n_wild;
@@ -59,41 +58,29 @@ static size_t object_slot(const object_join_op *j, ck_id o)
 static bool read_left(object_join_op *j)
 {
     exec_ctx *ctx = j->base.ctx;
-    size_t w = (size_t)ctx->width, cap = 0;
-    for (;;) {
-        if (j->n_rows + EXEC_BATCH > cap) {
-            size_t ncap = cap ? cap * 2 : EXEC_BATCH;
-            if (!exec_reserve(ctx, (ncap - cap) * (w * sizeof(ck_id) + 2 * sizeof(size_t))))
-                return false;
-            ck_id *nr = realloc(j->rows, ncap * w * sizeof(ck_id) + 1);
-            if (!nr)
-                goto nomem;
-            j->rows = nr;
-            cap = ncap;
-        }
-        size_t got = exec_next_many(j->left, j->rows + j->n_rows * w, EXEC_BATCH);
-        if (!got)
-            break;
-        j->n_rows += got;
-    }
-    if (ctx->error.code)
+    size_t w = (size_t)ctx->width;
+    if (!exec_rows_read(ctx, &j->left_rows, j->left, SIZE_MAX))
         return false;
+    const ck_id *rows = j->left_rows.rows;
+    size_t n_rows = j->left_rows.n;
     size_t nslots = 16;
-    while (nslots < 4 * j->n_rows) /* sparse: a probe mostly ends at its first slot */
+    while (nslots < 4 * n_rows) /* sparse: a probe mostly ends at its first slot */
         nslots *= 2;
-    if (!exec_reserve(ctx, nslots * (sizeof(ck_id) + sizeof(size_t))))
+    if (!exec_reserve(ctx, nslots * (sizeof(ck_id) + sizeof(size_t)) + 2 * n_rows * sizeof(size_t)))
         return false;
     j->mask = nslots - 1;
     j->keys = calloc(nslots, sizeof(ck_id));
     j->first = malloc(nslots * sizeof(size_t));
-    j->next = malloc((j->n_rows + 1) * sizeof(size_t));
-    j->wild = malloc((j->n_rows + 1) * sizeof(size_t));
-    if (!j->keys || !j->first || !j->next || !j->wild)
-        goto nomem;
+    j->next = malloc((n_rows + 1) * sizeof(size_t));
+    j->wild = malloc((n_rows + 1) * sizeof(size_t));
+    if (!j->keys || !j->first || !j->next || !j->wild) {
+        ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory");
+        return false;
+    }
     /* chained in reverse, so each chain lists its rows in left order */
     int o_slot = j->pattern.o.slot;
-    for (size_t r = j->n_rows; r-- > 0;) {
-        ck_id o = j->rows[r * w + (size_t)o_slot];
+    for (size_t r = n_rows; r-- > 0;) {
+        ck_id o = rows[r * w + (size_t)o_slot];
         if (!o)
             continue;
         size_t h = object_slot(j, o);
@@ -101,13 +88,10 @@ static bool read_left(object_join_op *j)
         j->keys[h] = o;
         j->first[h] = r;
     }
-    for (size_t r = 0; r < j->n_rows; r++)
-        if (!j->rows[r * w + (size_t)o_slot])
+    for (size_t r = 0; r < n_rows; r++)
+        if (!rows[r * w + (size_t)o_slot])
             j->wild[j->n_wild++] = r;
     return true;
-nomem:
-    ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory");
-    return false;
 }
 
 static bool open_scan(object_join_op *j)
@@ -122,7 +106,7 @@ static bool open_scan(object_join_op *j)
 static bool pair(const object_join_op *j, size_t r, const ck_quad *q, ck_id *row)
 {
     size_t w = (size_t)j->base.ctx->width;
-    const ck_id *left = j->rows + r * w;
+    const ck_id *left = j->left_rows.rows + r * w;
     int s = j->pattern.s.slot;
     if (left[s] && left[s] != q->s)
         return false;
@@ -139,7 +123,7 @@ static size_t object_join_next_many(exec_op *op, ck_id *rows, size_t max)
     size_t w = (size_t)ctx->width, n = 0;
     if (!j->started) {
         j->started = true;
-        if (!read_left(j) || (j->n_rows && j->pattern.p.id && !open_scan(j)))
+        if (!read_left(j) || (j->left_rows.n && j->pattern.p.id && !open_scan(j)))
             return 0;
     }
     if (!j->scan)
@@ -189,7 +173,7 @@ static void object_join_destroy(exec_op *op)
     object_join_op *j = (object_join_op *)op;
     exec_free(j->left);
     ck_scan_close(j->scan);
-    free(j->rows);
+    free(j->left_rows.rows);
     free(j->keys);
     free(j->first);
     free(j->next);

@@ -986,64 +986,6 @@ static exec_op *extend_new(planner *pl, const graph_ctx *g, exec_op *input, int 
     return &x->base;
 }
 
-/* Rows an operator holds (ORDER BY, GROUP BY, joins). */
-typedef struct {
-    ck_id *rows;
-    size_t n, cap;
-} row_buffer;
-
-/* Room for extra more rows; false (ctx->error set) when out of memory. */
-static bool row_buffer_reserve(exec_ctx *ctx, row_buffer *b, size_t extra)
-{
-    size_t w = (size_t)(ctx->width ? ctx->width : 1);
-    if (b->n + extra <= b->cap)
-        return true;
-    size_t ncap = b->cap ? b->cap * 2 : 16;
-    while (ncap < b->n + extra)
-        ncap *= 2;
-    if (!exec_reserve(ctx, (ncap - b->cap) * w * sizeof(ck_id)))
-        return false;
-    ck_id *nr = realloc(b->rows, ncap * w * sizeof(ck_id));
-    if (!nr) {
-        ck_error_set(&ctx->error, CK_ERR_NOMEM, "out of memory");
-        return false;
-    }
-    b->rows = nr;
-    b->cap = ncap;
-    return true;
-}
-
-/* Appends a row; false (ctx->error set) when out of memory. */
-static bool row_buffer_push(exec_ctx *ctx, row_buffer *b, const ck_id *row)
-{
-    size_t w = (size_t)(ctx->width ? ctx->width : 1);
-    if (!row_buffer_reserve(ctx, b, 1))
-        return false;
-    memcpy(b->rows + b->n++ * w, row, w * sizeof(ck_id));
-    return true;
-}
-
-/* Materialises up to max rows of an input, read straight into the buffer. */
-static bool buffer_rows(exec_op *input, exec_ctx *ctx, row_buffer *b, size_t max)
-{
-    size_t w = (size_t)(ctx->width ? ctx->width : 1);
-    while (b->n < max) {
-        size_t want = max - b->n < EXEC_BATCH ? max - b->n : EXEC_BATCH;
-        if (!row_buffer_reserve(ctx, b, want))
-            return false;
-        size_t got = exec_next_many(input, b->rows + b->n * w, want);
-        if (!got)
-            break;
-        b->n += got;
-    }
-    return !ctx->error.code;
-}
-
-static bool buffer_all(exec_op *input, exec_ctx *ctx, row_buffer *b)
-{
-    return buffer_rows(input, ctx, b, SIZE_MAX);
-}
-
 /* ORDER BY: all rows, sorted by the keys' values (§15.1 order). Key values
  * are computed when a comparison first needs them, so a second key is read
  * only for rows whose first keys tie. Under a LIMIT (limit: the rows the
@@ -1056,7 +998,7 @@ typedef struct {
     const sparql_order_key *keys;
     size_t nkeys;
     uint64_t limit;       /* 0: all rows */
-    row_buffer rows;
+    exec_rows rows;
     size_t *order;
     size_t nout;          /* rows of order to return */
     sparql_value *values; /* n rows x nkeys, valid where have[] is set, then
@@ -1334,7 +1276,7 @@ static bool buffer_sorted(order_op *o)
 {
     exec_ctx *ctx = o->base.ctx;
     int w = ctx->width ? ctx->width : 1;
-    if (!buffer_rows(o->input, ctx, &o->rows, (size_t)o->limit))
+    if (!exec_rows_read(ctx, &o->rows, o->input, (size_t)o->limit))
         return false;
     if (o->sorted_keys == o->nkeys || o->rows.n < o->limit)
         return true;
@@ -1344,7 +1286,7 @@ static bool buffer_sorted(order_op *o)
     if (ok)
         memcpy(last, o->rows.rows + (o->rows.n - 1) * (size_t)w, (size_t)w * sizeof(ck_id));
     while (ok && exec_next(o->input, row) && order_keys_tie(o, last, row, o->sorted_keys))
-        ok = row_buffer_push(ctx, &o->rows, row);
+        ok = exec_rows_push(ctx, &o->rows, row);
     free(row);
     free(last);
     if (!ok && !ctx->error.code)
@@ -1359,7 +1301,7 @@ static bool order_next(exec_op *op, ck_id *row)
     if (!o->sorted) {
         o->sorted = true;
         if (!(o->sorted_keys && o->limit ? buffer_sorted(o)
-                                         : buffer_all(o->input, op->ctx, &o->rows)))
+                                         : exec_rows_read(op->ctx, &o->rows, o->input, SIZE_MAX)))
             return false;
         size_t n = o->rows.n;
         if (!exec_reserve(op->ctx,
@@ -1442,7 +1384,7 @@ typedef struct {
     exec_op *input;
     planner *pl;
     const sparql_pattern *p;
-    row_buffer rows;
+    exec_rows rows;
     ck_id *keys;        /* n rows x nkeys */
     size_t *order;      /* row numbers, each group's together */
     size_t pos;         /* next row of order to start a group at */
@@ -2051,7 +1993,7 @@ static bool group_next(exec_op *op, ck_id *row)
     }
     if (!g->started) {
         g->started = true;
-        if (!buffer_all(g->input, op->ctx, &g->rows))
+        if (!exec_rows_read(op->ctx, &g->rows, g->input, SIZE_MAX))
             return false;
         if (!exec_reserve(op->ctx, g->rows.n * (p->n_keys * sizeof(ck_id) + sizeof(size_t))))
             return false;
@@ -2350,7 +2292,7 @@ static exec_op *plan_path(planner *pl, const sparql_pattern *p, const graph_ctx 
  * nodes get labels of their own, so two answers never share one. With
  * SILENT, a failed request gives one solution binding nothing else. */
 static bool service_fetch(planner *pl, const sparql_pattern *p, const char *endpoint,
-                          int bind_slot, ck_id bind_id, row_buffer *out)
+                          int bind_slot, ck_id bind_id, exec_rows *out)
 {
     const sparql_query *q = pl->query;
     size_t len = strlen(q->prologue) + strlen(p->service_text) + 32;
@@ -2382,7 +2324,7 @@ static bool service_fetch(planner *pl, const sparql_pattern *p, const char *endp
         row[bind_slot] = bind_id;
     if (st) {
         if (p->silent && !(pl->exec.cancelled && *pl->exec.cancelled))
-            ok = row_buffer_push(&pl->exec, out, row);
+            ok = exec_rows_push(&pl->exec, out, row);
         else
             ok = (pl->exec.error = e, false);
         free(row);
@@ -2422,7 +2364,7 @@ static bool service_fetch(planner *pl, const sparql_pattern *p, const char *endp
                 row[slots[v]] = id;
         }
         if (ok && compatible)
-            ok = row_buffer_push(&pl->exec, out, row);
+            ok = exec_rows_push(&pl->exec, out, row);
     }
     if (!slots)
         ck_error_set(&pl->exec.error, CK_ERR_NOMEM, "out of memory");
@@ -2436,7 +2378,7 @@ static bool service_fetch(planner *pl, const sparql_pattern *p, const char *endp
 static exec_op *plan_service(planner *pl, const sparql_pattern *p)
 {
     char *endpoint = strndup(p->name.term.value, p->name.term.value_len);
-    row_buffer b = {0};
+    exec_rows b = {0};
     exec_op *op = NULL;
     if (endpoint && service_fetch(pl, p, endpoint, -1, 0, &b))
         op = exec_values_new(&pl->exec, b.rows, b.n);
@@ -2460,10 +2402,10 @@ static bool service_join_next(exec_op *op, ck_id *row)
     service_join_op *sj = (service_join_op *)op;
     planner *pl = sj->pl;
     if (!sj->join) {
-        row_buffer left = {0}, answers = {0};
+        exec_rows left = {0}, answers = {0};
         id_set endpoints = {0};
         int v = sj->p->name.var, w = op->ctx->width ? op->ctx->width : 1;
-        bool ok = buffer_all(sj->input, op->ctx, &left);
+        bool ok = exec_rows_read(op->ctx, &left, sj->input, SIZE_MAX);
         for (size_t i = 0; ok && i < left.n; i++) {
             ck_id id = left.rows[i * (size_t)w + (size_t)v];
             if (!id && !sj->p->silent) {
@@ -2616,7 +2558,7 @@ typedef struct {
     const sparql_pattern *right;
     graph_ctx graph;
     bool *right_vars;
-    row_buffer rows;    /* the first left rows, to choose the method */
+    exec_rows rows;    /* the first left rows, to choose the method */
     size_t pos;
     bool started, probing;
     ck_id *probe_row;
@@ -2657,7 +2599,7 @@ static bool minus_probe_next(exec_op *op, ck_id *row)
     if (!m->started) {
         m->started = true;
         while (m->rows.n < MINUS_PROBE_ROWS && exec_next(m->left, row))
-            if (!row_buffer_push(op->ctx, &m->rows, row))
+            if (!exec_rows_push(op->ctx, &m->rows, row))
                 return false;
         if (op->ctx->error.code)
             return false;
