@@ -836,6 +836,12 @@ sparql_cmp sparql_value_compare(const sparql_value *a, const sparql_value *b, bo
         if (!want_order && sparql_value_has_text(a) && sparql_value_has_text(b) &&
             sparql_value_same_term(a, b))
             return SPARQL_CMP_EQ; /* (a value without text is valid: never this term) */
+        /* ... except a language-tagged string against a literal without a
+         * tag: no datatype, known or not, has those values
+         * (mf:LangTagAwareness, mf:KnownTypesDefault2Neq) */
+        bool la = a->type == SPARQL_TYPE_LANGSTRING, lb = b->type == SPARQL_TYPE_LANGSTRING;
+        if (!want_order && la != lb)
+            return SPARQL_CMP_NE;
         return SPARQL_CMP_ERROR;
     }
     if (ca != cb)

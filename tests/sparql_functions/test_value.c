@@ -139,6 +139,13 @@ static void test_compare(void **state)
     assert_int_equal(cmp(lit("a", "http://ex/t"), lit("a", "http://ex/t"), false), SPARQL_CMP_EQ);
     assert_int_equal(cmp(lit("a", "http://ex/t"), lit("b", "http://ex/t"), false), SPARQL_CMP_ERROR);
     assert_int_equal(cmp(lit("x", XSD("integer")), lit("1", XSD("integer")), false), SPARQL_CMP_ERROR);
+    /* an ill-typed literal against a string is an error too (open-eq-08) */
+    assert_int_equal(cmp(lit("xyz", XSD("integer")), str("xyz"), false), SPARQL_CMP_ERROR);
+    /* but a language-tagged string is no literal of any datatype, known or
+     * not, nor an ill-typed one (open-eq-08, -10, -11, -12) */
+    assert_int_equal(cmp(lang("xyz", "en"), lit("xyz", "http://ex/t"), false), SPARQL_CMP_NE);
+    assert_int_equal(cmp(lit("xyz", XSD("integer")), lang("xyz", "en"), false), SPARQL_CMP_NE);
+    assert_int_equal(cmp(lang("xyz", "en"), lit("xyz", "http://ex/t"), true), SPARQL_CMP_ERROR);
     /* IRIs and blank nodes: = only */
     assert_int_equal(cmp(iri("http://a"), iri("http://a"), false), SPARQL_CMP_EQ);
     assert_int_equal(cmp(iri("http://a"), str("http://a"), false), SPARQL_CMP_NE);
