@@ -31,6 +31,7 @@ typedef struct {
     ck_scan_batch batch;
     ck_quad last;         /* the quad taken last, for the union's repeats */
     bool have_last;
+    uint64_t walked;      /* quads read, for the time limit's checks */
     /* the left rows, and a hash of them on their ?o: open addressing of
      * the distinct objects (keys, 0 = free) to the first row binding each,
      * the rows of one object chained through next in left order; rows
@@ -144,6 +145,10 @@ static size_t object_join_next_many(exec_op *op, ck_id *rows, size_t max)
             }
             j->quad = NULL;
         }
+        /* a walk may pass millions of quads between rows it keeps: the
+         * query's time limit and cancellation are checked on the way */
+        if ((++j->walked & 255) == 0 && !exec_check_now(ctx))
+            break;
         const ck_quad *q = ck_scan_batch_next(j->scan, &j->batch);
         if (!q) {
             const ck_error *e = ck_scan_error(j->scan);

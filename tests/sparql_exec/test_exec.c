@@ -533,6 +533,16 @@ static void test_object_join_agrees(void **state)
     assert_same_rows(&got, &want);
     free(want.rows);
     free(got.rows);
+    /* past its time limit, the walk stops with the limit's error, also
+     * where it keeps no row (a graph's name is no object of <t1>) */
+    exec_ctx late = {.txn = f->txn, .width = W, .deadline_ns = 1, .timeout_ms = 1};
+    ck_id none_match[W] = {0};
+    none_match[C] = f->g1;
+    op = exec_object_join_new(&late, exec_values_new(&late, none_match, 1), &p);
+    ck_id late_row[W];
+    assert_false(exec_next(op, late_row));
+    exec_free(op);
+    assert_int_equal(late.error.code, CK_ERR_CANCELLED);
     /* a predicate the store does not know: no rows, no error */
     exec_pattern unknown = p;
     unknown.p = con(0);
