@@ -79,6 +79,7 @@ typedef struct {
      * ORDER whose keys its first scan may sort by; order_sorted_keys tells
      * the ORDER by how many of its keys its input comes sorted */
     const sparql_pattern *ordered_bgp, *order_by;
+    graph_ctx order_graph;    /* the ORDER's active graph, for its keys */
     size_t order_sorted_keys; /* keys the ORDER's input comes sorted by */
     /* a restricted caller's scans with the graph unbound read only these
      * graphs' ranges (ck_pattern.graphs): the readable named graphs for
@@ -995,6 +996,7 @@ typedef struct {
     exec_op base;
     exec_op *input;
     planner *pl;
+    graph_ctx graph;      /* the active graph of its keys (EXISTS) */
     const sparql_order_key *keys;
     size_t nkeys;
     uint64_t limit;       /* 0: all rows */
@@ -1056,10 +1058,12 @@ static const sparql_value *order_key(order_op *o, size_t row, size_t k)
     if (!o->have[at]) {
         const ck_id *r = o->rows.rows + row * (size_t)o->base.ctx->width;
         const sparql_expr *e = o->keys[k].expr;
-        if (e->kind == SPARQL_EXPR_VAR && e->var >= 0 && ck_id_in_dictionary(r[e->var]))
+        if (e->kind == SPARQL_EXPR_VAR && e->var >= 0 && ck_id_in_dictionary(r[e->var])) {
             order_term(o, r[e->var], &o->values[at]);
-        else
+        } else {
+            o->pl->active_graph = o->graph; /* EXISTS in a key: the ORDER's graph */
             eval_expr(&o->pl->eval, e, r, &o->values[at]);
+        }
         o->have[at] = true;
     }
     return &o->values[at];
@@ -1260,6 +1264,7 @@ static bool order_keys_tie(order_op *o, const ck_id *a, const ck_id *b, size_t n
     bool tie = true;
     for (size_t k = 0; k < n && tie; k++) {
         sparql_value va, vb;
+        o->pl->active_graph = o->graph;
         eval_expr(&o->pl->eval, o->keys[k].expr, a, &va);
         eval_expr(&o->pl->eval, o->keys[k].expr, b, &vb);
         tie = sparql_value_order(&va, &vb) == 0;
@@ -1369,6 +1374,7 @@ static exec_op *lazy_order_new(planner *pl, exec_op *input, const sparql_pattern
     }
     o->input = input;
     o->pl = pl;
+    o->graph = pl->order_graph;
     o->keys = order_by->order;
     o->nkeys = nkeys; /* the keys known here; the ORDER above has them all */
     o->lazy = true;
@@ -1384,6 +1390,7 @@ typedef struct {
     exec_op *input;
     planner *pl;
     const sparql_pattern *p;
+    graph_ctx graph;    /* the active graph of its expressions (EXISTS) */
     exec_rows rows;
     ck_id *keys;        /* n rows x nkeys */
     size_t *order;      /* row numbers, each group's together */
@@ -1397,6 +1404,16 @@ typedef struct {
     struct agg_state *gstates;  /* ngroups x naggregates */
     size_t *gslots, ngslots;    /* hash of key tuples: group number + 1 */
 } group_op;
+
+/* Before a row's keys or aggregates are evaluated: the row is a solution
+ * of its own (BNODE's scope) and EXISTS runs in the GROUP's graph. The
+ * operators below set both as they pass rows, which no longer says which
+ * row is evaluated when rows arrive in batches or are buffered. */
+static void group_row_scope(group_op *g)
+{
+    g->pl->eval.rows_seen++;
+    g->pl->active_graph = g->graph;
+}
 
 /* Orders the rows so that each group's rows are contiguous, groups in the
  * order they first appear and rows in input order within a group: a hash
@@ -1731,6 +1748,7 @@ static void aggregate_custom(group_op *gop, const sparql_aggregate *a, size_t fr
     bool error = false;
     for (size_t r = from; r < to && !error; r++) {
         const ck_id *row = gop->rows.rows + gop->order[r] * (size_t)w;
+        group_row_scope(gop);
         eval_expr(ev, a->expr, row, &values[n]);
         error = sparql_value_is_error(&values[n]);
         bool dup = false;
@@ -1834,6 +1852,7 @@ static void group_emit(group_op *gop, size_t from, size_t to, ck_id *row)
         ck_error_set(&gop->base.ctx->error, CK_ERR_NOMEM, "out of memory for aggregates");
     for (size_t r = from; ok && r < to; r++) {
         const ck_id *in = gop->rows.rows + gop->order[r] * (size_t)w;
+        group_row_scope(gop);
         for (size_t a = 0; a < p->n_aggregates; a++)
             if (states[a].a->kind != SPARQL_AGG_CUSTOM)
                 aggregate_add(gop, &states[a], in, from, r);
@@ -1954,6 +1973,7 @@ static bool group_stream(group_op *g, exec_ctx *ctx)
     while (ok && (got = exec_next_many(g->input, rows, EXEC_BATCH)))
         for (size_t i = 0; ok && i < got; i++) {
             const ck_id *row = rows + i * w;
+            group_row_scope(g);
             group_key(g, row, key);
             size_t gi = group_find(g, ctx, key);
             ok = gi != SIZE_MAX;
@@ -2005,6 +2025,7 @@ static bool group_next(exec_op *op, ck_id *row)
         }
         for (size_t i = 0; i < g->rows.n; i++) {
             g->order[i] = i;
+            group_row_scope(g);
             group_key(g, g->rows.rows + i * (size_t)w, g->keys + i * p->n_keys);
         }
         if (!group_rows(g, op->ctx) || !group_gather(g, op->ctx))
@@ -3236,6 +3257,7 @@ static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_c
             pl->consumes_all = all;
             gop->pl = pl;
             gop->p = p;
+            gop->graph = *g;
             gop->streaming = group_streams(p);
         }
         op = gop ? &gop->base : NULL;
@@ -3252,6 +3274,7 @@ static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_c
             pl->ordered_bgp = order_limit && p->order[0].expr->kind == SPARQL_EXPR_VAR
                                   ? order_pushdown(p->left) : NULL;
             pl->order_by = p;
+            pl->order_graph = *g;
             pl->order_sorted_keys = 0;
             o->input = plan_pattern(pl, p->left, g, NULL);
             o->sorted_keys = pl->order_sorted_keys;
@@ -3259,6 +3282,7 @@ static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_c
             pl->order_sorted_keys = 0;
             pl->consumes_all = all;
             o->pl = pl;
+            o->graph = *g;
             o->keys = p->order;
             o->nkeys = p->n_order;
             o->limit = order_limit;

@@ -473,6 +473,59 @@ static void test_group_as_rows_come(void **state)
     free(none);
 }
 
+/* GROUP BY and ORDER BY evaluate their expressions with each row in its
+ * own scope: BNODE("x") is a new node per solution, and EXISTS runs in
+ * the GROUP's (ORDER's) graph, not in the graph of the operator that
+ * passed the row last. Rows reach them in batches or buffered, so that
+ * operator is another row's (here: a GRAPH branch after the row). */
+static void test_row_scope(void **state)
+{
+    fixture *f = *state;
+    update(f->store, PREFIXES "INSERT DATA { GRAPH ex:g1 { ex:a ex:p 1 } GRAPH ex:g2 { ex:a ex:r ex:z } "
+                              "ex:b ex:q 2 }");
+    char values[1024], *v = values;
+    v += sprintf(v, "VALUES ?i {");
+    for (int i = 1; i <= 100; i++)
+        v += sprintf(v, " %d", i);
+    sprintf(v, " }");
+    const char *shapes[] = {
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT ?k WHERE { %s FILTER(?i > 0) } GROUP BY (BNODE('x') AS ?k) }",
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT ?k WHERE { %s } GROUP BY (BNODE('x') AS ?k) }",
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT ?k (COUNT(DISTINCT ?i) AS ?d) WHERE { %s FILTER(?i > 0) } "
+        "GROUP BY (BNODE('x') AS ?k) }",
+    };
+    for (size_t i = 0; i < sizeof shapes / sizeof *shapes; i++) {
+        char *q, *got;
+        assert_true(asprintf(&q, shapes[i], values) > 0);
+        got = run_csv(f->store, q);
+        if (strcmp(got, "n\n100\n") != 0)
+            fail_msg("one group per solution expected:\n%s\n%s", q, got);
+        free(got);
+        free(q);
+    }
+    const char *rows = "{ ?s ex:q ?v FILTER(?v > 0) } UNION { GRAPH ex:g1 { ?s ex:p ?v FILTER(?v > 0) } }";
+    const char *grouped[] = {
+        "SELECT ?k (COUNT(*) AS ?n) WHERE { %s } GROUP BY (EXISTS { ?s ex:r ?z } AS ?k) ORDER BY ?k",
+        "SELECT ?k (COUNT(DISTINCT ?s) AS ?n) WHERE { %s } GROUP BY (EXISTS { ?s ex:r ?z } AS ?k) "
+        "ORDER BY ?k",
+    };
+    for (size_t i = 0; i < sizeof grouped / sizeof *grouped; i++) {
+        char *q, *got;
+        assert_true(asprintf(&q, grouped[i], rows) > 0);
+        got = run_csv(f->store, q);
+        if (strcmp(got, "k,n\nfalse,1\ntrue,1\n") != 0)
+            fail_msg("EXISTS in the GROUP's graph expected:\n%s\n%s", q, got);
+        free(got);
+        free(q);
+    }
+    char *q, *got;
+    assert_true(asprintf(&q, "SELECT ?s WHERE { %s } ORDER BY (EXISTS { ?s ex:r ?z }) ?s", rows) > 0);
+    got = run_csv(f->store, q);
+    assert_string_equal(got, "s\nhttp://ex.org/b\nhttp://ex.org/a\n");
+    free(got);
+    free(q);
+}
+
 /* IN, NOT IN, = and != between a variable and IRI constants decide by
  * ids when the variable holds an IRI of the store, and through values
  * otherwise (literals, blank nodes, unbound): the answers of both paths
@@ -543,6 +596,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_group_as_rows_come, setup, teardown),
         cmocka_unit_test_setup_teardown(test_iri_comparisons, setup, teardown),
         cmocka_unit_test_setup_teardown(test_double_sums, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_row_scope, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
