@@ -1391,6 +1391,7 @@ typedef struct {
     planner *pl;
     const sparql_pattern *p;
     graph_ctx graph;    /* the active graph of its expressions (EXISTS) */
+    bool scoped;        /* a key or aggregate is an expression: group_row_scope */
     exec_rows rows;
     ck_id *keys;        /* n rows x nkeys */
     size_t *order;      /* row numbers, each group's together */
@@ -1411,8 +1412,23 @@ typedef struct {
  * row is evaluated when rows arrive in batches or are buffered. */
 static void group_row_scope(group_op *g)
 {
+    if (!g->scoped)
+        return; /* variables only: nothing reads the scope */
     g->pl->eval.rows_seen++;
     g->pl->active_graph = g->graph;
+}
+
+/* Whether a key or an aggregate of GROUP p evaluates an expression that
+ * is more than a variable. */
+static bool group_has_expressions(const sparql_pattern *p)
+{
+    for (size_t k = 0; k < p->n_keys; k++)
+        if (p->keys[k].expr->kind != SPARQL_EXPR_VAR)
+            return true;
+    for (size_t a = 0; a < p->n_aggregates; a++)
+        if (p->aggregates[a].expr && p->aggregates[a].expr->kind != SPARQL_EXPR_VAR)
+            return true;
+    return false;
 }
 
 /* Orders the rows so that each group's rows are contiguous, groups in the
@@ -3258,6 +3274,7 @@ static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_c
             gop->pl = pl;
             gop->p = p;
             gop->graph = *g;
+            gop->scoped = group_has_expressions(p);
             gop->streaming = group_streams(p);
         }
         op = gop ? &gop->base : NULL;
