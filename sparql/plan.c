@@ -662,8 +662,13 @@ static void reducers_free(planner *pl)
     }
 }
 
+/* The BGP p joined to input's rows (NULL: from its first scan);
+ * input_bound: the variables the input may bind, input_certain: those it
+ * binds in every row (NULL: all of input_bound). A star or merge join on
+ * a subject needs it bound in every row; other triples look up what a row
+ * leaves unbound with it free. */
 static exec_op *plan_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *g, exec_op *input,
-                         const bool *input_bound)
+                         const bool *input_bound, const bool *input_certain)
 {
     int subject_order = pl->subject_order;
     pl->subject_order = -1;
@@ -674,11 +679,25 @@ static exec_op *plan_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *
     double *est = calloc(n, sizeof *est);
     bool *used = calloc(n, sizeof *used);
     bool *bound = calloc((size_t)pl->exec.width + 1, sizeof *bound);
+    /* bound in some input rows only (an OPTIONAL's or a UNION branch's) */
+    bool *maybe_unbound = calloc((size_t)pl->exec.width + 1, sizeof *maybe_unbound);
+    if (!eps || !est || !used || !bound || !maybe_unbound) {
+        free(eps);
+        free(est);
+        free(used);
+        free(bound);
+        free(maybe_unbound);
+        exec_free(input);
+        ck_error_set(&pl->exec.error, CK_ERR_NOMEM, "out of memory planning a BGP");
+        return NULL;
+    }
     if (input_bound)
         memcpy(bound, input_bound, (size_t)pl->exec.width * sizeof *bound);
     else if (input && pl->seed_row) /* rows grown from the seed of a probe */
         for (int v = 0; v < pl->exec.width; v++)
             bound[v] = pl->seed_row[v] != 0;
+    for (int v = 0; input_bound && input_certain && v < pl->exec.width; v++)
+        maybe_unbound[v] = input_bound[v] && !input_certain[v];
     for (size_t i = 0; i < n; i++) {
         eps[i] = triple_pattern(pl, &p->triples[i], g);
         est[i] = estimate_triple(pl, &eps[i]);
@@ -747,7 +766,7 @@ static exec_op *plan_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *
             sparql_pattern two = *p;
             two.triples = pair;
             two.n_triples = 2;
-            exec_op *right = plan_bgp(pl, &two, g, NULL, NULL);
+            exec_op *right = plan_bgp(pl, &two, g, NULL, NULL, NULL);
             if (!right) {
                 exec_free(op);
                 op = NULL;
@@ -762,7 +781,7 @@ static exec_op *plan_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *
                                              ep->graph_mode == EXEC_GRAPH_NAMED ? &ep->g : NULL};
                 for (int j = 0; j < 4; j++)
                     if (slots[j] && slots[j]->is_var)
-                        bound[slots[j]->slot] = true;
+                        bound[slots[j]->slot] = true, maybe_unbound[slots[j]->slot] = false;
                 used[pair_at[k]] = true;
             }
             done += 2;
@@ -791,7 +810,9 @@ static exec_op *plan_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *
         per_input *= best_rows;
         used[best] = true;
         done++;
-        if (op && star_member(&eps[best], bound, NULL)) {
+        /* a star or merge join needs the subject in every row */
+        bool subject_certain = !eps[best].s.is_var || !maybe_unbound[eps[best].s.slot];
+        if (op && subject_certain && star_member(&eps[best], bound, NULL)) {
             /* the other triples around the same subject join in one scan */
             exec_star star = {.s_slot = eps[best].s.slot, .graph_mode = eps[best].graph_mode};
             star_add(&star, &eps[best]);
@@ -835,8 +856,8 @@ static exec_op *plan_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *
             sparql_pattern_print(mem, pl->query, &one);
             fclose(mem);
         }
-        if (op && op == driver && !keep_order && star_member(&eps[best], bound, NULL) &&
-            merge_worth(pl, driver_est, est[best])) {
+        if (op && op == driver && !keep_order && subject_certain &&
+            star_member(&eps[best], bound, NULL) && merge_worth(pl, driver_est, est[best])) {
             op = sorted_for_merge(pl, op, driver_pattern, driver_est, eps[best].s.slot);
             op = merge_triple(pl, op, &eps[best], eps[best].s.slot, est[best]);
         } else if (op && !keep_order &&
@@ -870,7 +891,7 @@ static exec_op *plan_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *
                                      eps[best].graph_mode == EXEC_GRAPH_NAMED ? &eps[best].g : NULL};
         for (int k = 0; k < 4; k++)
             if (slots[k] && slots[k]->is_var)
-                bound[slots[k]->slot] = true;
+                bound[slots[k]->slot] = true, maybe_unbound[slots[k]->slot] = false;
         size_t known = may_push ? order_keys_known(pl->order_by, bound) : 0;
         if (known) {
             /* the first ORDER BY keys are known from the first scan: its
@@ -888,6 +909,7 @@ static exec_op *plan_bgp(planner *pl, const sparql_pattern *p, const graph_ctx *
     free(est);
     free(used);
     free(bound);
+    free(maybe_unbound);
     return op;
 }
 
@@ -2817,7 +2839,7 @@ static exec_op *spatial_pair_bgp(planner *pl, const sparql_pattern *p, const gra
         first.triples = sides, first.n_triples = n_first;
         second.triples = sides + n_first, second.n_triples = n - n_first;
         spatial_probe_op *sp = exec_op_new(sizeof *sp, &pl->exec, spatial_probe_next, spatial_probe_destroy);
-        exec_op *left = plan_bgp(pl, &first, g, NULL, NULL);
+        exec_op *left = plan_bgp(pl, &first, g, NULL, NULL, NULL);
         if (sp && left && (sp->row = calloc((size_t)pl->exec.width + 1, sizeof *sp->row))) {
             sp->pl = pl;
             sp->input = left;
@@ -2833,10 +2855,10 @@ static exec_op *spatial_pair_bgp(planner *pl, const sparql_pattern *p, const gra
                  * the candidates looked up there, instead of following each
                  * candidate (most of them other features' geometries)
                  * through the store */
-                op = exec_hash_join_new(&pl->exec, &sp->base, plan_bgp(pl, &second, g, NULL, NULL));
+                op = exec_hash_join_new(&pl->exec, &sp->base, plan_bgp(pl, &second, g, NULL, NULL, NULL));
                 note(pl, op, -1, "hash join (candidates with the other side's rows)");
             } else {
-                op = plan_bgp(pl, &second, g, &sp->base, bound);
+                op = plan_bgp(pl, &second, g, &sp->base, bound, NULL);
             }
         } else {
             exec_free(left);
@@ -2866,7 +2888,7 @@ static exec_op *bgp_from_candidates(planner *pl, const sparql_pattern *bgp, cons
         bound[slot] = true;
         exec_op *values = exec_values_new(&pl->exec, rows, n);
         note(pl, values, (double)n, "%s", what);
-        op = plan_bgp(pl, bgp, g, values, bound);
+        op = plan_bgp(pl, bgp, g, values, bound, NULL);
     }
     free(rows);
     free(bound);
@@ -3145,7 +3167,7 @@ static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_c
     switch (p->op) {
     case SPARQL_OP_BGP:
         pl->subject_order = subject_order;
-        op = plan_bgp(pl, p, g, input, NULL);
+        op = plan_bgp(pl, p, g, input, NULL, NULL);
         input = NULL;
         break;
     case SPARQL_OP_JOIN:
@@ -3158,7 +3180,7 @@ static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_c
             sparql_pattern_scope(p->right, bound);
             exec_op *nodes = plan_pattern(pl, p->right, g, input);
             pl->subject_order = subject_order;
-            op = plan_bgp(pl, p->left, g, nodes, bound);
+            op = plan_bgp(pl, p->left, g, nodes, bound, NULL);
             free(bound);
             input = NULL;
         } else if (p->right->op == SPARQL_OP_SERVICE && p->right->name.var >= 0) {
@@ -3168,12 +3190,16 @@ static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_c
         } else if (p->right->op == SPARQL_OP_BGP) {
             /* the right BGP's scans take the left rows as bindings */
             bool *bound = calloc((size_t)pl->exec.width + 1, sizeof *bound);
+            bool *certain = calloc((size_t)pl->exec.width + 1, sizeof *certain);
             sparql_pattern_scope(p->left, bound);
-            pl->subject_order = star_subject_of(p->right, bound);
+            if (certain)
+                certain_vars(p->left, g, pl->exec.width, certain);
+            pl->subject_order = star_subject_of(p->right, certain ? certain : bound);
             exec_op *left = plan_pattern(pl, p->left, g, input);
             pl->subject_order = subject_order; /* its rows are this join's */
-            op = plan_bgp(pl, p->right, g, left, bound);
+            op = plan_bgp(pl, p->right, g, left, bound, certain ? certain : bound);
             free(bound);
+            free(certain);
             input = NULL;
         } else {
             op = exec_hash_join_new(&pl->exec, plan_pattern(pl, p->left, g, input),
