@@ -488,42 +488,36 @@ static void test_row_scope(void **state)
     for (int i = 1; i <= 100; i++)
         v += sprintf(v, " %d", i);
     sprintf(v, " }");
-    const char *shapes[] = {
-        "SELECT (COUNT(*) AS ?n) WHERE { SELECT ?k WHERE { %s FILTER(?i > 0) } GROUP BY (BNODE('x') AS ?k) }",
-        "SELECT (COUNT(*) AS ?n) WHERE { SELECT ?k WHERE { %s } GROUP BY (BNODE('x') AS ?k) }",
-        "SELECT (COUNT(*) AS ?n) WHERE { SELECT ?k (COUNT(DISTINCT ?i) AS ?d) WHERE { %s FILTER(?i > 0) } "
-        "GROUP BY (BNODE('x') AS ?k) }",
-    };
-    for (size_t i = 0; i < sizeof shapes / sizeof *shapes; i++) {
-        char *q, *got;
-        assert_true(asprintf(&q, shapes[i], values) > 0);
-        got = run_csv(f->store, q);
-        if (strcmp(got, "n\n100\n") != 0)
-            fail_msg("one group per solution expected:\n%s\n%s", q, got);
-        free(got);
-        free(q);
-    }
+    /* each query: its shape with %s filled in, and the CSV it must give */
     const char *rows = "{ ?s ex:q ?v FILTER(?v > 0) } UNION { GRAPH ex:g1 { ?s ex:p ?v FILTER(?v > 0) } }";
-    const char *grouped[] = {
-        "SELECT ?k (COUNT(*) AS ?n) WHERE { %s } GROUP BY (EXISTS { ?s ex:r ?z } AS ?k) ORDER BY ?k",
-        "SELECT ?k (COUNT(DISTINCT ?s) AS ?n) WHERE { %s } GROUP BY (EXISTS { ?s ex:r ?z } AS ?k) "
-        "ORDER BY ?k",
+    const struct {
+        const char *shape, *fill, *want;
+    } cases[] = {
+        /* BNODE: one group per solution */
+        {"SELECT (COUNT(*) AS ?n) WHERE { SELECT ?k WHERE { %s FILTER(?i > 0) } GROUP BY (BNODE('x') AS ?k) }",
+         values, "n\n100\n"},
+        {"SELECT (COUNT(*) AS ?n) WHERE { SELECT ?k WHERE { %s } GROUP BY (BNODE('x') AS ?k) }", values,
+         "n\n100\n"},
+        {"SELECT (COUNT(*) AS ?n) WHERE { SELECT ?k (COUNT(DISTINCT ?i) AS ?d) WHERE { %s FILTER(?i > 0) } "
+         "GROUP BY (BNODE('x') AS ?k) }",
+         values, "n\n100\n"},
+        /* EXISTS in the GROUP's (ORDER's) graph: ex:a has ex:r in g2 */
+        {"SELECT ?k (COUNT(*) AS ?n) WHERE { %s } GROUP BY (EXISTS { ?s ex:r ?z } AS ?k) ORDER BY ?k", rows,
+         "k,n\nfalse,1\ntrue,1\n"},
+        {"SELECT ?k (COUNT(DISTINCT ?s) AS ?n) WHERE { %s } GROUP BY (EXISTS { ?s ex:r ?z } AS ?k) ORDER BY ?k",
+         rows, "k,n\nfalse,1\ntrue,1\n"},
+        {"SELECT ?s WHERE { %s } ORDER BY (EXISTS { ?s ex:r ?z }) ?s", rows,
+         "s\nhttp://ex.org/b\nhttp://ex.org/a\n"},
     };
-    for (size_t i = 0; i < sizeof grouped / sizeof *grouped; i++) {
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char *q, *got;
-        assert_true(asprintf(&q, grouped[i], rows) > 0);
+        assert_true(asprintf(&q, cases[i].shape, cases[i].fill) > 0);
         got = run_csv(f->store, q);
-        if (strcmp(got, "k,n\nfalse,1\ntrue,1\n") != 0)
-            fail_msg("EXISTS in the GROUP's graph expected:\n%s\n%s", q, got);
+        if (strcmp(got, cases[i].want) != 0)
+            fail_msg("%s\nexpected:\n%s\ngot:\n%s", q, cases[i].want, got);
         free(got);
         free(q);
     }
-    char *q, *got;
-    assert_true(asprintf(&q, "SELECT ?s WHERE { %s } ORDER BY (EXISTS { ?s ex:r ?z }) ?s", rows) > 0);
-    got = run_csv(f->store, q);
-    assert_string_equal(got, "s\nhttp://ex.org/b\nhttp://ex.org/a\n");
-    free(got);
-    free(q);
 }
 
 /* IN, NOT IN, = and != between a variable and IRI constants decide by
