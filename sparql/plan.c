@@ -3191,16 +3191,21 @@ static exec_op *plan_pattern(planner *pl, const sparql_pattern *p, const graph_c
             /* the right BGP's scans take the left rows as bindings */
             bool *bound = calloc((size_t)pl->exec.width + 1, sizeof *bound);
             bool *certain = calloc((size_t)pl->exec.width + 1, sizeof *certain);
-            sparql_pattern_scope(p->left, bound);
-            if (certain)
+            if (bound && certain) {
+                sparql_pattern_scope(p->left, bound);
                 certain_vars(p->left, g, pl->exec.width, certain);
-            pl->subject_order = star_subject_of(p->right, certain ? certain : bound);
-            exec_op *left = plan_pattern(pl, p->left, g, input);
-            pl->subject_order = subject_order; /* its rows are this join's */
-            op = plan_bgp(pl, p->right, g, left, bound, certain ? certain : bound);
+                pl->subject_order = star_subject_of(p->right, certain);
+                exec_op *left = plan_pattern(pl, p->left, g, input);
+                pl->subject_order = subject_order; /* its rows are this join's */
+                op = plan_bgp(pl, p->right, g, left, bound, certain);
+                input = NULL;
+            } else {
+                ck_error_set(&pl->exec.error, CK_ERR_NOMEM, "out of memory planning a join");
+                exec_free(input);
+                input = NULL;
+            }
             free(bound);
             free(certain);
-            input = NULL;
         } else {
             op = exec_hash_join_new(&pl->exec, plan_pattern(pl, p->left, g, input),
                                     plan_pattern(pl, p->right, g, NULL));
